@@ -1,0 +1,213 @@
+"""Safe loading: bytes in, the message element out, or a precise reason why not.
+
+Parsing is safe by default: no DTD (a document with a ``DOCTYPE`` is refused), no entity expansion, no network, no
+XInclude, no external resource of any kind, bounded size (:data:`MAX_SIZE`) and depth (libxml2's limit of 256
+levels). Accepted encodings are UTF-8 and ISO-8859-1 (and their subset US-ASCII), declared in the XML declaration or
+marked by a UTF-8 byte order mark.
+
+Inputs are recognised by the namespace of their root: MsgHead 1.2 with a Dialogmelding 1.0 or 1.1 body, AppRec 1.0
+or 1.1. Any other root is searched for exactly one MsgHead or AppRec inside it (a vendor envelope such as NAV's
+``EI_fellesformat``); that message is what gets validated, and the result says it was wrapped.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from lxml import etree
+
+from . import namespaces as ns
+from .report import Issue, Kind, Severity, Version
+
+#: Largest input accepted, in bytes.
+MAX_SIZE: Final = 50 * 1024 * 1024
+
+_ALLOWED_ENCODINGS: Final = frozenset({"utf-8", "iso8859-1", "ascii"})
+_XML_DECL: Final = re.compile(rb"^<\?xml\s[^>]*?encoding\s*=\s*[\"']([A-Za-z][A-Za-z0-9._-]*)[\"']")
+_UTF8_BOM: Final = b"\xef\xbb\xbf"
+_WIDE_BOMS: Final = (b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00", b"\xfe\xff", b"\xff\xfe")
+
+_MESSAGE_ROOTS: Final[dict[str, tuple[Kind, Version | None, str]]] = {
+    f"{{{ns.MSGHEAD}}}MsgHead": ("msghead", None, "msghead"),
+    f"{{{ns.APPREC_10}}}AppRec": ("apprec", "apprec-1.0", "apprec-1.0"),
+    f"{{{ns.APPREC_11}}}AppRec": ("apprec", "apprec-1.1", "apprec-1.1"),
+}
+_DIALOG_VERSIONS: Final[dict[str, Version]] = {
+    f"{{{ns.DIALOG_10}}}Dialogmelding": "dialog-1.0",
+    f"{{{ns.DIALOG_11}}}Dialogmelding": "dialog-1.1",
+}
+_NS: Final = {"mh": ns.MSGHEAD, "a10": ns.APPREC_10, "a11": ns.APPREC_11}
+
+
+class LoadError(Exception):
+    """The input cannot be used at all; ``issue`` says why (rule ``NOT-XML`` or ``UNSUPPORTED-MESSAGE``)."""
+
+    def __init__(self, issue: Issue) -> None:
+        super().__init__(issue.message)
+        self.issue = issue
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A parsed input: the message element and what it is.
+
+    ``schema_set`` names the set in :mod:`dmtool.xsd` that validates ``element``; ``None`` when the input is not a
+    supported message (``problems`` then says why).
+    """
+
+    element: etree._Element
+    kind: Kind
+    version: Version | None
+    schema_set: str | None
+    msg_type: str | None
+    msg_id: str | None
+    wrapped: bool
+    problems: tuple[Issue, ...] = ()
+
+
+class _RefuseResolver(etree.Resolver):
+    """Refuses every external resource libxml2 might ask for (entities, DTDs): nothing is ever opened."""
+
+    def resolve(self, system_url: str | None, public_id: str | None, context: object) -> None:
+        raise etree.XMLSyntaxError(  # type: ignore[call-arg]
+            f"external resource refused: {system_url or public_id}", 0, 0, 0
+        )
+
+
+def _parser() -> etree.XMLParser:
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        collect_ids=False,
+    )
+    parser.resolvers.add(_RefuseResolver())
+    return parser
+
+
+def _not_xml(message: str, line: int | None = None) -> LoadError:
+    return LoadError(Issue("NOT-XML", Severity.ERROR, message, line))
+
+
+def _unsupported(message: str, line: int | None = None) -> Issue:
+    return Issue("UNSUPPORTED-MESSAGE", Severity.ERROR, message, line)
+
+
+def _check_encoding(data: bytes) -> bytes:
+    """Refuse encodings other than UTF-8 / ISO-8859-1; return ``data`` without a UTF-8 byte order mark."""
+    if not data.strip():
+        raise _not_xml("the input is empty: expected an XML message")
+    for bom in _WIDE_BOMS:
+        if data.startswith(bom):
+            raise _not_xml("the input is UTF-16 or UTF-32: only UTF-8 and ISO-8859-1 are supported; re-encode it")
+    if data[:1] == b"\x00" or data[1:2] == b"\x00":
+        raise _not_xml("the input looks like UTF-16 without a byte order mark: only UTF-8 and ISO-8859-1 are supported")
+    has_bom = data.startswith(_UTF8_BOM)
+    body = data[len(_UTF8_BOM) :] if has_bom else data
+    match = _XML_DECL.match(body)
+    if match:
+        declared = match.group(1).decode("ascii")
+        try:
+            encoding = codecs.lookup(declared).name
+        except LookupError:
+            raise _not_xml(f"unknown encoding {declared!r} in the XML declaration", 1) from None
+        if encoding not in _ALLOWED_ENCODINGS:
+            raise _not_xml(f"encoding {declared!r} is not supported: use UTF-8 or ISO-8859-1", 1)
+        if has_bom and encoding != "utf-8":
+            raise _not_xml(f"the input starts with a UTF-8 byte order mark but declares encoding {declared!r}", 1)
+    return body
+
+
+def _line_of(data: bytes, needle: bytes) -> int | None:
+    at = data.find(needle)
+    return data.count(b"\n", 0, at) + 1 if at >= 0 else None
+
+
+def parse_bytes(data: bytes) -> etree._Element:
+    """Parse ``data`` safely and return its root element; raise :class:`LoadError` (``NOT-XML``) when unusable."""
+    if len(data) > MAX_SIZE:
+        raise _not_xml(f"the input is larger than {MAX_SIZE // (1024 * 1024)} MiB")
+    body = _check_encoding(data)
+    try:
+        root = etree.fromstring(body, _parser())
+    except etree.XMLSyntaxError as exc:
+        message = exc.msg or str(exc)
+        raise _not_xml(f"not well-formed XML: {message}", exc.lineno or None) from None
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+        raise _not_xml(
+            "the input has a DOCTYPE: DTDs and entity declarations are refused for safety; remove the DOCTYPE",
+            _line_of(body, b"<!DOCTYPE"),
+        )
+    return root
+
+
+def _outermost_messages(root: etree._Element) -> list[etree._Element]:
+    found = list(root.iter(*_MESSAGE_ROOTS))
+    members = set(found)
+    return [el for el in found if not any(anc in members for anc in el.iterancestors())]
+
+
+def _describe(element: etree._Element) -> str:
+    return ns.shorten(element.tag) if isinstance(element.tag, str) else repr(element.tag)
+
+
+def _dialog_version(msghead: etree._Element) -> tuple[Version | None, tuple[Issue, ...]]:
+    content = msghead.find("mh:Document/mh:RefDoc/mh:Content", _NS)
+    body = None if content is None else next(iter(content.iterchildren(etree.Element)), None)
+    if body is None:
+        return None, (_unsupported("the MsgHead carries no Dialogmelding in its first Document/RefDoc/Content",
+                                   msghead.sourceline),)
+    version = _DIALOG_VERSIONS.get(body.tag)
+    if version is None:
+        return None, (_unsupported(
+            f"the MsgHead carries {_describe(body)}: only Dialogmelding 1.0 "
+            f"({ns.DIALOG_10}) and 1.1 ({ns.DIALOG_11}) are supported", body.sourceline),)
+    return version, ()
+
+
+def identify(root: etree._Element) -> Loaded:
+    """Find the message in ``root`` (itself, or the one MsgHead/AppRec inside a wrapper) and say what it is."""
+    wrapped = root.tag not in _MESSAGE_ROOTS
+    if wrapped:
+        messages = _outermost_messages(root)
+        if len(messages) != 1:
+            what = _describe(root)
+            reason = (f"{what} is not a MsgHead or AppRec, and holds none"
+                      if not messages else f"the wrapper {what} holds {len(messages)} messages; expected exactly one")
+            return Loaded(root, "unknown", None, None, None, None, False,
+                          (_unsupported(reason + _namespace_hint(root), root.sourceline),))
+        element = messages[0]
+    else:
+        element = root
+    kind, version, schema_set = _MESSAGE_ROOTS[element.tag]
+    problems: tuple[Issue, ...] = ()
+    if kind == "msghead":
+        version, problems = _dialog_version(element)
+        type_el = element.find("mh:MsgInfo/mh:Type", _NS)
+        msg_type = None if type_el is None else type_el.get("V")
+        msg_id = element.findtext("mh:MsgInfo/mh:MsgId", None, _NS)
+    else:
+        prefix = "a10" if version == "apprec-1.0" else "a11"
+        type_el = element.find(f"{prefix}:MsgType", _NS)
+        msg_type = None if type_el is None else type_el.get("V")
+        msg_id = element.findtext(f"{prefix}:Id", None, _NS)
+    return Loaded(element, kind, version, schema_set, msg_type, msg_id, wrapped, problems)
+
+
+def _namespace_hint(root: etree._Element) -> str:
+    local = etree.QName(root).localname
+    if local in {"MsgHead", "AppRec", "Dialogmelding"}:
+        return (f" ({local} is in namespace {etree.QName(root).namespace or 'none'!r}; a Dialogmelding must be sent in "
+                f"a MsgHead ({ns.MSGHEAD}); AppRec uses {ns.APPREC_10} or {ns.APPREC_11})")
+    return ""
+
+
+def load(data: bytes) -> Loaded:
+    """Parse ``data`` safely and identify the message in it (see :func:`parse_bytes` and :func:`identify`)."""
+    return identify(parse_bytes(data))

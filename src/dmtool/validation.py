@@ -1,0 +1,78 @@
+"""The validation API: ``validate`` returns a report, ``is_valid`` answers yes or no, ``iter_issues`` yields the issues.
+
+A report lists every problem found, not only the first. Rules so far: ``NOT-XML`` (not well-formed, unsafe or
+undecodable input), ``UNSUPPORTED-MESSAGE`` (not a supported root, version or body) and ``XSD`` (schema errors
+in the envelope or the body, checked against dmtool's own schemas in one pass).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from . import namespaces, xsd
+from .loader import MAX_SIZE, LoadError, load
+from .report import Issue, Report, Severity
+
+#: What the API accepts: a path (``str`` or path-like), the message as ``bytes``, or a binary file object.
+Source = str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO
+
+
+def read_source(source: Source) -> tuple[bytes, str | None]:
+    """Read at most :data:`~dmtool.loader.MAX_SIZE` + 1 bytes of ``source``; return them and the path, if any.
+
+    Raises :class:`OSError` when a path cannot be read.
+    """
+    if isinstance(source, bytes | bytearray | memoryview):
+        return bytes(source), None
+    if isinstance(source, str | os.PathLike):
+        path = Path(source)
+        with path.open("rb") as handle:
+            return handle.read(MAX_SIZE + 1), str(source)
+    name = getattr(source, "name", None)
+    return source.read(MAX_SIZE + 1), name if isinstance(name, str) else None
+
+
+def _xsd_issues(schema_set: str, element: object) -> list[Issue]:
+    schema = xsd.compiled(schema_set)
+    if schema.validate(element):
+        return []
+    return [Issue("XSD", Severity.ERROR, namespaces.shorten(e.message), e.line or None) for e in schema.error_log]
+
+
+def validate(source: Source, *, path: str | None = None) -> Report:
+    """Validate one message and return a :class:`~dmtool.report.Report` with every problem found.
+
+    ``source`` is a path, the message bytes or a binary file object; ``path`` overrides the path shown in the
+    report. Bad content never raises: it becomes issues. Only an unreadable path raises :class:`OSError`.
+    """
+    data, source_path = read_source(source)
+    shown = path if path is not None else source_path
+    try:
+        loaded = load(data)
+    except LoadError as exc:
+        return Report(path=shown, issues=(exc.issue,))
+    issues = list(loaded.problems)
+    if loaded.schema_set is not None:
+        issues += _xsd_issues(loaded.schema_set, loaded.element)
+    return Report(
+        path=shown,
+        kind=loaded.kind,
+        version=loaded.version,
+        msg_type=loaded.msg_type,
+        msg_id=loaded.msg_id,
+        wrapped=loaded.wrapped,
+        issues=tuple(issues),
+    )
+
+
+def is_valid(source: Source) -> bool:
+    """True when ``source`` is a supported message with no errors (warnings allowed)."""
+    return validate(source).valid
+
+
+def iter_issues(source: Source) -> Iterator[Issue]:
+    """Yield every issue found in ``source``, errors and warnings alike."""
+    yield from validate(source).issues
