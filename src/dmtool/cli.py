@@ -85,8 +85,14 @@ def _print_text(report: Report, unreadable: bool) -> None:
 
 @main.command("validate")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text for people; json prints one JSON object per input (JSON Lines).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people; json prints one JSON object per input (JSON Lines).",
+)
 def validate_command(paths: tuple[str, ...], fmt: str) -> None:
     """Validate messages: files, directories (every *.xml below) or - for standard input.
 
@@ -106,8 +112,9 @@ def validate_command(paths: tuple[str, ...], fmt: str) -> None:
             _print_text(report, unreadable)
     total = sum(counts.values())
     if fmt == "text":
-        click.echo(f"{total} checked: {counts['valid']} valid, {counts['invalid']} invalid, "
-                   f"{counts['unreadable']} unreadable")
+        click.echo(
+            f"{total} checked: {counts['valid']} valid, {counts['invalid']} invalid, {counts['unreadable']} unreadable"
+        )
     if counts["unreadable"] or total == 0:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_INVALID if counts["invalid"] else EXIT_VALID)

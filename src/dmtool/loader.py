@@ -27,6 +27,7 @@ MAX_SIZE: Final = 50 * 1024 * 1024
 
 _ALLOWED_ENCODINGS: Final = frozenset({"utf-8", "iso8859-1", "ascii"})
 _XML_DECL: Final = re.compile(rb"^<\?xml\s[^>]*?encoding\s*=\s*[\"']([A-Za-z][A-Za-z0-9._-]*)[\"']")
+_PROLOG_SPACE: Final = re.compile(rb"[ \t\r\n]*")
 _UTF8_BOM: Final = b"\xef\xbb\xbf"
 _WIDE_BOMS: Final = (b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00", b"\xfe\xff", b"\xff\xfe")
 
@@ -72,9 +73,7 @@ class _RefuseResolver(etree.Resolver):
     """Refuses every external resource libxml2 might ask for (entities, DTDs): nothing is ever opened."""
 
     def resolve(self, system_url: str | None, public_id: str | None, context: object) -> None:
-        raise etree.XMLSyntaxError(  # type: ignore[call-arg]
-            f"external resource refused: {system_url or public_id}", 0, 0, 0
-        )
+        raise etree.XMLSyntaxError(f"external resource refused: {system_url or public_id}", 0, 0, 0)
 
 
 def _parser() -> etree.XMLParser:
@@ -123,9 +122,27 @@ def _check_encoding(data: bytes) -> bytes:
     return body
 
 
-def _line_of(data: bytes, needle: bytes) -> int | None:
-    at = data.find(needle)
-    return data.count(b"\n", 0, at) + 1 if at >= 0 else None
+def _refuse_doctype(body: bytes) -> None:
+    """Refuse a ``DOCTYPE`` before libxml2 reads any of it: DTDs and entity declarations are never processed.
+
+    A ``DOCTYPE`` can only stand in the prolog, so the scan stops at the first element.
+    """
+    at = 0
+    while True:
+        at = _PROLOG_SPACE.match(body, at).end()  # type: ignore[union-attr]  # "*" always matches
+        closer = b"?>" if body.startswith(b"<?", at) else b"-->" if body.startswith(b"<!--", at) else None
+        if closer is not None:
+            end = body.find(closer, at + 2)
+            if end < 0:
+                return
+            at = end + len(closer)
+        elif body[at : at + 9].upper() == b"<!DOCTYPE":
+            raise _not_xml(
+                "the input has a DOCTYPE: DTDs and entity declarations are refused for safety; remove the DOCTYPE",
+                body.count(b"\n", 0, at) + 1,
+            )
+        else:
+            return
 
 
 def parse_bytes(data: bytes) -> etree._Element:
@@ -133,17 +150,12 @@ def parse_bytes(data: bytes) -> etree._Element:
     if len(data) > MAX_SIZE:
         raise _not_xml(f"the input is larger than {MAX_SIZE // (1024 * 1024)} MiB")
     body = _check_encoding(data)
+    _refuse_doctype(body)
     try:
         root = etree.fromstring(body, _parser())
     except etree.XMLSyntaxError as exc:
         message = exc.msg or str(exc)
         raise _not_xml(f"not well-formed XML: {message}", exc.lineno or None) from None
-    docinfo = root.getroottree().docinfo
-    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
-        raise _not_xml(
-            "the input has a DOCTYPE: DTDs and entity declarations are refused for safety; remove the DOCTYPE",
-            _line_of(body, b"<!DOCTYPE"),
-        )
     return root
 
 
@@ -161,13 +173,21 @@ def _dialog_version(msghead: etree._Element) -> tuple[Version | None, tuple[Issu
     content = msghead.find("mh:Document/mh:RefDoc/mh:Content", _NS)
     body = None if content is None else next(iter(content.iterchildren(etree.Element)), None)
     if body is None:
-        return None, (_unsupported("the MsgHead carries no Dialogmelding in its first Document/RefDoc/Content",
-                                   msghead.sourceline),)
-    version = _DIALOG_VERSIONS.get(body.tag)
+        return None, (
+            _unsupported(
+                "the MsgHead carries no Dialogmelding in its first Document/RefDoc/Content",
+                msghead.sourceline,
+            ),
+        )
+    version = _DIALOG_VERSIONS.get(str(body.tag))
     if version is None:
-        return None, (_unsupported(
-            f"the MsgHead carries {_describe(body)}: only Dialogmelding 1.0 "
-            f"({ns.DIALOG_10}) and 1.1 ({ns.DIALOG_11}) are supported", body.sourceline),)
+        return None, (
+            _unsupported(
+                f"the MsgHead carries {_describe(body)}: only Dialogmelding 1.0 "
+                f"({ns.DIALOG_10}) and 1.1 ({ns.DIALOG_11}) are supported",
+                body.sourceline,
+            ),
+        )
     return version, ()
 
 
@@ -178,14 +198,25 @@ def identify(root: etree._Element) -> Loaded:
         messages = _outermost_messages(root)
         if len(messages) != 1:
             what = _describe(root)
-            reason = (f"{what} is not a MsgHead or AppRec, and holds none"
-                      if not messages else f"the wrapper {what} holds {len(messages)} messages; expected exactly one")
-            return Loaded(root, "unknown", None, None, None, None, False,
-                          (_unsupported(reason + _namespace_hint(root), root.sourceline),))
+            reason = (
+                f"{what} is not a MsgHead or AppRec, and holds none"
+                if not messages
+                else f"the wrapper {what} holds {len(messages)} messages; expected exactly one"
+            )
+            return Loaded(
+                root,
+                "unknown",
+                None,
+                None,
+                None,
+                None,
+                False,
+                (_unsupported(reason + _namespace_hint(root), root.sourceline),),
+            )
         element = messages[0]
     else:
         element = root
-    kind, version, schema_set = _MESSAGE_ROOTS[element.tag]
+    kind, version, schema_set = _MESSAGE_ROOTS[str(element.tag)]
     problems: tuple[Issue, ...] = ()
     if kind == "msghead":
         version, problems = _dialog_version(element)
@@ -203,8 +234,10 @@ def identify(root: etree._Element) -> Loaded:
 def _namespace_hint(root: etree._Element) -> str:
     local = etree.QName(root).localname
     if local in {"MsgHead", "AppRec", "Dialogmelding"}:
-        return (f" ({local} is in namespace {etree.QName(root).namespace or 'none'!r}; a Dialogmelding must be sent in "
-                f"a MsgHead ({ns.MSGHEAD}); AppRec uses {ns.APPREC_10} or {ns.APPREC_11})")
+        return (
+            f" ({local} is in namespace {etree.QName(root).namespace or 'none'!r}; a Dialogmelding must be sent in "
+            f"a MsgHead ({ns.MSGHEAD}); AppRec uses {ns.APPREC_10} or {ns.APPREC_11})"
+        )
     return ""
 
 

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from lxml import etree
+
 from . import namespaces, xsd
 from .loader import MAX_SIZE, LoadError, load
 from .report import Issue, Report, Severity
@@ -35,7 +37,7 @@ def read_source(source: Source) -> tuple[bytes, str | None]:
     return source.read(MAX_SIZE + 1), name if isinstance(name, str) else None
 
 
-def _xsd_issues(schema_set: str, element: object) -> list[Issue]:
+def _xsd_issues(schema_set: str, element: etree._Element) -> list[Issue]:
     schema = xsd.compiled(schema_set)
     if schema.validate(element):
         return []

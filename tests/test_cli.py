@@ -1,0 +1,120 @@
+"""``dmtool validate``: text and JSON Lines output, directories and stdin, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+from paths import EXAMPLES, REFERENCE_EXAMPLES, ROOT
+
+from dmtool.cli import main
+
+KEYS = {"path", "valid", "kind", "version", "msg_type", "msg_id", "wrapped", "issues"}
+ISSUE_KEYS = {"rule", "severity", "message", "line"}
+
+
+def run(*args: str, stdin: bytes | None = None):
+    return CliRunner().invoke(main, list(args), input=stdin)
+
+
+def lines(output: str) -> list[dict]:
+    return [json.loads(line) for line in output.splitlines()]
+
+
+def test_json_lines_one_object_per_input_with_the_contract_keys():
+    result = run("validate", "--format", "json", str(EXAMPLES))
+    assert result.exit_code == 0, result.output
+    objects = lines(result.output)
+    assert len(objects) == len(list(EXAMPLES.glob("*.xml")))
+    assert [o["path"] for o in objects] == sorted(o["path"] for o in objects)
+    for obj in objects:
+        assert set(obj) == KEYS and obj["valid"] is True
+        assert obj["kind"] in {"msghead", "apprec"}
+        assert obj["version"] in {"dialog-1.0", "dialog-1.1", "apprec-1.0", "apprec-1.1"}
+    assert [o["wrapped"] for o in objects if o["path"].endswith("wrapped-fellesformat.xml")] == [True]
+
+
+@pytest.mark.skipif(not REFERENCE_EXAMPLES, reason="../shared/reference is not beside the checkout")
+def test_official_example_is_valid_in_json():
+    result = run("validate", "--format", "json", *map(str, REFERENCE_EXAMPLES))
+    assert result.exit_code == 0
+    assert all(o["valid"] and not o["issues"] for o in lines(result.output))
+
+
+def test_out_of_order_element_names_xsd_with_the_line(tmp_path):
+    text = (EXAMPLES / "foresporsel-1.0.xml").read_text()
+    sender = re.search(r"    <Sender>.*?</Sender>\n", text, re.S).group(0)
+    receiver = re.search(r"    <Receiver>.*?</Receiver>\n", text, re.S).group(0)
+    swapped = text.replace(sender, "@@").replace(receiver, sender).replace("@@", receiver)
+    target = tmp_path / "order.xml"
+    target.write_text(swapped)
+    result = run("validate", "--format", "json", str(target))
+    assert result.exit_code == 1
+    (obj,) = lines(result.output)
+    assert obj["valid"] is False and obj["kind"] == "msghead"
+    first = obj["issues"][0]
+    assert set(first) == ISSUE_KEYS and first["rule"] == "XSD" and first["severity"] == "error"
+    assert first["line"] == swapped[: swapped.index("<Receiver>")].count("\n") + 1
+    assert "Receiver" in first["message"]
+
+
+def test_stdin_and_text_output():
+    data = (EXAMPLES / "apprec-1.0-ok.xml").read_bytes()
+    result = run("validate", "-", stdin=data)
+    assert result.exit_code == 0
+    assert result.output.startswith("-: valid")
+    assert "1 checked: 1 valid, 0 invalid, 0 unreadable" in result.output
+    result = run("validate", "-", stdin=b"<oops")
+    assert result.exit_code == 1
+    assert "INVALID" in result.output and "NOT-XML" in result.output and "line 1" in result.output
+
+
+def test_mixed_batch_counts_and_exit_1(tmp_path):
+    shutil.copy(EXAMPLES / "notat-1.0-latin1.xml", tmp_path / "a.xml")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.XML").write_bytes(b"garbage")
+    (tmp_path / "ignored.txt").write_bytes(b"garbage")
+    result = run("validate", str(tmp_path))
+    assert result.exit_code == 1
+    assert "2 checked: 1 valid, 1 invalid, 0 unreadable" in result.output
+
+
+def test_missing_file_is_an_io_error_exit_2_but_others_are_still_reported(tmp_path):
+    result = run("validate", "--format", "json", str(tmp_path / "nope.xml"), str(EXAMPLES / "apprec-1.0-ok.xml"))
+    assert result.exit_code == 2
+    first, second = lines(result.output)
+    assert first["issues"][0]["rule"] == "IO-ERROR" and "nope.xml" in first["issues"][0]["message"]
+    assert second["valid"] is True
+
+
+def test_empty_directory_and_usage_errors_exit_2(tmp_path):
+    assert run("validate", str(tmp_path)).exit_code == 2
+    assert run("validate").exit_code == 2
+    assert run("validate", "--format", "yaml", str(EXAMPLES)).exit_code == 2
+
+
+def test_console_script_runs_without_traceback(tmp_path):
+    bad = tmp_path / "bad.xml"
+    bad.write_bytes(b"\xff\xfe\x00garbage")
+    result = subprocess.run(
+        [sys.executable, "-m", "dmtool", "validate", str(bad), str(tmp_path / "gone.xml")],
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert b"Traceback" not in result.stdout + result.stderr
+
+
+def test_ci_runs_exactly_the_readme_commands():
+    readme = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```sh\n(.*?)\n```", readme, re.S)
+    example, tests = blocks[0], blocks[1]
+    assert "dmtool validate fixtures/examples" in example
+    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    assert tests in ci, "the README's test command must be the command .ci/run runs"

@@ -1,0 +1,225 @@
+"""Hostile input is refused with NOT-XML, and nothing it names is ever opened or fetched.
+
+The proofs: an entity or DTD points at a FIFO, which a watcher thread probes with a non-blocking open for writing
+(that succeeds only while somebody has it open for reading), and at a listening local TCP port whose backlog must
+stay empty.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+import dmtool
+
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + b"".join(
+        b'<!ENTITY lol%d "%s">' % (i, b"".join(b"&lol%s;" % (str(i - 1).encode() if i > 1 else b"") for _ in range(10)))
+        for i in range(1, 10)
+    )
+    + b"]><lolz>&lol9;</lolz>"
+)
+QUADRATIC = b'<?xml version="1.0"?><!DOCTYPE q [<!ENTITY a "' + b"x" * 50_000 + b'">]><q>' + b"&a;" * 50_000 + b"</q>"
+
+
+@contextmanager
+def watched_fifo(tmp_path: Path) -> Iterator[tuple[Path, list[bool]]]:
+    """A FIFO, and a flag list that becomes [True] if anybody opens it for reading while the block runs."""
+    fifo = tmp_path / "secret"
+    os.mkfifo(fifo)
+    opened: list[bool] = []
+    stop = threading.Event()
+
+    def probe() -> None:
+        while not stop.is_set():
+            try:
+                fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+            except OSError:
+                stop.wait(0.001)
+                continue
+            opened.append(True)
+            os.close(fd)
+            return
+
+    thread = threading.Thread(target=probe, daemon=True)
+    thread.start()
+    try:
+        yield fifo, opened
+    finally:
+        stop.set()
+        thread.join(2)
+
+
+@contextmanager
+def listening_port() -> Iterator[tuple[int, socket.socket]]:
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    server.setblocking(False)
+    try:
+        yield server.getsockname()[1], server
+    finally:
+        server.close()
+
+
+def _no_connection(server: socket.socket) -> bool:
+    try:
+        conn, _ = server.accept()
+    except BlockingIOError:
+        return True
+    conn.close()
+    return False
+
+
+def _only_not_xml(data: bytes) -> dmtool.Report:
+    report = dmtool.validate(data)
+    assert not report.valid
+    assert {i.rule for i in report.issues} == {"NOT-XML"}, report.issues
+    return report
+
+
+def test_the_fifo_probe_can_see_a_reader(tmp_path):
+    with watched_fifo(tmp_path) as (fifo, opened):
+        fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+        for _ in range(1000):
+            if opened:
+                break
+            threading.Event().wait(0.002)
+        os.close(fd)
+    assert opened == [True]
+
+
+def test_the_port_probe_can_see_a_connection():
+    with listening_port() as (port, server):
+        client = socket.create_connection(("127.0.0.1", port))
+        threading.Event().wait(0.05)
+        assert not _no_connection(server)
+        client.close()
+
+
+@pytest.mark.parametrize("data", [BILLION_LAUGHS, QUADRATIC], ids=["billion-laughs", "quadratic"])
+def test_entity_bombs_are_refused(data):
+    report = _only_not_xml(data)
+    assert "DOCTYPE" in report.issues[0].message
+
+
+def test_external_entity_to_a_local_file_is_not_read(tmp_path):
+    with watched_fifo(tmp_path) as (fifo, opened):
+        data = (
+            b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file://' + str(fifo).encode() + b'">]><x>&xxe;</x>'
+        )
+        _only_not_xml(data)
+        _only_not_xml(b'<?xml version="1.0"?><!DOCTYPE x SYSTEM "' + str(fifo).encode() + b'"><x/>')
+        _only_not_xml(b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY % p SYSTEM "' + str(fifo).encode() + b'"> %p;]><x/>')
+    assert not opened
+
+
+def test_external_entity_and_dtd_to_a_url_are_not_fetched():
+    with listening_port() as (port, server):
+        url = f"http://127.0.0.1:{port}/x".encode()
+        _only_not_xml(b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "' + url + b'">]><x>&e;</x>')
+        _only_not_xml(b'<?xml version="1.0"?><!DOCTYPE x SYSTEM "' + url + b'"><x/>')
+        _only_not_xml(b'<?xml version="1.0"?><!DOCTYPE x PUBLIC "-//X//Y" "' + url + b'"><x/>')
+        threading.Event().wait(0.05)
+        assert _no_connection(server)
+
+
+def test_xinclude_is_not_processed(tmp_path):
+    with watched_fifo(tmp_path) as (fifo, opened):
+        data = (
+            b'<MsgHead xmlns="http://www.kith.no/xmlstds/msghead/2006-05-24" '
+            b'xmlns:xi="http://www.w3.org/2001/XInclude"><xi:include href="' + str(fifo).encode() + b'"/></MsgHead>'
+        )
+        report = dmtool.validate(data)
+    assert not opened
+    assert {i.rule for i in report.issues} == {"XSD", "UNSUPPORTED-MESSAGE"}
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (b"<a>" * 200_000 + b"</a>" * 200_000, "depth"),
+        (b'<?xml version="1.0" encoding="UTF-8"?><a>\xff\xfe\xc3</a>', "encoding"),
+        (b"", "empty"),
+        (b"   \n\t ", "empty"),
+        (bytes(range(256)) * 4, ""),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", ""),
+        ('<?xml version="1.0"?><a>ø</a>'.encode("utf-16"), "UTF-16"),
+        ("<a>ø</a>".encode("utf-16-le"), "UTF-16"),
+        (b'<?xml version="1.0" encoding="windows-1252"?><a/>', "encoding"),
+        (b'<?xml version="1.0" encoding="bogus-9"?><a/>', "encoding"),
+        (b'\xef\xbb\xbf<?xml version="1.0" encoding="ISO-8859-1"?><a/>', "byte order mark"),
+        (b"<a>\x00</a>", ""),
+        (b"<a><b></a>", "well-formed"),
+    ],
+    ids=[
+        "deep",
+        "bad-utf8",
+        "empty",
+        "blank",
+        "binary",
+        "png",
+        "utf16-bom",
+        "utf16-no-bom",
+        "cp1252",
+        "bogus",
+        "bom-mismatch",
+        "nul",
+        "mismatched-tags",
+    ],
+)
+def test_broken_input_is_not_xml(data, words):
+    report = _only_not_xml(data)
+    assert words.lower() in report.issues[0].message.lower()
+
+
+def test_oversized_input_is_refused_before_parsing(monkeypatch):
+    from dmtool import loader
+
+    monkeypatch.setattr(loader, "MAX_SIZE", 1000)
+    report = _only_not_xml(b"<a>" + b"x" * 2000 + b"</a>")
+    assert "larger than" in report.issues[0].message
+
+
+@pytest.mark.parametrize("name", ["billion", "deep", "binary"])
+def test_cli_on_hostile_file_exits_1_without_traceback(tmp_path, name):
+    data = {"billion": BILLION_LAUGHS, "deep": b"<a>" * 200_000, "binary": os.urandom(4096)}[name]
+    target = tmp_path / f"{name}.xml"
+    target.write_bytes(data)
+    result = subprocess.run(
+        [sys.executable, "-m", "dmtool", "validate", "--format", "json", str(target)],
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert b"Traceback" not in result.stderr + result.stdout
+    assert b'"rule": "NOT-XML"' in result.stdout
+
+
+_PROLOG_ITEMS = [b"<!-- c -->", b"<!---->", b"<?pi x?>", b"\n", b"  ", b"<!-- <!DOCTYPE no> -->"]
+
+
+@pytest.mark.parametrize("decl", [b"", b'<?xml version="1.0" encoding="UTF-8"?>'])
+@pytest.mark.parametrize("doctype", [b"<!DOCTYPE x>", b"<!doctype x>", b'<!DOCTYPE x SYSTEM "y">'])
+def test_doctype_after_any_prolog_is_refused(decl, doctype):
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    @given(st.lists(st.sampled_from(_PROLOG_ITEMS), max_size=6))
+    def check(items):
+        report = _only_not_xml(decl + b"".join(items) + doctype + b"<x/>")
+        assert "DOCTYPE" in report.issues[0].message
+        # The same prolog without the DOCTYPE is fine as XML (the root is just not a message).
+        assert {i.rule for i in dmtool.validate(decl + b"".join(items) + b"<x/>").issues} == {"UNSUPPORTED-MESSAGE"}
+
+    check()

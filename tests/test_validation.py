@@ -1,0 +1,176 @@
+"""The validation API on real-looking messages: verdicts, kinds, versions, lines, wrappers and encodings."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from paths import EXAMPLES, REFERENCE_EXAMPLES
+
+import dmtool
+from dmtool.report import Severity
+
+FORESPORSEL = (EXAMPLES / "foresporsel-1.0.xml").read_bytes()
+NOTAT_LATIN1 = (EXAMPLES / "notat-1.0-latin1.xml").read_bytes()
+HELSEFAGLIG = (EXAMPLES / "helsefaglig-1.1.xml").read_bytes()
+APPREC_10 = (EXAMPLES / "apprec-1.0-ok.xml").read_bytes()
+APPREC_11 = (EXAMPLES / "apprec-1.1-avvist.xml").read_bytes()
+BUNDLED = [FORESPORSEL, NOTAT_LATIN1, HELSEFAGLIG, APPREC_10, APPREC_11]
+
+
+def _rules(report: dmtool.Report) -> set[str]:
+    return {i.rule for i in report.issues}
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.xml")), ids=lambda p: p.name)
+def test_bundled_examples_are_valid(path):
+    report = dmtool.validate(path)
+    assert report.valid, report.issues
+    assert report.path == str(path)
+
+
+@pytest.mark.skipif(not REFERENCE_EXAMPLES, reason="../shared/reference is not beside the checkout")
+@pytest.mark.parametrize("path", REFERENCE_EXAMPLES, ids=lambda p: p.name)
+def test_official_examples_are_valid(path):
+    report = dmtool.validate(path)
+    assert report.valid, report.issues
+    expected_kind = "apprec" if "apprec" in path.parent.name else "msghead"
+    assert report.kind == expected_kind
+    assert (
+        report.version
+        == {
+            "apprec-1.0": "apprec-1.0",
+            "apprec-1.1": "apprec-1.1",
+            "dialogmelding-1.0": "dialog-1.0",
+            "dialogmelding-1.1": "dialog-1.1",
+        }[path.parent.name]
+    )
+    assert report.msg_id and report.msg_type
+
+
+def test_report_describes_the_message():
+    report = dmtool.validate(FORESPORSEL)
+    assert (report.kind, report.version, report.msg_type, report.msg_id, report.wrapped) == (
+        "msghead",
+        "dialog-1.0",
+        "DIALOG_FORESPORSEL",
+        "6f1d2a3e-8c0b-4b8e-9a51-3d2f4c5b6a71",
+        False,
+    )
+    assert dmtool.validate(APPREC_11).version == "apprec-1.1"
+    assert dmtool.validate(HELSEFAGLIG).version == "dialog-1.1"
+
+
+def test_element_out_of_order_is_xsd_with_its_line():
+    # Swap MIGversion and GenDate: GenDate now stands on MIGversion's line and is not expected there.
+    text = FORESPORSEL.decode()
+    mig = "<MIGversion>v1.2 2006-05-24</MIGversion>"
+    gen = "<GenDate>2026-11-20T09:15:00+01:00</GenDate>"
+    swapped = text.replace(mig, "@@").replace(gen, mig).replace("@@", gen).encode()
+    line = swapped.decode()[: swapped.decode().index(gen)].count("\n") + 1
+    report = dmtool.validate(swapped)
+    assert not report.valid
+    assert _rules(report) == {"XSD"}
+    assert report.issues[0].line == line
+    assert "GenDate" in report.issues[0].message
+
+
+def test_every_problem_is_listed_not_only_the_first():
+    bad = FORESPORSEL.replace(b"<GenDate>2026-11-20T09:15:00+01:00</GenDate>", b"<GenDate>yesterday</GenDate>")
+    bad = bad.replace(b"<TypeForesp", b"<Unknown/><TypeForesp")
+    report = dmtool.validate(bad)
+    assert len(report.errors) >= 2
+    assert {i.line for i in report.errors} >= {8}
+    assert all(i.rule == "XSD" for i in report.issues)
+    assert not any("{http" in i.message for i in report.issues), "namespaces are shown as short prefixes"
+
+
+def test_wrapped_message_is_found_and_said():
+    report = dmtool.validate(EXAMPLES / "wrapped-fellesformat.xml")
+    assert report.valid and report.wrapped and report.kind == "msghead"
+    bad = (EXAMPLES / "wrapped-fellesformat.xml").read_bytes().replace(b"<MsgId>", b"<MsgIdx>", 1)
+    bad = bad.replace(b"</MsgId>", b"</MsgIdx>", 1)
+    report = dmtool.validate(bad)
+    assert report.wrapped and _rules(report) == {"XSD"}
+    assert report.issues[0].line == bad[: bad.index(b"<MsgIdx>")].count(b"\n") + 1
+
+
+def test_wrapper_with_two_messages_or_none_is_unsupported():
+    two = b"<w>" + FORESPORSEL.split(b"?>", 1)[1] + FORESPORSEL.split(b"?>", 1)[1] + b"</w>"
+    report = dmtool.validate(two)
+    assert _rules(report) == {"UNSUPPORTED-MESSAGE"} and "2 messages" in report.issues[0].message
+    assert _rules(dmtool.validate(b"<w><x/></w>")) == {"UNSUPPORTED-MESSAGE"}
+
+
+def test_bare_dialogmelding_and_foreign_body_are_unsupported():
+    bare = b'<Dialogmelding xmlns="http://www.kith.no/xmlstds/dialog/2006-10-11"/>'
+    report = dmtool.validate(bare)
+    assert _rules(report) == {"UNSUPPORTED-MESSAGE"} and "MsgHead" in report.issues[0].message
+    foreign = re.sub(rb"<Dialogmelding .*</Dialogmelding>", b'<x:Other xmlns:x="urn:other"/>', FORESPORSEL, flags=re.S)
+    report = dmtool.validate(foreign)
+    assert "UNSUPPORTED-MESSAGE" in _rules(report)
+    assert report.kind == "msghead" and report.version is None
+
+
+def test_msghead_in_wrong_namespace_gets_a_hint():
+    report = dmtool.validate(b"<MsgHead><MsgInfo/></MsgHead>")
+    assert _rules(report) == {"UNSUPPORTED-MESSAGE"}
+    assert "namespace" in report.issues[0].message
+
+
+def test_sources_bytes_path_and_file_object_agree(tmp_path):
+    target = tmp_path / "m.xml"
+    target.write_bytes(FORESPORSEL)
+    for source in (FORESPORSEL, target, str(target), io.BytesIO(FORESPORSEL)):
+        assert dmtool.is_valid(source)
+    assert list(dmtool.iter_issues(b"<")) == list(dmtool.validate(b"<").issues)
+    with pytest.raises(OSError):
+        dmtool.validate(tmp_path / "missing.xml")
+
+
+def test_is_valid_allows_warnings_only():
+    report = dmtool.Report(issues=(dmtool.Issue("SHORT", Severity.WARNING, "long"),))
+    assert report.valid and not report.errors and report.warnings
+
+
+def _reencode(data: bytes, encoding: str, bom: bool) -> bytes:
+    text = data.decode("iso-8859-1" if b'encoding="ISO-8859-1"' in data[:60] else "utf-8")
+    decl = f'<?xml version="1.0" encoding="{encoding}"?>'
+    text = decl + text.split("?>", 1)[1]
+    return (b"\xef\xbb\xbf" if bom else b"") + text.encode(encoding)
+
+
+@given(st.sampled_from(BUNDLED), st.sampled_from(["UTF-8", "ISO-8859-1"]), st.booleans())
+def test_encoding_and_bom_do_not_change_the_verdict(data, encoding, bom):
+    bom = bom and encoding == "UTF-8"
+    report = dmtool.validate(_reencode(data, encoding, bom))
+    assert report.valid, report.issues
+    assert report.msg_id == dmtool.validate(data).msg_id
+
+
+@given(st.sampled_from(BUNDLED), st.text(alphabet="abcdefghij", min_size=1, max_size=8), st.integers(0, 3))
+def test_any_wrapper_depth_finds_the_one_message(data, name, depth):
+    decl, body = data.split(b"?>", 1)
+    wrapped = body
+    for level in range(depth + 1):
+        wrapped = f'<{name}{level} xmlns="urn:vendor:{name}">'.encode() + wrapped + f"</{name}{level}>".encode()
+    report = dmtool.validate(decl + b"?>" + wrapped)
+    assert report.valid and report.wrapped, report.issues
+
+
+@given(st.binary(max_size=300))
+def test_arbitrary_bytes_give_a_report_never_an_exception(data):
+    report = dmtool.validate(data)
+    assert report.issues or report.valid
+    assert all(i.rule in {"NOT-XML", "UNSUPPORTED-MESSAGE", "XSD"} for i in report.issues)
+
+
+@given(st.sampled_from(BUNDLED), st.data())
+def test_truncated_messages_are_not_xml(data, draw):
+    cut = draw.draw(st.integers(1, len(data) - 20))
+    report = dmtool.validate(data[:cut])
+    assert not report.valid
+    assert {i.rule for i in report.issues} == {"NOT-XML"}
