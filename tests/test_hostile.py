@@ -147,7 +147,7 @@ def test_xinclude_is_not_processed(tmp_path):
 @pytest.mark.parametrize(
     ("data", "words"),
     [
-        (b"<a>" * 200_000 + b"</a>" * 200_000, "depth"),
+        (b"<a>" * 200_000 + b"</a>" * 200_000, "nested deeper than 256"),
         (b'<?xml version="1.0" encoding="UTF-8"?><a>\xff\xfe\xc3</a>', "encoding"),
         (b"", "empty"),
         (b"   \n\t ", "empty"),
@@ -160,6 +160,7 @@ def test_xinclude_is_not_processed(tmp_path):
         (b'\xef\xbb\xbf<?xml version="1.0" encoding="ISO-8859-1"?><a/>', "byte order mark"),
         (b"<a>\x00</a>", ""),
         (b"<a><b></a>", "well-formed"),
+        (b"<a>" + b"x" * 11_000_000 + b"</a>", "text node larger than 10 MB"),
     ],
     ids=[
         "deep",
@@ -175,6 +176,7 @@ def test_xinclude_is_not_processed(tmp_path):
         "bom-mismatch",
         "nul",
         "mismatched-tags",
+        "huge-text",
     ],
 )
 def test_broken_input_is_not_xml(data, words):

@@ -27,6 +27,11 @@ MAX_SIZE: Final = 50 * 1024 * 1024
 
 _ALLOWED_ENCODINGS: Final = frozenset({"utf-8", "iso8859-1", "ascii"})
 _XML_DECL: Final = re.compile(rb"^<\?xml\s[^>]*?encoding\s*=\s*[\"']([A-Za-z][A-Za-z0-9._-]*)[\"']")
+#: libxml2's words for its safety limits, and what dmtool tells the user instead.
+_LIMIT_MESSAGES: Final = {
+    "Excessive depth": "elements nested deeper than 256 levels are refused for safety",
+    "Text node too long": "a single text node larger than 10 MB is refused for safety",
+}
 _PROLOG_SPACE: Final = re.compile(rb"[ \t\r\n]*")
 _UTF8_BOM: Final = b"\xef\xbb\xbf"
 _WIDE_BOMS: Final = (b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00", b"\xfe\xff", b"\xff\xfe")
@@ -155,6 +160,7 @@ def parse_bytes(data: bytes) -> etree._Element:
         root = etree.fromstring(body, _parser())
     except etree.XMLSyntaxError as exc:
         message = exc.msg or str(exc)
+        message = next((ours for theirs, ours in _LIMIT_MESSAGES.items() if theirs in message), message)
         raise _not_xml(f"not well-formed XML: {message}", exc.lineno or None) from None
     return root
 
