@@ -675,6 +675,15 @@ def _set_text(el: etree._Element, text: str) -> None:
     el.text = text
 
 
+def _pick_attribute(r, elements):
+    """One (element, attribute name) among the elements that have attributes, or None."""
+    with_attrs = [e for e in elements if e.attrib]
+    if not with_attrs:
+        return None
+    el = r.choice(with_attrs)
+    return el, r.choice(sorted(el.attrib))
+
+
 def mutate(r: Rnd, gen: Gen, root: etree._Element) -> str:
     """Apply one mutation in place; returns its description."""
     elements = _walk(root)
@@ -702,10 +711,9 @@ def mutate(r: Rnd, gen: Gen, root: etree._Element) -> str:
             _set_text(el, r.choice(BAD_VALUES))
             return f"bad text in {el.tag}"
     if kind == "bad_attribute_value":
-        with_attrs = [e for e in elements if e.attrib]
-        if with_attrs:
-            el = r.choice(with_attrs)
-            name = r.choice(sorted(el.attrib))
+        picked = _pick_attribute(r, elements)
+        if picked:
+            el, name = picked
             el.set(name, r.choice(BAD_VALUES))
             return f"bad attribute {name} on {el.tag}"
     if kind == "unknown_element":
@@ -768,10 +776,9 @@ def mutate(r: Rnd, gen: Gen, root: etree._Element) -> str:
             host.insert(r.randint(0, len(host)), child)
             return f"insert global {decl.name} into {host.tag}"
     if kind == "drop_attribute":
-        with_attrs = [e for e in elements if e.attrib]
-        if with_attrs:
-            el = r.choice(with_attrs)
-            name = r.choice(sorted(el.attrib))
+        picked = _pick_attribute(r, elements)
+        if picked:
+            el, name = picked
             del el.attrib[name]
             return f"drop attribute {name} on {el.tag}"
     if kind == "text_in_element":

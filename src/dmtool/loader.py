@@ -172,7 +172,7 @@ def _outermost_messages(root: etree._Element) -> list[etree._Element]:
 
 
 def _describe(element: etree._Element) -> str:
-    return ns.shorten(element.tag) if isinstance(element.tag, str) else repr(element.tag)
+    return ns.shorten(str(element.tag))
 
 
 def _dialog_version(msghead: etree._Element) -> tuple[Version | None, tuple[Issue, ...]]:
