@@ -25,7 +25,7 @@ import functools
 import pathlib
 import random
 import string
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -854,50 +854,36 @@ def random_instance(seed: int, root: str | Root, mutated: bool) -> bytes:
 # Minimisation of a disagreeing instance
 
 
+def _reductions(data: bytes) -> Iterator[bytes]:
+    """Every one-step smaller variant of ``data``: an element removed, then an attribute, a text or a tail cleared."""
+
+    def edited(index: int, edit: Callable[[etree._Element], None]) -> bytes:
+        root = etree.fromstring(data, PARSER)
+        edit(_walk(root)[index])
+        return tobytes(root)
+
+    elements = _walk(etree.fromstring(data, PARSER))
+    for i in range(1, len(elements)):
+        yield edited(i, lambda e: e.getparent().remove(e))
+    for i, el in enumerate(elements):
+        for name in list(el.attrib):
+            yield edited(i, lambda e, name=name: e.attrib.pop(name))
+        for attr in ("text", "tail"):
+            if getattr(el, attr):
+                yield edited(i, lambda e, attr=attr: setattr(e, attr, None))
+
+
 def minimise(data: bytes, disagrees: Callable[[bytes], bool], budget: int = 3000) -> bytes:
     """Greedy reduction: remove elements, attributes and text while ``disagrees`` still holds."""
     best = data
     changed = True
     while changed and budget > 0:
         changed = False
-        root = etree.fromstring(best, PARSER)
-        n = len(_walk(root))
-        for i in range(1, n):
+        for cand in _reductions(best):
             budget -= 1
-            root = etree.fromstring(best, PARSER)
-            el = _walk(root)[i] if i < len(_walk(root)) else None
-            if el is None or el.getparent() is None:
-                continue
-            el.getparent().remove(el)
-            cand = tobytes(root)
             if disagrees(cand):
                 best, changed = cand, True
                 break
-        if changed:
-            continue
-        root = etree.fromstring(best, PARSER)
-        for i, el in enumerate(_walk(root)):
-            for name in list(el.attrib):
-                budget -= 1
-                r2 = etree.fromstring(best, PARSER)
-                e2 = _walk(r2)[i]
-                del e2.attrib[name]
-                cand = tobytes(r2)
-                if disagrees(cand):
-                    best, changed = cand, True
-                    break
-            if changed:
-                break
-            for attr in ("text", "tail"):
-                if getattr(el, attr):
-                    budget -= 1
-                    r2 = etree.fromstring(best, PARSER)
-                    e2 = _walk(r2)[i]
-                    setattr(e2, attr, None)
-                    cand = tobytes(r2)
-                    if disagrees(cand):
-                        best, changed = cand, True
-                        break
-            if changed:
+            if budget <= 0:
                 break
     return best
