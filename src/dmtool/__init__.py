@@ -1,11 +1,62 @@
 """dmtool: build, parse, validate and acknowledge Norwegian Dialogmelding messages.
 
 Entry points follow xmlschema's shape: :func:`validate` returns a report listing every problem, :func:`is_valid`
-answers yes or no, :func:`iter_issues` yields the problems one by one.
+answers yes or no, :func:`iter_issues` yields the problems one by one. :func:`parse` reads a message into the typed
+model of :mod:`dmtool.model`, :func:`to_xml` writes one, and the constructors :func:`foresporsel`, :func:`svar`,
+:func:`avvik`, :func:`notat` and :func:`helsefaglig` make them.
 """
 
+from .compose import avvik, foresporsel, helsefaglig, notat, svar
+from .errors import BuildError, ParseError
+from .model import (
+    CS,
+    CV,
+    ConversationRef,
+    Foresporsel,
+    HealthcareProfessional,
+    Ident,
+    Kind,
+    Message,
+    Notat,
+    Organisation,
+    Patient,
+    Person,
+    Role,
+)
+from .reader import parse
 from .report import Issue, Report, Severity
 from .validation import Source, is_valid, iter_issues, validate
+from .writer import to_xml
 
-__all__ = ["Issue", "Report", "Severity", "Source", "is_valid", "iter_issues", "validate"]
+__all__ = [
+    "CS",
+    "CV",
+    "BuildError",
+    "ConversationRef",
+    "Foresporsel",
+    "HealthcareProfessional",
+    "Ident",
+    "Issue",
+    "Kind",
+    "Message",
+    "Notat",
+    "Organisation",
+    "ParseError",
+    "Patient",
+    "Person",
+    "Report",
+    "Role",
+    "Severity",
+    "Source",
+    "avvik",
+    "foresporsel",
+    "helsefaglig",
+    "is_valid",
+    "iter_issues",
+    "notat",
+    "parse",
+    "svar",
+    "to_xml",
+    "validate",
+]
 __version__ = "0.1.0"

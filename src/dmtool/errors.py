@@ -1,0 +1,26 @@
+"""The exceptions of the model API: a message that cannot be built, a source that cannot be parsed."""
+
+from __future__ import annotations
+
+from .report import Issue
+
+
+class BuildError(ValueError):
+    """The message cannot be turned into a valid Dialogmelding; ``field`` names the part of the model at fault
+    (``"body.subject"``, ``"sender.unit.her_id"``), or is ``None`` when the schema refused the whole."""
+
+    def __init__(self, field: str | None, message: str) -> None:
+        super().__init__(f"{field}: {message}" if field else message)
+        self.field = field
+
+
+class ParseError(ValueError):
+    """The source cannot be read as a Dialogmelding; ``issues`` say why (rule id, message, line)."""
+
+    def __init__(self, issues: tuple[Issue, ...]) -> None:
+        super().__init__(
+            "; ".join(
+                issue.message if issue.line is None else f"line {issue.line}: {issue.message}" for issue in issues
+            )
+        )
+        self.issues = issues
