@@ -1,21 +1,32 @@
 """The ``dmtool`` command line: a thin layer over the library.
 
-Exit status: 0 all inputs valid (warnings allowed), 1 at least one invalid, 2 usage or I/O error.
+``validate`` exits 0 when all inputs are valid (warnings allowed), 1 when at least one is invalid, 2 for a usage or
+I/O error. ``build`` and ``parse`` exit 0 on success, 1 for a bad spec or a message that cannot be read or built
+(one line on standard error naming the key or the line), 2 for a usage error or a file that cannot be read or
+written.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
+import os
 import sys
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn, cast
 
 import click
+import yaml
 
-from . import __version__
+from . import __version__, codelists, compose, reader, spec, writer
+from .errors import BuildError, ParseError
+from .model import CS, CV, DIALOG_VERSIONS, HealthcareProfessional, Ident, Message, Organisation, Patient
 from .report import Issue, Report, Severity
-from .validation import validate
+from .validation import read_source, validate
 
 EXIT_VALID, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
 
@@ -118,3 +129,328 @@ def validate_command(paths: tuple[str, ...], fmt: str) -> None:
     if counts["unreadable"] or total == 0:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_INVALID if counts["invalid"] else EXIT_VALID)
+
+
+# -- shared by build and parse ----------------------------------------------------------------------------------------
+
+
+def _fail(status: int, message: str) -> NoReturn:
+    """Say what went wrong in one line on standard error and exit with ``status``."""
+    click.echo("dmtool: " + " ".join(message.split()), err=True)
+    sys.exit(status)
+
+
+def _shown(name: str) -> str:
+    return "standard input" if name == "-" else name
+
+
+def _read_bytes(name: str) -> bytes:
+    """The bytes of the file ``name`` (``-``: standard input); exit 2 when it cannot be read."""
+    try:
+        data, _ = read_source(sys.stdin.buffer if name == "-" else Path(name))
+    except OSError as error:
+        _fail(EXIT_ERROR, f"cannot read {name}: {error.strerror or error}; check that the file exists and is readable")
+    return data
+
+
+def _read_message(name: str) -> Message:
+    """The Dialogmelding in the file ``name``; exit 1 with the line of the problem when it cannot be parsed."""
+    data = _read_bytes(name)
+    try:
+        return reader.parse(data)
+    except ParseError as error:
+        _fail(EXIT_INVALID, f"{_shown(name)}: cannot read the message: {error}")
+
+
+def _emit(data: bytes, output: str | None) -> None:
+    """Write ``data`` to standard output, or to the file ``output`` whole: through a temporary file beside it that
+    replaces it only when everything is written, so that no partial file is ever left."""
+    if output is None or output == "-":
+        stream = sys.stdout.buffer
+        stream.write(data)
+        stream.flush()
+        return
+    target = Path(output)
+    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        with temporary.open("xb") as handle:
+            handle.write(data)
+        os.replace(temporary, target)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        _fail(EXIT_ERROR, f"cannot write {output}: {error.strerror or error}")
+
+
+def _write_message(message: Message, output: str | None) -> None:
+    try:
+        xml = writer.to_xml(message)
+    except BuildError as error:
+        _fail(EXIT_INVALID, f"cannot build the {message.kind}: {error}")
+    _emit(xml, output)
+
+
+# -- build ------------------------------------------------------------------------------------------------------------
+
+SPEC_KINDS = tuple(spec.BUILDERS)
+BUILD_KINDS = (*SPEC_KINDS, "svar", "avvik")
+_SPEC_SUFFIXES = {".json": "JSON", ".yaml": "YAML", ".yml": "YAML"}
+
+
+def _options_for(kind: str, example: bool) -> tuple[set[str], set[str]]:
+    """The options ``build KIND`` needs, and the ones it may have besides."""
+    if kind == "svar":
+        return {"reply_to", "text"}, {"output"}
+    if kind == "avvik":
+        return {"about", "reason", "text"}, {"output"}
+    return ({"example"}, {"output"}) if example else ({"spec_path"}, {"dialog_version", "output"})
+
+
+def _check_options(ctx: click.Context, kind: str) -> None:
+    """Usage error (exit 2) for an option that does not belong with ``kind``, or a missing one."""
+    given = {name: value for name, value in ctx.params.items() if name != "kind"}
+    names = {param.name: "/".join(param.opts) for param in ctx.command.params if param.name}
+    present = {name for name, value in given.items() if value not in (None, False)}
+    required, optional = _options_for(kind, bool(given["example"]))
+    extra = sorted(present - required - optional)
+    if extra:
+        mode = " --example" if given["example"] and kind in SPEC_KINDS else ""
+        raise click.UsageError(f"{', '.join(names[name] for name in extra)} cannot be used with build {kind}{mode}")
+    missing = sorted(required - present)
+    if missing == ["spec_path"]:
+        raise click.UsageError(f"build {kind} needs --spec SPEC (or --example to print an example spec)")
+    if missing:
+        raise click.UsageError(f"build {kind} needs {', '.join(names[name] for name in missing)}")
+
+
+def _parse_spec_text(text: str, syntax: str | None) -> object:
+    """JSON or YAML text as plain data; ``syntax`` ``None`` (standard input) reads text that looks like JSON as JSON
+    (YAML when that fails), anything else as YAML. Raises :class:`ValueError` saying where the text is broken."""
+    json_error: json.JSONDecodeError | None = None
+    if syntax == "JSON" or (syntax is None and text.lstrip().startswith(("{", "["))):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as error:
+            json_error = error
+    if syntax != "JSON":
+        try:
+            return yaml.safe_load(text)
+        except yaml.MarkedYAMLError as error:
+            if json_error is None:
+                mark = error.problem_mark
+                where = f"line {mark.line + 1} column {mark.column + 1}: " if mark is not None else ""
+                raise ValueError(f"not valid YAML: {where}{error.problem or error}") from None
+        except yaml.YAMLError as error:
+            if json_error is None:
+                raise ValueError(f"not valid YAML: {error}") from None
+    assert json_error is not None
+    raise ValueError(f"not valid JSON: line {json_error.lineno} column {json_error.colno}: {json_error.msg}")
+
+
+def _load_spec(name: str) -> object:
+    """The spec in the file ``name`` (``.json``, ``.yaml``, ``.yml``, or ``-`` for JSON or YAML on standard input)."""
+    syntax = None if name == "-" else _SPEC_SUFFIXES.get(Path(name).suffix.lower())
+    if name != "-" and syntax is None:
+        raise click.BadParameter(
+            f"{name!r} should end in .json, .yaml or .yml (or be - for standard input)", param_hint="--spec"
+        )
+    data = _read_bytes(name)
+    try:
+        return _parse_spec_text(data.decode("utf-8-sig"), syntax)
+    except UnicodeDecodeError:
+        _fail(EXIT_INVALID, f"{_shown(name)}: the spec is not UTF-8 text")
+    except ValueError as error:
+        _fail(EXIT_INVALID, f"{_shown(name)}: {error}")
+    except RecursionError:
+        _fail(EXIT_INVALID, f"{_shown(name)}: the spec is nested too deeply")
+
+
+@main.command("build")
+@click.argument("kind", type=click.Choice(BUILD_KINDS))
+@click.option(
+    "--example", is_flag=True, help="Print a complete example spec for KIND (foresporsel, notat, helsefaglig)."
+)
+@click.option(
+    "--spec",
+    "spec_path",
+    metavar="SPEC",
+    help="The spec: .json, .yaml or .yml; - reads JSON or YAML from standard input.",
+)
+@click.option(
+    "--dialog-version",
+    type=click.Choice(DIALOG_VERSIONS),
+    help="Dialogmelding version for --spec (default 1.0; helsefaglig is always 1.1).",
+)
+@click.option("--reply-to", metavar="FORESPORSEL.xml", help="svar: the forespørsel answered.")
+@click.option("--about", metavar="MESSAGE.xml", help="avvik: the received message it is about.")
+@click.option("--reason", type=click.Choice(tuple(compose.AVVIK_REASONS)), help="avvik: why.")
+@click.option("--text", help="svar, avvik: the text of the message.")
+@click.option(
+    "-o", "--output", metavar="OUT", help="Write to OUT (only once it is complete) instead of standard output."
+)
+@click.pass_context
+def build_command(
+    ctx: click.Context,
+    kind: str,
+    example: bool,
+    spec_path: str | None,
+    dialog_version: str | None,
+    reply_to: str | None,
+    about: str | None,
+    reason: str | None,
+    text: str | None,
+    output: str | None,
+) -> None:
+    """Build a message of KIND as schema-valid XML.
+
+    \b
+      dmtool build KIND --example                 print an example spec (KIND: foresporsel, notat, helsefaglig)
+      dmtool build KIND --spec SPEC [--dialog-version 1.0|1.1] [-o OUT]
+      dmtool build svar --reply-to FORESPORSEL.xml --text TEXT [-o OUT]
+      dmtool build avvik --about MESSAGE.xml --reason feil-adressat|teknisk-feil --text TEXT [-o OUT]
+
+    Exit status: 0 built, 1 bad spec or input message (one line naming the key or line), 2 usage or I/O error.
+    """
+    _check_options(ctx, kind)
+    if example:
+        _emit((json.dumps(spec.example(kind), ensure_ascii=False, indent=2) + "\n").encode(), output)
+    elif spec_path is not None:
+        data = _load_spec(spec_path)
+        try:
+            xml = spec.xml_from_spec(kind, data, dialog_version)
+        except spec.SpecError as error:
+            _fail(EXIT_INVALID, f"{_shown(spec_path)}: {error}")
+        except RecursionError:
+            _fail(EXIT_INVALID, f"{_shown(spec_path)}: the spec is nested too deeply")
+        _emit(xml, output)
+    elif kind == "svar" and reply_to is not None and text is not None:
+        request = _read_message(reply_to)
+        try:
+            message = compose.svar(request, text)
+        except ValueError as error:
+            _fail(EXIT_INVALID, f"{_shown(reply_to)}: {error}")
+        _write_message(message, output)
+    elif kind == "avvik" and about is not None and reason in compose.AVVIK_REASONS and text is not None:
+        _write_message(compose.avvik(_read_message(about), cast(compose.AvvikReason, reason), text), output)
+
+
+# -- parse ------------------------------------------------------------------------------------------------------------
+
+
+def _coded(value: CV | CS) -> str:
+    """``code display`` and, for a CV, its code list (the list number for a Volven OID) and original text."""
+    text = " ".join(part for part in (value.code, value.display) if part)
+    if isinstance(value, CV) and value.system:
+        text += f" [{value.system.removeprefix(codelists.OID_PREFIX)}]"
+    if isinstance(value, CV) and value.original_text:
+        text += f" ({value.original_text})"
+    return text
+
+
+def _full_name(person: HealthcareProfessional | Patient) -> str:
+    return " ".join(part for part in (person.given_name, person.middle_name, person.family_name) if part)
+
+
+def _idents(pairs: list[tuple[str, str | None]], ids: tuple[Ident, ...]) -> str:
+    listed = [f"{label} {value}" for label, value in pairs if value] + [f"{ident.type} {ident.id}" for ident in ids]
+    return ", ".join(listed)
+
+
+def _level(org: Organisation) -> str:
+    idents = _idents([("HER", org.her_id), ("org.nr", org.org_number)], org.ids)
+    return f"{org.name} ({idents})" if idents else org.name
+
+
+def _party(label: str, org: Organisation) -> list[str]:
+    lines = [f"{label:<14}{' > '.join(_level(level) for level in org.chain)}"]
+    for level in org.chain:
+        person = level.professional
+        if person is not None:
+            idents = _idents([("HPR", person.hpr), ("HER", person.her_id)], person.ids)
+            category = f", {_coded(person.category)}" if person.category else ""
+            lines.append(f"{'':<14}professional at {level.name}: {_full_name(person)} ({idents}{category})")
+    return lines
+
+
+def _patient(patient: Patient) -> str:
+    parts = [_full_name(patient) or "(no name)"]
+    if patient.id:
+        parts.append(f"{patient.id_type or 'id'} {patient.id}")
+    if patient.date_of_birth:
+        parts.append(f"born {patient.date_of_birth.isoformat()}")
+    if patient.sex:
+        parts.append(f"sex {_coded(patient.sex)}")
+    parts.extend(patient.telecom)
+    return ", ".join(parts)
+
+
+def _fields(value: object, prefix: str) -> Iterator[tuple[str, str]]:
+    """(key path, shown value) for every non-empty field of a body, nested fields with dotted keys."""
+    if isinstance(value, CV | CS):
+        yield prefix, _coded(value)
+    elif isinstance(value, tuple):
+        for index, item in enumerate(value):
+            yield from _fields(item, f"{prefix}[{index}]")
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for item in dataclasses.fields(value):
+            inner = getattr(value, item.name)
+            if inner is not None and inner != ():
+                yield from _fields(inner, f"{prefix}.{item.name}" if prefix else item.name)
+    elif isinstance(value, dt.date):
+        yield prefix, value.isoformat()
+    else:
+        yield prefix, str(value)
+
+
+def _summary(message: Message) -> list[str]:
+    """A readable account of ``message``, one line per fact."""
+    kind = codelists.get("8279").codes.get(message.kind)
+    lines = [
+        f"{'kind':<14}{message.kind}" + (f" ({kind})" if kind else ""),
+        f"{'version':<14}Dialogmelding {message.version}",
+        f"{'MsgId':<14}{message.msg_id}",
+        f"{'GenDate':<14}{message.gen_date.isoformat()}",
+    ]
+    if message.ack is not None:
+        lines.append(f"{'Ack':<14}{_coded(CS(message.ack, codelists.get('7304').codes.get(message.ack)))}")
+    lines += _party("sender", message.sender)
+    lines += _party("receiver", message.receiver)
+    lines.append(f"{'service':<14}{_level(message.receiver.service)}")
+    if message.patient is not None:
+        lines.append(f"{'patient':<14}{_patient(message.patient)}")
+    if message.conversation is not None:
+        lines.append(f"{'RefToParent':<14}{message.conversation.parent}")
+        lines.append(f"{'RefToConv.':<14}{message.conversation.conversation}")
+    lines.append(f"{'body':<14}{type(message.body).__name__}")
+    for key, shown in _fields(message.body, ""):
+        first, *rest = shown.splitlines() or [""]
+        lines.append(f"  {key}: {first}")
+        lines += [f"  {'':<{len(key)}}  {line}" for line in rest]
+    if message.unmodelled:
+        lines.append("unmodelled")
+        lines += [f"  {item}" for item in message.unmodelled]
+    return lines
+
+
+@main.command("parse")
+@click.argument("file", metavar="FILE")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: a readable summary; json: the model as JSON (the shape build --spec reads for its parts).",
+)
+def parse_command(file: str, fmt: str) -> None:
+    """Print the Dialogmelding in FILE as a summary or as JSON.
+
+    FILE is a MsgHead with a Dialogmelding 1.0 or 1.1 body, or - for standard input.
+
+    Exit status: 0 read, 1 not a Dialogmelding the model can hold (the line of the problem is given), 2 usage or I/O
+    error.
+    """
+    message = _read_message(file)
+    if fmt == "json":
+        click.echo(json.dumps(spec.to_data(message), ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n".join(_summary(message)))

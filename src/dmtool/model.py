@@ -240,3 +240,10 @@ class Message:
     ack: str | None = None
     conversation: ConversationRef | None = None
     unmodelled: tuple[str, ...] = field(default=(), compare=False)
+
+    def __post_init__(self) -> None:
+        # A zone's time in a repeated hour depends on ``fold`` and never equals a fixed-offset time; GenDate is
+        # written and read with a fixed offset, so it is held as one.
+        offset = self.gen_date.utcoffset()
+        if offset is not None and not isinstance(self.gen_date.tzinfo, dt.timezone):
+            object.__setattr__(self, "gen_date", self.gen_date.replace(tzinfo=dt.timezone(offset), fold=0))

@@ -47,7 +47,8 @@ _REPEATED: Final = frozenset({"Ident", "TeleCom", "RollerRelatertNotat", "TypeJo
 
 
 def _name(element: etree._Element) -> str:
-    return etree.QName(element).localname
+    tag = str(element.tag)
+    return tag[tag.find("}") + 1 :]
 
 
 def _children(element: etree._Element, name: str) -> list[etree._Element]:

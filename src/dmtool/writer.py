@@ -39,7 +39,7 @@ MIG_VERSION: Final = "v1.2 2006-05-24"
 DIALOG_NAMESPACES: Final[dict[DialogVersion, str]] = {"1.0": ns.DIALOG_10, "1.1": ns.DIALOG_11}
 #: Characters XML 1.0 cannot carry, even escaped.
 _NOT_XML_CHAR: Final = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_OID: Final = re.compile(r"(\d+\.?)*\d+")
+_OID: Final = re.compile(r"\d+(?:\.\d+)*")  # the schema's (\d+\.?)*\d+, without its exponential backtracking
 _ORG_ID_LIST: Final = "9051"
 _PERSON_ID_LIST: Final = "8116"
 
@@ -194,7 +194,10 @@ class _Writer:
 
     def only_in_11(self, present: bool, where: str) -> None:
         if present and self.version != "1.1":
-            raise BuildError(where, "only Dialogmelding 1.1 has this field; build with dialog_version='1.1'")
+            raise BuildError(
+                where,
+                "only Dialogmelding 1.1 has this field: build version 1.1 (dialog_version='1.1', --dialog-version 1.1)",
+            )
 
     def foresporsel(self, parent: etree._Element, body: Foresporsel, where: str) -> None:
         d = self.body_ns
@@ -258,7 +261,11 @@ class _Writer:
 
     def message(self, message: Message) -> etree._Element:
         if message.kind == Kind.HELSEFAGLIG and self.version != "1.1":
-            raise BuildError("version", "DIALOG_HELSEFAGLIG is Dialogmelding 1.1; build with dialog_version='1.1'")
+            raise BuildError(
+                "version",
+                "DIALOG_HELSEFAGLIG is Dialogmelding 1.1 only: "
+                "build version 1.1 (dialog_version='1.1', --dialog-version 1.1)",
+            )
         root = etree.Element(f"{{{ns.MSGHEAD}}}MsgHead", nsmap={None: ns.MSGHEAD})
         info = self.el(root, ns.MSGHEAD, "MsgInfo")
         self.cs(info, ns.MSGHEAD, "Type", CS(message.kind, _display("8279", message.kind)), "kind")

@@ -1,0 +1,499 @@
+"""Model to plain data and back: what ``dmtool parse --format json`` prints and what ``dmtool build --spec`` reads.
+
+:func:`to_data` turns any model value into a dict of JSON/YAML-compatible values. :func:`from_data` turns such a dict
+back into a model value, driven by the dataclass type hints, and says precisely what is wrong with bad input
+(:class:`SpecError` names the key path: ``sender.unit.her_id: expected a string, got a number``).
+:func:`build_from_spec` builds a message from a *spec*: a dict whose keys are the keyword arguments of the
+constructors in :mod:`dmtool.compose`. :func:`example` gives a complete spec for each kind.
+
+A coded value may be given as a plain string, meaning a code. Where the guideline names the code list of a field
+(``roles[0].role`` is a 9057 code, ``patient.sex`` a 3101 code, ...) the code must be in that list and gets the
+list's OID and display name. A :class:`~dmtool.model.CV` object's ``system`` may be a code-list number (``"9152"``),
+which becomes the list's OID.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import datetime as dt
+import inspect
+import re
+import types
+from collections.abc import Callable, Mapping
+from typing import Any, Final, Literal, TypeVar, Union, cast, get_args, get_origin, get_type_hints
+
+from . import codelists, compose, writer
+from .errors import BuildError
+from .model import (
+    CS,
+    CV,
+    DIALOG_VERSIONS,
+    Foresporsel,
+    HealthcareProfessional,
+    Message,
+    Patient,
+    Role,
+)
+
+T = TypeVar("T")
+
+#: The kinds a spec builds, and the constructor of each; its keyword arguments are the spec's keys.
+BUILDERS: Final[dict[str, Callable[..., Message]]] = {
+    "foresporsel": compose.foresporsel,
+    "notat": compose.notat,
+    "helsefaglig": compose.helsefaglig,
+}
+#: Spec keys that are not model or constructor arguments under the same name, and are required anyway.
+_REQUIRED_EXTRA: Final[dict[str, tuple[str, ...]]] = {"patient": ("id",)}
+#: The constructor argument that comes from the command line, never from the spec.
+_VERSION_ARG: Final = "dialog_version"
+
+#: The code list of a coded field (or constructor argument) given as a plain code: the one the guideline uses.
+_CODE_LISTS: Final[dict[tuple[object, str], str]] = {
+    (Role, "role"): "9057",
+    (Role, "role_to_patient"): "9034",
+    (HealthcareProfessional, "role_to_patient"): "9034",
+    (HealthcareProfessional, "category"): "9060",
+    (Patient, "sex"): "3101",
+    (Foresporsel, "type"): compose.FORESPORSEL_TYPE_LIST,
+    (Foresporsel, "urgency"): compose.URGENCY_LIST,
+    (compose.foresporsel, "type"): compose.FORESPORSEL_TYPE_LIST,
+    (compose.foresporsel, "urgency"): compose.URGENCY_LIST,
+    (compose.notat, "topic"): compose.NOTAT_TOPIC_LIST,
+    (compose.helsefaglig, "topic"): compose.HELSEFAGLIG_TOPIC_LIST,
+}
+
+_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
+_LIST_NUMBER: Final = re.compile(r"\d+")
+
+
+class SpecError(ValueError):
+    """Plain data that does not describe a model value; ``key`` is the key path at fault (``"sender.unit.her_id"``,
+    ``"roles[0].role"``), or ``None`` when the data as a whole is wrong."""
+
+    def __init__(self, key: str | None, message: str) -> None:
+        super().__init__(f"{key}: {message}" if key else message)
+        self.key = key
+
+
+# -- model to data ----------------------------------------------------------------------------------------------------
+
+
+def to_data(obj: object) -> dict[str, Any]:
+    """``obj`` (an instance of any model dataclass) as a dict of JSON/YAML-compatible values.
+
+    Dates and datetimes become ISO 8601 strings, tuples lists; ``None`` values and empty tuples are left out
+    (:attr:`Message.unmodelled <dmtool.model.Message.unmodelled>` is included when it is not empty).
+    """
+    if not dataclasses.is_dataclass(obj) or isinstance(obj, type):
+        raise TypeError(f"to_data takes a model dataclass instance, not {type(obj).__name__}")
+    data: dict[str, Any] = {}
+    for item in dataclasses.fields(obj):
+        value = getattr(obj, item.name)
+        if value is None or value == ():
+            continue
+        data[item.name] = _plain(value)
+    return data
+
+
+def _plain(value: object) -> Any:
+    if isinstance(value, dt.date):  # datetimes too
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, str):
+        return str(value)  # a Kind is a str; JSON and YAML want the plain one
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return to_data(value)
+    return value
+
+
+# -- data to model ----------------------------------------------------------------------------------------------------
+
+
+def _join(where: str, key: object) -> str:
+    return f"{where}.{key}" if where else str(key)
+
+
+def _what(value: object) -> str:
+    """How a value of plain data is called in messages: ``a string``, ``a number``, ``an object``, ..."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, dt.datetime):
+        return "a date-time"
+    if isinstance(value, dt.date):
+        return "a date"
+    return f"a {type(value).__name__}"
+
+
+def _expected(hint: Any) -> str:
+    """What a type hint asks for, in the words of an error message."""
+    if hint in (CV, CS):
+        return "a code (string) or an object"
+    if dataclasses.is_dataclass(hint):
+        return "an object"
+    if hint is str:
+        return "a string"
+    if hint is dt.datetime:
+        return "an ISO 8601 date-time with UTC offset (2026-11-20T09:15:00+01:00)"
+    if hint is dt.date:
+        return "a date YYYY-MM-DD"
+    if get_origin(hint) is tuple:
+        return "a list"
+    if get_origin(hint) is Literal:
+        return "one of " + ", ".join(repr(arg) for arg in get_args(hint))
+    if _is_union(hint):
+        options = [arg for arg in get_args(hint) if arg is not type(None)]  # null is allowed but never asked for
+        return " or ".join(dict.fromkeys(_expected(arg) for arg in options))
+    if hint is type(None):
+        return "null"
+    raise TypeError(f"dmtool.spec cannot read values of type {hint!r}")
+
+
+def _is_union(hint: Any) -> bool:
+    return get_origin(hint) in (Union, types.UnionType)
+
+
+def _shape_fits(hint: Any, value: object) -> bool:
+    """True when ``value`` has the plain-data shape ``hint`` is read from (its content is checked later)."""
+    if _is_union(hint):
+        return any(_shape_fits(arg, value) for arg in get_args(hint))
+    if hint is type(None):
+        return value is None
+    if hint in (CV, CS):
+        return isinstance(value, str | Mapping)
+    if dataclasses.is_dataclass(hint):
+        return isinstance(value, Mapping)
+    if hint is str or get_origin(hint) is Literal:
+        return isinstance(value, str)
+    if hint is dt.datetime:
+        return isinstance(value, str | dt.datetime)
+    if hint is dt.date:
+        return isinstance(value, str) or (isinstance(value, dt.date) and not isinstance(value, dt.datetime))
+    if get_origin(hint) is tuple:
+        return isinstance(value, list)
+    return False
+
+
+def _wrong_type(hint: Any, value: object, where: str) -> SpecError:
+    message = f"expected {_expected(hint)}, got {_what(value)}"
+    if isinstance(value, int | float) and not isinstance(value, bool) and _shape_fits(hint, ""):
+        message += f' (put it in quotes: "{value}")'
+    return SpecError(where, message)
+
+
+def _code(code_list: str, code: str, where: str) -> str:
+    """The display name of ``code`` in ``code_list``; :class:`SpecError` at ``where`` when it is not there."""
+    try:
+        return codelists.get(code_list).display_name(code)
+    except KeyError as error:
+        raise SpecError(where, str(error.args[0])) from None
+
+
+def _system(value: str, where: str) -> str:
+    """A ``system`` given as a code-list number becomes the list's OID; an OID stays as it is."""
+    if not _LIST_NUMBER.fullmatch(value):
+        return value
+    try:
+        return codelists.get(value).oid
+    except KeyError:
+        raise SpecError(
+            where, f"{value!r} is not a code list dmtool knows; give an OID or a code-list number"
+        ) from None
+
+
+def _date(value: object, where: str) -> dt.date:
+    if isinstance(value, dt.date):  # YAML reads an unquoted date as one
+        return value
+    text = cast(str, value)
+    try:
+        if _DATE.fullmatch(text):
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise SpecError(where, f"expected a date YYYY-MM-DD, got {text!r}")
+
+
+def _datetime(value: object, where: str) -> dt.datetime:
+    if isinstance(value, dt.datetime):  # YAML reads an unquoted timestamp as one
+        parsed = value
+    else:
+        try:
+            parsed = dt.datetime.fromisoformat(cast(str, value))
+        except ValueError:
+            raise SpecError(where, f"expected {_expected(dt.datetime)}, got {value!r}") from None
+    if parsed.utcoffset() is None:
+        raise SpecError(where, f"{value!s} has no UTC offset; add one, e.g. +01:00 for Norwegian winter time")
+    return parsed
+
+
+def _coded(cls: type[CV] | type[CS], value: str, where: str, code_list: str | None) -> CV | CS:
+    """A coded value given as a plain code: from ``code_list`` when the field has one."""
+    if code_list is None:
+        return cls(value)
+    display = _code(code_list, value, where)
+    return CV(value, codelists.get(code_list).oid, display) if cls is CV else CS(value, display)
+
+
+def _convert(hint: Any, value: object, where: str, code_list: str | None = None) -> Any:
+    """``value`` (plain data at key path ``where``) as a value of type ``hint``."""
+    if _is_union(hint):
+        return _convert_union(hint, value, where, code_list)
+    if not _shape_fits(hint, value):
+        raise _wrong_type(hint, value, where)
+    if hint in (CV, CS) and isinstance(value, str):
+        return _coded(hint, value, where, code_list)
+    if dataclasses.is_dataclass(hint):
+        return _from_mapping(cast(type[Any], hint), value, where)
+    if hint is str:
+        if code_list is not None:
+            _code(code_list, cast(str, value), where)
+        return value
+    if get_origin(hint) is Literal:
+        if value not in get_args(hint):
+            raise SpecError(where, f"expected {_expected(hint)}, got {value!r}")
+        return value
+    if hint is dt.datetime:
+        return _datetime(value, where)
+    if hint is dt.date:
+        return _date(value, where)
+    item_hint = get_args(hint)[0]  # tuple[X, ...]
+    items = cast(list[object], value)
+    return tuple(_convert(item_hint, item, f"{where}[{index}]", code_list) for index, item in enumerate(items))
+
+
+def _convert_union(hint: Any, value: object, where: str, code_list: str | None) -> Any:
+    options = [arg for arg in get_args(hint) if arg is not type(None)]
+    if value is None and len(options) < len(get_args(hint)):
+        return None
+    fitting = [option for option in options if _shape_fits(option, value)]
+    if not fitting:
+        raise _wrong_type(hint, value, where)
+    if isinstance(value, Mapping) and len(fitting) > 1:
+        # Several dataclasses (a body is a Foresporsel or a Notat): the first whose fields hold every key given.
+        for option in fitting:
+            names = {item.name for item in dataclasses.fields(option)}
+            if names.issuperset(value):
+                return _convert(option, value, where, code_list)
+    return _convert(fitting[0], value, where, code_list)
+
+
+def _read_keys(
+    owner: object,
+    hints: Mapping[str, Any],
+    required: set[str],
+    data: object,
+    where: str,
+    hint_on_unknown: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The values of the keys of ``data`` (a mapping of ``hints``' names) converted to their hinted types."""
+    if not isinstance(data, Mapping):
+        raise SpecError(where or None, f"expected an object (a mapping of keys), got {_what(data)}")
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        path = _join(where, key)
+        if key not in hints:
+            message = f"unknown key {key!r}; expected one of: {', '.join(hints)}"
+            if hint_on_unknown and key in hint_on_unknown:
+                message += f" ({hint_on_unknown[key]})"
+            raise SpecError(path, message)
+        values[key] = _convert(hints[key], value, path, _CODE_LISTS.get((owner, key)))
+    for key in hints:
+        if key in required and key not in values:
+            raise SpecError(_join(where, key), f"required key is missing; expected {_expected(hints[key])}")
+    return values
+
+
+def from_data(cls: type[T], data: object, where: str = "") -> T:
+    """``data`` (a dict as :func:`to_data` makes, or as a spec gives it) as an instance of the model dataclass ``cls``.
+
+    ``where`` is the key path of ``data`` in the whole, used in error messages. Reads every model class,
+    recursively; a :class:`~dmtool.model.CV` or :class:`~dmtool.model.CS` may be given as a plain code. Raises
+    :class:`SpecError` naming the key path for an unknown key, a value of the wrong type or a missing required key.
+    """
+    if not dataclasses.is_dataclass(cls):
+        raise TypeError(f"from_data builds model dataclasses, not {cls!r}")
+    return cast(T, _convert(cls, data, where))
+
+
+def _from_mapping(cls: type[Any], data: object, where: str) -> Any:
+    hints = get_type_hints(cls)
+    fields = {item.name: item for item in dataclasses.fields(cls)}
+    required = {
+        name
+        for name, item in fields.items()
+        if item.default is dataclasses.MISSING and item.default_factory is dataclasses.MISSING
+    }
+    values = _read_keys(cls, {name: hints[name] for name in fields}, required, data, where)
+    if cls is CV and isinstance(values.get("system"), str):
+        values["system"] = _system(values["system"], _join(where, "system"))
+    return cls(**values)
+
+
+# -- specs ------------------------------------------------------------------------------------------------------------
+
+
+def spec_keys(kind: str) -> dict[str, Any]:
+    """The keys of a spec for ``kind`` and their type hints: the constructor's keyword arguments but the version."""
+    builder = _builder(kind)
+    hints = get_type_hints(builder)
+    return {name: hints[name] for name in inspect.signature(builder).parameters if name != _VERSION_ARG}
+
+
+def required_keys(kind: str) -> tuple[str, ...]:
+    """The keys a spec for ``kind`` must give: the constructor's arguments without a default."""
+    parameters = inspect.signature(_builder(kind)).parameters
+    return tuple(name for name, parameter in parameters.items() if parameter.default is inspect.Parameter.empty)
+
+
+def _builder(kind: str) -> Callable[..., Message]:
+    try:
+        return BUILDERS[kind]
+    except KeyError:
+        raise ValueError(f"kind must be one of {', '.join(BUILDERS)}; got {kind!r}") from None
+
+
+def build_from_spec(kind: str, data: object, dialog_version: str | None = None) -> Message:
+    """The message of kind ``kind`` (``foresporsel``, ``notat``, ``helsefaglig``) described by the spec ``data``.
+
+    The spec's keys are the keyword arguments of the :mod:`dmtool.compose` constructor of the kind, except
+    ``dialog_version``, which is given here (``None``: the constructor's default, 1.0; helsefaglig is always 1.1).
+    Raises :class:`SpecError` naming the key for anything wrong with the spec, including a code that is not in its
+    code list.
+    """
+    builder = _builder(kind)
+    accepts_version = _VERSION_ARG in inspect.signature(builder).parameters
+    if dialog_version is not None and dialog_version not in DIALOG_VERSIONS:
+        raise SpecError(_VERSION_ARG, f"expected one of {', '.join(DIALOG_VERSIONS)}, got {dialog_version!r}")
+    if not accepts_version and dialog_version not in (None, "1.1"):
+        raise SpecError(_VERSION_ARG, f"{kind} is always Dialogmelding 1.1; got {dialog_version}")
+    hint = {_VERSION_ARG: "the version is not part of the spec; it is chosen when building (--dialog-version)"}
+    values = _read_keys(builder, spec_keys(kind), set(required_keys(kind)), data, "", hint)
+    for key, names in _REQUIRED_EXTRA.items():
+        for name in names:
+            if getattr(values.get(key), name, None) is None:
+                raise SpecError(_join(key, name), "required key is missing; expected a string")
+    if accepts_version and dialog_version is not None:
+        values[_VERSION_ARG] = dialog_version
+    try:
+        return builder(**values)
+    except KeyError as error:  # checked above; kept so that a constructor's new coded argument cannot crash
+        raise SpecError(None, str(error.args[0])) from None
+
+
+def spec_key(field: str | None) -> str | None:
+    """The spec key of a model path as :class:`~dmtool.errors.BuildError` names it: ``body.question`` is ``text``,
+    ``body.roles[0].role`` is ``roles[0].role``, ``version`` is ``dialog_version``; envelope paths stay as they are."""
+    if field is None:
+        return None
+    if field == "version":
+        return _VERSION_ARG
+    if not field.startswith("body."):
+        return field
+    key = field.removeprefix("body.")
+    return re.sub(r"^question\b", "text", key)
+
+
+def xml_from_spec(kind: str, data: object, dialog_version: str | None = None) -> bytes:
+    """The schema-valid XML of :func:`build_from_spec`; a :class:`~dmtool.errors.BuildError` of the writer becomes a
+    :class:`SpecError` naming the spec key (``subject`` for a 1.1-only field in a 1.0 message)."""
+    message = build_from_spec(kind, data, dialog_version)
+    try:
+        return writer.to_xml(message)
+    except BuildError as error:
+        text = str(error).removeprefix(f"{error.field}: ") if error.field else str(error)
+        raise SpecError(spec_key(error.field), text) from None
+
+
+# -- examples ---------------------------------------------------------------------------------------------------------
+
+_SENDER: Final[dict[str, Any]] = {
+    "name": "Kattskinnet legesenter",
+    "her_id": "8000001",
+    "org_number": "999999999",
+    "professional": {
+        "family_name": "Lege",
+        "given_name": "Lise",
+        "hpr": "9900012",
+        "category": "LE",
+        "telecom": ["tel:22334455"],
+    },
+}
+_AUTHOR: Final[dict[str, Any]] = {
+    "role": "1",
+    "professional": {"family_name": "Lege", "given_name": "Lise", "hpr": "9900012", "category": "LE"},
+}
+_MUNICIPALITY: Final[dict[str, Any]] = {
+    "name": "Fjordby kommune",
+    "her_id": "8000100",
+    "unit": {"name": "Hjemmesykepleien sone nord", "her_id": "8000101"},
+}
+_HOSPITAL: Final[dict[str, Any]] = {
+    "name": "Fjordby sykehus HF",
+    "her_id": "8000200",
+    "unit": {
+        "name": "Medisinsk avdeling",
+        "her_id": "8000201",
+        "unit": {"name": "Hjertepoliklinikken", "her_id": "8000202"},
+    },
+}
+_PATIENT: Final[dict[str, Any]] = {
+    "family_name": "Nordmann",
+    "given_name": "Kari",
+    "id": "14037549100",
+    "id_type": "FNR",
+    "date_of_birth": "1975-03-14",
+    "sex": "2",
+}
+_EXAMPLES: Final[dict[str, dict[str, Any]]] = {
+    "foresporsel": {
+        "sender": _SENDER,
+        "receiver": _MUNICIPALITY,
+        "patient": _PATIENT,
+        "type": "1",
+        "urgency": "3",
+        "text": "Pasienten har fått ny blodtrykksmedisin. Kan dere sende oss blodtrykksmålingene fra de to siste "
+        "ukene, og si fra om hun har hatt svimmelhet?",
+        "roles": [_AUTHOR],
+    },
+    "notat": {
+        "sender": _SENDER,
+        "receiver": _MUNICIPALITY,
+        "patient": _PATIENT,
+        "topic": "4",
+        "title": "Endret legemiddelbruk",
+        "text": "Amlodipin 5 mg er seponert fra i dag på grunn av ankelødem. Losartan 50 mg 1 tablett morgen er "
+        "startet opp. Legemiddellisten er oppdatert.",
+        "roles": [_AUTHOR],
+    },
+    "helsefaglig": {
+        "sender": _SENDER,
+        "receiver": _HOSPITAL,
+        "patient": _PATIENT,
+        "topic": "6",
+        "title": "Spørsmål om kontroll etter pacemakerinnleggelse",
+        "text": "Pasienten lurer på når hun blir kalt inn til første kontroll etter pacemakerinnleggelsen i oktober. "
+        "Hun har ikke mottatt innkalling. Kan dere gi beskjed til pasienten og oss?",
+        "roles": [_AUTHOR],
+    },
+}
+
+
+def example(kind: str) -> dict[str, Any]:
+    """A complete spec for ``kind`` (``foresporsel``, ``notat``, ``helsefaglig``) with synthetic parties and patient.
+
+    It leaves out ``msg_id``, ``gen_date`` and ``conversation``, which identify one real message.
+    """
+    _builder(kind)
+    return copy.deepcopy(_EXAMPLES[kind])

@@ -1,0 +1,773 @@
+"""Hypothesis strategies for dmtool's model: generated messages for property-based tests.
+
+Needs Hypothesis, which is a test dependency: ``pip install dmtool[test]``.
+
+Every strategy builds values of :mod:`dmtool.model` that :func:`dmtool.writer.to_xml` accepts, so a drawn
+:class:`~dmtool.model.Message` builds in the version it declares::
+
+    from hypothesis import given
+    from dmtool import strategies as dms
+    from dmtool.writer import to_xml
+
+    @given(dms.messages())
+    def test_builds(message):
+        to_xml(message)
+
+What the strategies respect:
+
+* codes come from the real code lists (:mod:`dmtool.codelists`): a :class:`~dmtool.model.CV` carries the list's
+  OID as ``system`` and the code's display name, sometimes an ``original_text``;
+* identifiers are well formed: fødselsnummer and D-nummer with correct mod-11 check digits, organisation numbers
+  with their mod-11 check digit, HER-ids of 6 to 8 digits;
+* fields only Dialogmelding 1.1 has (``Foresporsel.subject``, ``coded_info``, more than one ``journal_info``, a
+  role without a professional or person, the kind ``DIALOG_HELSEFAGLIG``) appear only in 1.1 messages;
+* every organisation level has a HER-id (service addressing), every professional in the envelope an identifier,
+  and ``ids`` never repeat the identifiers that have their own field (``HER``/``ENH`` for organisations,
+  ``HPR``/``HER`` for professionals);
+* the hard guideline rules hold: a named patient with a fødselsnummer or D-nummer, ``Ack`` absent or ``J``, a svar
+  quoting a forespørsel and an avvik with reason 1 or 2 (code list 8117), both with a ``ConversationRef``;
+* GenDate is timezone-aware (Europe/Oslo, never in the spring gap, or a fixed whole-minute offset, years
+  1950-2100);
+* free text holds only characters XML can carry: Norwegian letters, tabs, newlines, carriage returns, leading and
+  trailing spaces, markup characters (escaped when written), and sometimes nothing at all.
+
+Values are kept small so that examples are fast.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import string
+from collections.abc import Iterable, Sequence
+from typing import Final, Literal, TypeVar
+
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+from . import codelists
+from .clock import OSLO
+from .model import (
+    CS,
+    CV,
+    DIALOG_VERSIONS,
+    ConversationRef,
+    DialogVersion,
+    Foresporsel,
+    HealthcareProfessional,
+    Ident,
+    Kind,
+    Message,
+    Notat,
+    Organisation,
+    Patient,
+    Person,
+    Role,
+)
+
+__all__ = [
+    "FIXED_OFFSETS",
+    "KIND_TOPIC_LISTS",
+    "OSLO",
+    "coded_simple_values",
+    "coded_values",
+    "conversation_refs",
+    "d_nummer",
+    "fnr_check_digits",
+    "fodselsnummer",
+    "foresporsel_bodies",
+    "gen_dates",
+    "health_professionals",
+    "her_ids",
+    "hpr_numbers",
+    "kind_versions",
+    "messages",
+    "msg_ids",
+    "notat_bodies",
+    "organisation_number_check_digit",
+    "organisation_numbers",
+    "organisations",
+    "patients",
+    "persons",
+    "roles",
+    "xml_text",
+]
+
+_T = TypeVar("_T")
+
+#: Fixed UTC offsets GenDate is drawn with besides Europe/Oslo (all whole minutes, within xs:dateTime's +-14:00).
+FIXED_OFFSETS: Final[tuple[dt.timezone, ...]] = (
+    dt.UTC,
+    dt.timezone(dt.timedelta(hours=1)),
+    dt.timezone(dt.timedelta(hours=2)),
+    dt.timezone(dt.timedelta(hours=-3, minutes=-30)),
+    dt.timezone(dt.timedelta(hours=5, minutes=45)),
+    dt.timezone(dt.timedelta(hours=14)),
+    dt.timezone(dt.timedelta(hours=-12)),
+)
+#: The code list of ``Notat.topic`` (``TemaKodet``) for each kind with a Notat body.
+KIND_TOPIC_LISTS: Final[dict[Kind, str]] = {
+    Kind.SVAR: "9069",
+    Kind.AVVIK: "8117",
+    Kind.NOTAT: "7321",
+    Kind.HELSEFAGLIG: "7322",
+}
+#: The reasons an avvik may give (code list 8117): 1 Feil adressat, 2 Mangelfulle opplysninger; never 9 Annet.
+_AVVIK_CODES: Final = ("1", "2")
+
+_FNR_WEIGHTS_1: Final = (3, 7, 6, 1, 8, 9, 4, 5, 2)
+_FNR_WEIGHTS_2: Final = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+_ORG_NUMBER_WEIGHTS: Final = (3, 2, 7, 6, 5, 4, 3, 2)
+
+# Strategies are built once and cached: Hypothesis validates every new strategy object when it is first drawn from,
+# which would dominate the cost of drawing a message if composites built their parts afresh for every example.
+
+# -- text -------------------------------------------------------------------------------------------------------------
+
+#: Characters XML 1.0 can carry, with tab, newline and carriage return (the only control characters it allows).
+_XML_CHARACTERS: Final = st.characters(
+    codec="utf-8", exclude_categories=["Cc", "Cs"], exclude_characters="\ufffe\uffff", include_characters="\t\n\r"
+)
+_NORWEGIAN: Final = string.ascii_letters + string.digits + "æøåÆØÅéü .,;:-?!()/%'\"&<>\t\n\r"
+_FIXED_TEXTS: Final = (
+    "",
+    " ",
+    "Hei! Pasienten ønsker time hos fastlege.",
+    "ÆØÅ æøå",
+    "Linje 1\nLinje 2\n",
+    "Windows\r\nlinjeskift\r\n",
+    "\tInnrykk med tabulator",
+    "  mellomrom foran og bak  ",
+    "<b>ikke markup</b> & 'apostrof' \"sitat\" ]]>",
+    "Blodtrykk 135/85 mmHg; SpO2 93 %",
+)
+
+
+@functools.cache
+def _xml_text(min_size: int, max_size: int) -> st.SearchStrategy[str]:
+    fixed = [text for text in _FIXED_TEXTS if min_size <= len(text) <= max_size]
+    norwegian = st.text(_NORWEGIAN, min_size=min_size, max_size=max_size)
+    anything = st.text(_XML_CHARACTERS, min_size=min_size, max_size=max_size)
+    half = max(max_size // 2, min_size)
+    mixed = st.tuples(
+        st.text(_NORWEGIAN, min_size=min_size, max_size=half), st.text(_XML_CHARACTERS, max_size=max_size - half)
+    ).map("".join)
+    return st.one_of(st.sampled_from(fixed), norwegian, anything, mixed) if fixed else st.one_of(norwegian, mixed)
+
+
+def xml_text(*, min_size: int = 0, max_size: int = 30) -> st.SearchStrategy[str]:
+    """Free text XML can carry: Norwegian letters, any character XML 1.0 allows, ``\\t``, ``\\n``, ``\\r``, leading
+    and trailing spaces, characters that need escaping (``<&>"'``); sometimes empty when ``min_size`` is 0."""
+    if not 0 <= min_size <= max_size:
+        raise InvalidArgument(f"need 0 <= min_size <= max_size, got {min_size}, {max_size}")
+    return _xml_text(min_size, max_size)
+
+
+@functools.cache
+def _optional(strategy: st.SearchStrategy[_T]) -> st.SearchStrategy[_T | None]:
+    return st.none() | strategy
+
+
+# fmt: off
+_GIVEN_NAMES: Final = ("Kari", "Ola", "Åse", "Øystein", "Bjørn", "Pål", "Ingrid", "Sigrid", "Håkon", "Jørgen",
+                       "Mari", "Kåre", "Line", "Rita", "Søren", "Nora")
+_MIDDLE_NAMES: Final = ("Marie", "Andreas", "Sofie", "Østby", "Løkken")
+_FAMILY_NAMES: Final = ("Nordmann", "Hansen", "Johansen", "Ødegård", "Løvås", "Bråten", "Sæther", "Æsøy",
+                        "Sørensen", "Dæhlie", "Haugen", "Berg", "Lien", "Aasen")
+# fmt: on
+
+
+@functools.cache
+def _name(pool: tuple[str, ...]) -> st.SearchStrategy[str]:
+    """Mostly a realistic name from ``pool``, sometimes arbitrary text."""
+    realistic = st.sampled_from(pool)
+    return st.one_of(realistic, realistic, xml_text(max_size=15))
+
+
+# -- codes ------------------------------------------------------------------------------------------------------------
+
+
+def _codes(code_list: str, codes: Iterable[str] | None) -> tuple[codelists.CodeList, tuple[str, ...]]:
+    listed = codelists.get(code_list)
+    chosen = tuple(listed.codes) if codes is None else tuple(codes)
+    for code in chosen:
+        listed.display_name(code)
+    if not chosen:
+        raise InvalidArgument(f"no codes to draw from code list {code_list}")
+    return listed, chosen
+
+
+@functools.cache
+def _coded_values(code_list: str, codes: tuple[str, ...], original_text: bool) -> st.SearchStrategy[CV]:
+    listed = codelists.get(code_list)
+    texts: st.SearchStrategy[str | None] = _optional(xml_text(max_size=20)) if original_text else st.none()
+    return st.builds(lambda code, text: CV(code, listed.oid, listed.codes[code], text), st.sampled_from(codes), texts)
+
+
+def coded_values(
+    code_list: str, codes: Iterable[str] | None = None, *, original_text: bool = True
+) -> st.SearchStrategy[CV]:
+    """A :class:`CV` from the code list ``code_list`` (number or OID): one of ``codes`` (default every code of the
+    list), with the list's OID as ``system`` and the code's display name; with ``original_text`` sometimes an
+    ``OT`` text too. Raises :class:`KeyError` for an unknown list or code."""
+    listed, chosen = _codes(code_list, codes)
+    return _coded_values(listed.number, chosen, original_text)
+
+
+@functools.cache
+def _coded_simple_values(code_list: str, codes: tuple[str, ...]) -> st.SearchStrategy[CS]:
+    listed = codelists.get(code_list)
+    return st.sampled_from(codes).map(lambda code: CS(code, listed.codes[code]))
+
+
+def coded_simple_values(code_list: str, codes: Iterable[str] | None = None) -> st.SearchStrategy[CS]:
+    """A :class:`CS` from the code list ``code_list``: one of ``codes`` (default all) with its display name."""
+    listed, chosen = _codes(code_list, codes)
+    return _coded_simple_values(listed.number, chosen)
+
+
+# -- identifiers ------------------------------------------------------------------------------------------------------
+
+
+def _mod11(digits: Sequence[int], weights: Sequence[int]) -> int | None:
+    """The mod-11 check digit of ``digits``: 11 minus the weighted sum modulo 11; 11 gives 0, 10 has none."""
+    check = 11 - sum(d * w for d, w in zip(digits, weights, strict=True)) % 11
+    if check == 11:
+        return 0
+    return None if check == 10 else check
+
+
+def fnr_check_digits(first_nine: str) -> str | None:
+    """The two check digits of a fødselsnummer or D-nummer whose first nine digits are ``first_nine``; ``None``
+    when the nine digits cannot have any (a remainder of 1 for either digit)."""
+    if len(first_nine) != 9 or not first_nine.isdigit():
+        raise ValueError(f"need nine digits, got {first_nine!r}")
+    digits = [int(c) for c in first_nine]
+    k1 = _mod11(digits, _FNR_WEIGHTS_1)
+    if k1 is None:
+        return None
+    k2 = _mod11([*digits, k1], _FNR_WEIGHTS_2)
+    return None if k2 is None else f"{k1}{k2}"
+
+
+def organisation_number_check_digit(first_eight: str) -> str | None:
+    """The check digit of an organisation number (Enhetsregisteret) starting with ``first_eight``; ``None`` when
+    those digits cannot have one."""
+    if len(first_eight) != 8 or not first_eight.isdigit():
+        raise ValueError(f"need eight digits, got {first_eight!r}")
+    check = _mod11([int(c) for c in first_eight], _ORG_NUMBER_WEIGHTS)
+    return None if check is None else str(check)
+
+
+_BIRTH_DATES: Final = st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2039, 12, 31))
+_INDIVIDUAL_NUMBERS: Final = st.integers(0, 499)
+
+
+def _draw_person_number(draw: st.DrawFn, born: dt.date, d_number: bool) -> str:
+    """A fødselsnummer (or D-nummer) of someone born on ``born`` (1900-2039), with valid check digits.
+
+    The individual number (digits 7-9) is 000-499 for births in the 1900s and 500-999 from 2000 (1940-1999 also
+    have 900-999, not used here); one that gives no check digits is replaced by the next one that does.
+    """
+    low = 500 if born.year >= 2000 else 0
+    start = draw(_INDIVIDUAL_NUMBERS)
+    day = born.day + (40 if d_number else 0)
+    for step in range(500):
+        individual = low + (start + step) % 500
+        first_nine = f"{day:02d}{born.month:02d}{born.year % 100:02d}{individual:03d}"
+        check = fnr_check_digits(first_nine)
+        if check is not None:
+            return first_nine + check
+    raise AssertionError(f"no individual number gives valid check digits for {born}")  # pragma: no cover
+
+
+@st.composite
+def _person_number(draw: st.DrawFn, birth_dates: st.SearchStrategy[dt.date], d_number: bool) -> str:
+    return _draw_person_number(draw, draw(birth_dates), d_number)
+
+
+@functools.cache
+def _person_numbers(birth_dates: st.SearchStrategy[dt.date], d_number: bool) -> st.SearchStrategy[str]:
+    return _person_number(birth_dates, d_number)
+
+
+def fodselsnummer(birth_dates: st.SearchStrategy[dt.date] | None = None) -> st.SearchStrategy[str]:
+    """A synthetic fødselsnummer: DDMMYY of a date from ``birth_dates`` (default 1900-2039), an individual number
+    of a range for the birth year, and two correct mod-11 check digits."""
+    return _person_numbers(_BIRTH_DATES if birth_dates is None else birth_dates, False)
+
+
+def d_nummer(birth_dates: st.SearchStrategy[dt.date] | None = None) -> st.SearchStrategy[str]:
+    """A synthetic D-nummer: a fødselsnummer with 4 added to its first digit (day 41-71), check digits computed on
+    the D-number."""
+    return _person_numbers(_BIRTH_DATES if birth_dates is None else birth_dates, True)
+
+
+_HER_IDS: Final = st.integers(100_000, 99_999_999).map(str)
+_HPR_NUMBERS: Final = st.integers(1_000_000, 999_999_999).map(str)
+
+
+def her_ids() -> st.SearchStrategy[str]:
+    """A HER-id: 6 to 8 digits, no leading zero."""
+    return _HER_IDS
+
+
+def hpr_numbers() -> st.SearchStrategy[str]:
+    """An HPR number (health-personnel register): 7 to 9 digits, no leading zero."""
+    return _HPR_NUMBERS
+
+
+@st.composite
+def _organisation_number(draw: st.DrawFn) -> str:
+    start = draw(st.integers(0, 19_999_999))
+    for step in range(20):
+        first_eight = str(80_000_000 + (start + step) % 20_000_000)
+        check = organisation_number_check_digit(first_eight)
+        if check is not None:
+            return first_eight + check
+    raise AssertionError("no organisation number")  # pragma: no cover
+
+
+_ORGANISATION_NUMBERS: Final = _organisation_number()
+
+
+def organisation_numbers() -> st.SearchStrategy[str]:
+    """An organisation number (ENH): 9 digits starting with 8 or 9, the last a mod-11 check digit (weights
+    3,2,7,6,5,4,3,2)."""
+    return _ORGANISATION_NUMBERS
+
+
+_LOCAL_IDS: Final = st.one_of(
+    st.integers(1, 99_999_999).map(str), st.text(string.ascii_uppercase + string.digits, min_size=1, max_size=10)
+)
+
+
+@st.composite
+def _person_ident(draw: st.DrawFn, types: tuple[str, ...]) -> Ident:
+    kind = draw(st.sampled_from(types))
+    if kind in ("FNR", "DNR"):
+        return Ident(_draw_person_number(draw, draw(_BIRTH_DATES), kind == "DNR"), kind)
+    return Ident(draw(_LOCAL_IDS), kind)
+
+
+#: Identifier types of ``Organisation.ids``: 9051 without HER and ENH (they are ``her_id`` and ``org_number``).
+_ORG_ID_TYPES: Final = tuple(sorted(set(codelists.get("9051").codes) - {"HER", "ENH"}))
+#: Identifier types of ``HealthcareProfessional.ids``: 8116 without HPR and HER (``hpr`` and ``her_id``).
+_PROFESSIONAL_ID_TYPES: Final = tuple(sorted(set(codelists.get("8116").codes) - {"HPR", "HER"}))
+_PERSON_ID_TYPES: Final = tuple(sorted(codelists.get("8116").codes))
+
+_ORG_IDENTS: Final = st.builds(Ident, _LOCAL_IDS, st.sampled_from(_ORG_ID_TYPES))
+_PROFESSIONAL_IDENTS: Final = st.lists(_person_ident(_PROFESSIONAL_ID_TYPES), max_size=2).map(tuple)
+_PERSON_IDENTS: Final = st.lists(_person_ident(_PERSON_ID_TYPES), max_size=2).map(tuple)
+_TELECOMS: Final = st.lists(
+    st.one_of(
+        st.integers(20_000_000, 99_999_999).map(lambda n: f"tel:{n}"),
+        st.integers(40_000_000, 99_999_999).map(lambda n: f"mob:{n}"),
+        st.sampled_from(["mailto:post@fjordby.kommune.no", "https://www.helsenorge.no/", "fax:22334455"]),
+    ),
+    max_size=2,
+).map(tuple)
+
+
+# -- parties ----------------------------------------------------------------------------------------------------------
+
+
+@st.composite
+def _health_professional(draw: st.DrawFn, identified: bool) -> HealthcareProfessional:
+    hpr = draw(_optional(hpr_numbers()))
+    her_id = draw(_optional(her_ids()))
+    ids = draw(_PROFESSIONAL_IDENTS)
+    if identified and hpr is None and her_id is None and not ids:
+        hpr = draw(hpr_numbers())
+    return HealthcareProfessional(
+        family_name=draw(_optional(_name(_FAMILY_NAMES))),
+        given_name=draw(_optional(_name(_GIVEN_NAMES))),
+        middle_name=draw(_optional(_name(_MIDDLE_NAMES))),
+        hpr=hpr,
+        her_id=her_id,
+        ids=ids,
+        category=draw(_optional(coded_simple_values("9060"))),
+        role_to_patient=draw(_optional(coded_values("9034"))),
+        telecom=draw(_TELECOMS),
+    )
+
+
+@functools.cache
+def _health_professionals(identified: bool) -> st.SearchStrategy[HealthcareProfessional]:
+    return _health_professional(identified)
+
+
+def health_professionals(*, identified: bool = False) -> st.SearchStrategy[HealthcareProfessional]:
+    """A :class:`HealthcareProfessional`: names, HPR number, HER-id, other ids (8116 types other than HPR and HER),
+    category (9060), role to the patient (9034), telecom URLs, each sometimes absent. With ``identified`` (needed
+    in the envelope) at least one of ``hpr``, ``her_id`` or ``ids`` is present."""
+    return _health_professionals(identified)
+
+
+_ORGANISATION_NAMES: Final[tuple[tuple[str, ...], ...]] = (
+    (
+        "Oslo universitetssykehus HF",
+        "Helse Bergen HF",
+        "Vestre Viken HF",
+        "Sykehuset Østfold HF",
+        "St. Olavs hospital HF",
+        "Fjordby sykehus HF",
+        "Oslo kommune",
+        "Bærum kommune",
+        "Ålesund kommune",
+        "Tromsø kommune",
+        "Åsen legekontor",
+        "Kattskinnet legesenter",
+    ),
+    (
+        "Medisinsk klinikk",
+        "Kirurgisk klinikk",
+        "Hjerte-, lunge- og karklinikken",
+        "Bydel Grünerløkka",
+        "Helse og omsorg",
+        "Psykisk helsevern",
+        "Ortopedisk avdeling",
+        "Lungesykdommer",
+    ),
+    (
+        "Lungepoliklinikk",
+        "Sengepost 5 øst",
+        "Hjemmesykepleie sone nord",
+        "Tildelingskontoret",
+        "Saksbehandling",
+        "PLO-mottak",
+        "Fysioterapitjenesten",
+        "Korttidsavdeling",
+    ),
+)
+
+
+@st.composite
+def _organisation(draw: st.DrawFn, levels: int, depth: int) -> Organisation:
+    names = _ORGANISATION_NAMES[min(depth, len(_ORGANISATION_NAMES) - 1)]
+    innermost = depth + 1 >= levels
+    return Organisation(
+        name=draw(_name(names)),
+        her_id=draw(her_ids()),
+        org_number=draw(_optional(organisation_numbers())) if depth == 0 else None,
+        ids=tuple(draw(_ORG_IDS_OUTER if depth == 0 else _ORG_IDS_INNER)),
+        unit=None if innermost else draw(_organisations_at(levels, depth + 1)),
+        professional=draw(_optional(health_professionals(identified=True))) if innermost or depth == 0 else None,
+    )
+
+
+_ORG_IDS_OUTER: Final = st.lists(_ORG_IDENTS, max_size=2)
+_ORG_IDS_INNER: Final = st.lists(_ORG_IDENTS, max_size=1)
+
+
+@functools.cache
+def _organisations_at(levels: int, depth: int) -> st.SearchStrategy[Organisation]:
+    return _organisation(levels, depth)
+
+
+@functools.cache
+def _organisations(min_levels: int, max_levels: int) -> st.SearchStrategy[Organisation]:
+    return st.one_of(*(_organisations_at(levels, 0) for levels in range(min_levels, max_levels + 1)))
+
+
+def organisations(*, min_levels: int = 1, max_levels: int = 3) -> st.SearchStrategy[Organisation]:
+    """An :class:`Organisation` chain of ``min_levels`` to ``max_levels`` levels (organisation, department,
+    service) with realistic Norwegian names (sometimes arbitrary text). Every level has a HER-id; the outermost
+    sometimes an organisation number; any level other ids (9051 types other than HER and ENH); the outermost or
+    innermost level sometimes a named professional with an identifier."""
+    if not 1 <= min_levels <= max_levels:
+        raise InvalidArgument(f"need 1 <= min_levels <= max_levels, got {min_levels}, {max_levels}")
+    return _organisations(min_levels, max_levels)
+
+
+@st.composite
+def _patient(draw: st.DrawFn, id_type: Literal["FNR", "DNR"] | None, typed: bool | None) -> Patient:
+    born = draw(_BIRTH_DATES)
+    kind = id_type or draw(st.sampled_from(["FNR", "DNR"]))
+    with_type = draw(st.booleans()) if typed is None else typed
+    return Patient(
+        family_name=draw(st.sampled_from(_FAMILY_NAMES)),
+        given_name=draw(st.sampled_from(_GIVEN_NAMES)),
+        id=_draw_person_number(draw, born, kind == "DNR"),
+        id_type=kind if with_type else None,
+        middle_name=draw(_optional(_name(_MIDDLE_NAMES))),
+        date_of_birth=born if draw(st.booleans()) else None,
+        sex=draw(_optional(coded_simple_values("3101"))),
+        telecom=draw(_TELECOMS),
+    )
+
+
+@functools.cache
+def _patients(id_type: Literal["FNR", "DNR"] | None, typed: bool | None) -> st.SearchStrategy[Patient]:
+    return _patient(id_type, typed)
+
+
+def patients(*, id_type: Literal["FNR", "DNR"] | None = None, typed: bool | None = True) -> st.SearchStrategy[Patient]:
+    """A named :class:`Patient` with a synthetic fødselsnummer or D-nummer (``id_type``, default either), sometimes
+    the matching date of birth, a sex (3101), middle name and telecom URLs.
+
+    ``typed=True`` (default) sets ``id_type``; ``False`` leaves it ``None`` (for the constructors in
+    :mod:`dmtool.compose`, which fill it from the number); ``None`` draws either.
+    """
+    if id_type not in (None, "FNR", "DNR"):
+        raise InvalidArgument(f"id_type must be FNR, DNR or None; got {id_type!r}")
+    return _patients(id_type, typed)
+
+
+_PERSONS: Final = st.builds(
+    Person,
+    family_name=_optional(_name(_FAMILY_NAMES)),
+    given_name=_optional(_name(_GIVEN_NAMES)),
+    middle_name=_optional(_name(_MIDDLE_NAMES)),
+    ids=_PERSON_IDENTS,
+)
+
+
+def persons() -> st.SearchStrategy[Person]:
+    """A :class:`Person` (not a health professional, e.g. a relative) with names and 8116 identifiers."""
+    return _PERSONS
+
+
+def _check_version(version: str) -> DialogVersion:
+    if version == "1.0":
+        return "1.0"
+    if version == "1.1":
+        return "1.1"
+    raise InvalidArgument(f"version must be one of {', '.join(DIALOG_VERSIONS)}; got {version!r}")
+
+
+@st.composite
+def _role(draw: st.DrawFn, version: DialogVersion) -> Role:
+    who = draw(st.sampled_from(_ROLE_HOLDERS[version]))
+    return Role(
+        role=draw(_optional(coded_values("9057"))),
+        role_to_patient=draw(_optional(_ROLES_TO_PATIENT)),
+        professional=draw(health_professionals()) if who == "professional" else None,
+        person=draw(persons()) if who == "person" else None,
+    )
+
+
+_ROLE_HOLDERS: Final[dict[DialogVersion, tuple[str, ...]]] = {
+    "1.0": ("professional", "person"),
+    "1.1": ("professional", "person", "neither"),
+}
+_ROLES_TO_PATIENT: Final = st.one_of(coded_values("9034"), coded_values("8422"))
+
+
+@functools.cache
+def _roles(version: DialogVersion) -> st.SearchStrategy[Role]:
+    return _role(version)
+
+
+@functools.cache
+def _role_tuples(version: DialogVersion) -> st.SearchStrategy[tuple[Role, ...]]:
+    return st.lists(_roles(version), max_size=2).map(tuple)
+
+
+def roles(version: DialogVersion = "1.1") -> st.SearchStrategy[Role]:
+    """A :class:`Role` (``RollerRelatertNotat``): role (9057), role to the patient (9034 or 8422), and a
+    professional or a person; in 1.1 sometimes neither."""
+    return _roles(_check_version(version))
+
+
+# -- bodies -----------------------------------------------------------------------------------------------------------
+
+_BODY_DATES: Final = st.dates(dt.date(1950, 1, 1), dt.date(2100, 12, 31))
+_DOC_IDS: Final = _optional(st.uuids().map(str))
+
+
+@st.composite
+def _foresporsel(draw: st.DrawFn, version: DialogVersion) -> Foresporsel:
+    v11 = version == "1.1"
+    period = draw(st.sampled_from(["none", "from", "to", "both"]))
+    first, second = sorted([draw(_BODY_DATES), draw(_BODY_DATES)]) if period != "none" else (None, None)
+    return Foresporsel(
+        type=draw(_FORESPORSEL_TYPES),
+        question=draw(_optional(xml_text(max_size=60))),
+        subject=draw(_optional(xml_text())) if v11 else None,
+        purpose=draw(_optional(coded_values("9068"))),
+        reason=draw(_optional(xml_text())),
+        urgency=draw(_optional(coded_simple_values("9067"))),
+        from_date=first if period in ("from", "both") else None,
+        to_date=second if period in ("to", "both") else None,
+        journal_info=tuple(draw(_JOURNAL_INFO[version])),
+        coded_info=draw(_optional(coded_values("8324"))) if v11 else None,
+        doc_id=draw(_DOC_IDS),
+        roles=draw(_role_tuples(version)),
+    )
+
+
+_FORESPORSEL_TYPES: Final = st.one_of(coded_values("9152"), coded_values("9065"))
+_JOURNAL_INFO: Final[dict[DialogVersion, st.SearchStrategy[list[CV]]]] = {
+    "1.0": st.lists(coded_values("9066"), max_size=1),
+    "1.1": st.lists(coded_values("9066"), max_size=3),
+}
+
+
+@functools.cache
+def _foresporsel_bodies(version: DialogVersion) -> st.SearchStrategy[Foresporsel]:
+    return _foresporsel(version)
+
+
+def foresporsel_bodies(version: DialogVersion = "1.1") -> st.SearchStrategy[Foresporsel]:
+    """A :class:`Foresporsel` for Dialogmelding ``version``: type (9152 or 9065), question, purpose (9068), reason,
+    urgency (9067), period, journal categories (9066), document id and roles; in 1.1 also a subject, coded
+    information (8324) and more than one journal category."""
+    return _foresporsel_bodies(_check_version(version))
+
+
+@st.composite
+def _notat(
+    draw: st.DrawFn,
+    version: DialogVersion,
+    topics: st.SearchStrategy[CV],
+    quoted: st.SearchStrategy[Foresporsel | None],
+) -> Notat:
+    return Notat(
+        topic=draw(topics),
+        title=draw(_optional(xml_text())),
+        text=draw(_optional(xml_text(max_size=80))),
+        remark=draw(_optional(xml_text())),
+        doc_id=draw(_DOC_IDS),
+        date=draw(_optional(_BODY_DATES)),
+        quoted=draw(quoted),
+        roles=draw(_role_tuples(version)),
+    )
+
+
+@functools.cache
+def _notat_bodies(
+    version: DialogVersion, topics: st.SearchStrategy[CV], quoted: st.SearchStrategy[Foresporsel | None]
+) -> st.SearchStrategy[Notat]:
+    return _notat(version, topics, quoted)
+
+
+def notat_bodies(
+    version: DialogVersion = "1.1",
+    *,
+    topics: st.SearchStrategy[CV] | None = None,
+    quoted: st.SearchStrategy[Foresporsel | None] | None = None,
+) -> st.SearchStrategy[Notat]:
+    """A :class:`Notat` for Dialogmelding ``version``: topic from ``topics`` (default code list 7321), title, text,
+    remark, document id, date and roles, each sometimes absent; ``quoted`` draws the quoted request (default none)."""
+    return _notat_bodies(
+        _check_version(version),
+        coded_values("7321") if topics is None else topics,
+        st.none() if quoted is None else quoted,
+    )
+
+
+# -- envelope ---------------------------------------------------------------------------------------------------------
+
+
+@st.composite
+def _gen_date(draw: st.DrawFn) -> dt.datetime:
+    value = draw(_DATETIMES)
+    return value if draw(st.booleans()) else value.replace(microsecond=0)
+
+
+_DATETIMES: Final = st.datetimes(
+    min_value=dt.datetime(1950, 1, 1),
+    max_value=dt.datetime(2100, 12, 31, 23, 59, 59),
+    timezones=st.sampled_from([OSLO, *FIXED_OFFSETS]),
+    allow_imaginary=False,
+)
+_GEN_DATES: Final = _gen_date()
+
+
+def gen_dates() -> st.SearchStrategy[dt.datetime]:
+    """A timezone-aware GenDate in 1950-2100: Europe/Oslo time (never in the spring gap) or one
+    of :data:`FIXED_OFFSETS`; sometimes with microseconds."""
+    return _GEN_DATES
+
+
+_MSG_IDS: Final = st.uuids().map(str)
+
+
+def msg_ids() -> st.SearchStrategy[str]:
+    """A MsgId: a UUID string."""
+    return _MSG_IDS
+
+
+@st.composite
+def _conversation_ref(draw: st.DrawFn) -> ConversationRef:
+    parent = draw(msg_ids())
+    return ConversationRef(parent, parent if draw(st.booleans()) else draw(msg_ids()))
+
+
+_CONVERSATION_REFS: Final = _conversation_ref()
+
+
+def conversation_refs() -> st.SearchStrategy[ConversationRef]:
+    """A :class:`ConversationRef`: the parent message and the thread (sometimes the parent itself)."""
+    return _CONVERSATION_REFS
+
+
+def kind_versions(kind: Kind | str) -> tuple[DialogVersion, ...]:
+    """The Dialogmelding versions a message of ``kind`` exists in: DIALOG_HELSEFAGLIG only in 1.1."""
+    return ("1.1",) if Kind(kind) == Kind.HELSEFAGLIG else DIALOG_VERSIONS
+
+
+@functools.cache
+def _bodies(kind: Kind, version: DialogVersion) -> st.SearchStrategy[Foresporsel | Notat]:
+    """The body of a message of ``kind``; the avvik's text is never empty (it says what is wrong)."""
+    if kind == Kind.FORESPORSEL:
+        return foresporsel_bodies(version)
+    if kind == Kind.SVAR:
+        return notat_bodies(version, topics=coded_values("9069"), quoted=foresporsel_bodies(version))
+    if kind == Kind.AVVIK:
+        avvik = notat_bodies(version, topics=coded_values("8117", _AVVIK_CODES))
+        texts = xml_text(min_size=1, max_size=60)
+        return st.tuples(avvik, texts).map(lambda pair: dataclasses.replace(pair[0], text=pair[0].text or pair[1]))
+    return notat_bodies(version, topics=coded_values(KIND_TOPIC_LISTS[kind]))
+
+
+@st.composite
+def _message(draw: st.DrawFn, kind: Kind | None, version: DialogVersion | None) -> Message:
+    chosen = kind if kind is not None else draw(st.sampled_from(_KINDS[version]))
+    v = version if version is not None else draw(st.sampled_from(kind_versions(chosen)))
+    replying = chosen in (Kind.SVAR, Kind.AVVIK)
+    return Message(
+        kind=chosen,
+        version=v,
+        msg_id=draw(msg_ids()),
+        gen_date=draw(gen_dates()),
+        sender=draw(organisations()),
+        receiver=draw(organisations()),
+        body=draw(_bodies(chosen, v)),
+        patient=draw(patients()),
+        ack=draw(st.sampled_from([None, "J"])),
+        conversation=draw(conversation_refs() if replying else _optional(conversation_refs())),
+    )
+
+
+_KINDS: Final[dict[DialogVersion | None, list[Kind]]] = {
+    None: list(Kind),
+    "1.0": [kind for kind in Kind if "1.0" in kind_versions(kind)],
+    "1.1": list(Kind),
+}
+
+
+@functools.cache
+def _messages(kind: Kind | None, version: DialogVersion | None) -> st.SearchStrategy[Message]:
+    return _message(kind, version)
+
+
+def messages(kind: Kind | str | None = None, version: DialogVersion | None = None) -> st.SearchStrategy[Message]:
+    """A :class:`Message` of ``kind`` (default any :class:`~dmtool.model.Kind`) in Dialogmelding ``version``
+    (default any the kind exists in) that :func:`dmtool.writer.to_xml` builds:
+
+    * DIALOG_FORESPORSEL: a :class:`Foresporsel` body, sometimes in a thread (``ConversationRef``);
+    * DIALOG_SVAR: a :class:`Notat` with a 9069 topic quoting a :class:`Foresporsel`, with a ``ConversationRef``;
+    * DIALOG_AVVIK: a :class:`Notat` with 8117 topic 1 or 2 and a text, with a ``ConversationRef``;
+    * DIALOG_NOTAT: a :class:`Notat` with a 7321 topic; DIALOG_HELSEFAGLIG (1.1 only): a 7322 topic; either
+      sometimes in a thread.
+
+    Raises :class:`~hypothesis.errors.InvalidArgument` for DIALOG_HELSEFAGLIG with version ``"1.0"``.
+    """
+    checked_kind = None if kind is None else Kind(kind)
+    checked_version = None if version is None else _check_version(version)
+    if checked_kind is not None and checked_version is not None and checked_version not in kind_versions(checked_kind):
+        raise InvalidArgument(f"{checked_kind} does not exist in Dialogmelding {checked_version}")
+    return _messages(checked_kind, checked_version)
