@@ -137,7 +137,7 @@ def parse(source: object) -> Message:
 
 def check_rewrite(path: Path, message: Message) -> None:
     original = msghead(path.read_bytes())
-    data = to_xml(message)
+    data = to_xml(message, strict=False)  # as received: some examples break guideline rules
     ok, log = xsdgen.validate(xsdgen.reference_lxml("msghead"), data)
     assert ok, f"the reference XSDs reject the rewrite of {path.name}:\n{log}\n{data.decode()}"
     rewritten = msghead(data)

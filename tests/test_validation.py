@@ -32,11 +32,21 @@ def test_bundled_examples_are_valid(path):
     assert report.path == str(path)
 
 
+#: The guideline rules the official examples break (they are all schema-valid): Case3 addresses by organisation
+#: number, not HER-id; the Helsenorge and Status-på-henvisning profiles are not among the five dialog kinds, and the
+#: latter sends a copy to the original referrer.
+OFFICIAL_EXAMPLE_ERRORS = {
+    "Testcase-Dialogmeldingen_Case3_notat.xml": ["SERVICE-ADDRESSING", "SERVICE-ADDRESSING"],
+    "DIALOG_INNBYGGER_EKONTAKT.xml": ["UNSUPPORTED-MESSAGE"],
+    "Status_paa_henvisning-InnkaltEtterViderehenvisning.xml": ["UNSUPPORTED-MESSAGE", "ONE-RECIPIENT"],
+}
+
+
 @pytest.mark.skipif(not REFERENCE_EXAMPLES, reason="../shared/reference is not beside the checkout")
 @pytest.mark.parametrize("path", REFERENCE_EXAMPLES, ids=lambda p: p.name)
-def test_official_examples_are_valid(path):
+def test_official_examples_are_schema_valid_and_break_only_the_known_rules(path):
     report = dmtool.validate(path)
-    assert report.valid, report.issues
+    assert [issue.rule for issue in report.errors] == OFFICIAL_EXAMPLE_ERRORS.get(path.name, []), report.issues
     expected_kind = "apprec" if "apprec" in path.parent.name else "msghead"
     assert report.kind == expected_kind
     assert (

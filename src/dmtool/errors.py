@@ -24,3 +24,12 @@ class ParseError(ValueError):
             )
         )
         self.issues = issues
+
+
+class RuleError(BuildError):
+    """The message breaks hard guideline rules and is not built; ``issues`` say which (``rule`` is the first id)."""
+
+    def __init__(self, issues: tuple[Issue, ...]) -> None:
+        super().__init__(None, "; ".join(f"{issue.rule}: {issue.message}" for issue in issues))
+        self.issues = issues
+        self.rule = issues[0].rule

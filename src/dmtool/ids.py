@@ -1,28 +1,130 @@
-"""Person identifiers by their structure (code list 8116): fødselsnummer, D-nummer, H-nummer, FH-nummer."""
+"""Norwegian identifiers: person numbers (code list 8116), HER-ids and organisation numbers (9051).
+
+An 11-digit person number is one of four kinds, told apart by its structure:
+
+``FNR`` fødselsnummer
+    DDMMYY, three individual digits, two mod-11 check digits.
+``DNR`` D-nummer
+    As a fødselsnummer with 4 added to the first digit (day 41-71); the check digits are computed on the D-number.
+``HNR`` H-nummer (hjelpenummer)
+    4 added to the third digit (month 41-52).
+``FHN`` FH-nummer (felles hjelpenummer)
+    First digit 8 or 9.
+
+python-stdnum computes the check digits and the birth date; it accepts H-numbers as fødselsnummer, so the
+hjelpenummer checks here are explicit. :func:`classify` says which kind a number is and why it is not valid, if so;
+:func:`validate` raises, :func:`is_valid` answers, in python-stdnum's manner.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from dataclasses import dataclass
 from typing import Final
+
+from stdnum.exceptions import ValidationError
+from stdnum.no import fodselsnummer, orgnr
 
 FNR: Final = "FNR"
 DNR: Final = "DNR"
 HNR: Final = "HNR"
 FHN: Final = "FHN"
+#: What each person-number kind is called in messages to people.
+NAMES: Final[dict[str, str]] = {FNR: "fødselsnummer", DNR: "D-nummer", HNR: "H-nummer", FHN: "FH-nummer"}
+_HER_ID: Final = re.compile(r"[1-9]\d{0,8}")
+
+
+class InvalidIdentifier(ValueError):
+    """An identifier that is not valid; the message says why."""
+
+
+@dataclass(frozen=True)
+class PersonNumber:
+    """What an 11-digit person number is: its ``kind`` by structure (``FNR``, ``DNR``, ``HNR``, ``FHN``, or
+    ``None`` when it is not 11 digits) and, when it is not a valid number of that kind, the ``reason``."""
+
+    number: str
+    kind: str | None
+    reason: str | None = None
+
+    @property
+    def valid(self) -> bool:
+        """True when the number is a valid number of its kind."""
+        return self.kind is not None and self.reason is None
+
+
+def compact(number: str) -> str:
+    """``number`` without the spaces, dots and dashes people write in it."""
+    return re.sub(r"[\s.\-]", "", number)
 
 
 def person_id_type(number: str) -> str:
-    """The 8116 type an 11-digit person number has by its structure; check digits are not looked at.
+    """The 8116 type an 11-digit person number has by its structure (check digits are not looked at); anything that
+    is not 11 digits counts as ``FNR`` so that the checks report it as an invalid fødselsnummer."""
+    return classify(number).kind or FNR
 
-    First digit 8 or 9: FH-nummer; first digit 4-7: D-nummer (day + 40); third digit 4 or 5: H-nummer (month + 40);
-    otherwise fødselsnummer.
+
+def classify(number: str, *, born_by: dt.date | None = None) -> PersonNumber:
+    """Classify ``number`` as fødselsnummer, D-nummer, H-nummer or FH-nummer, and check it.
+
+    ``born_by`` (e.g. the message date) makes a birth date after it invalid.
     """
-    digits = number.strip()
+    digits = compact(number)
     if len(digits) != 11 or not digits.isdigit():
-        return FNR
+        return PersonNumber(number, None, "a person number has 11 digits")
     if digits[0] in "89":
-        return FHN
-    if digits[0] in "4567":
-        return DNR
-    if digits[2] in "45":
-        return HNR
-    return FNR
+        kind = FHN
+    elif digits[0] in "4567":
+        kind = DNR
+    elif digits[2] in "45":
+        kind = HNR
+    else:
+        kind = FNR
+    if fodselsnummer.calc_check_digit1(digits) != digits[9] or fodselsnummer.calc_check_digit2(digits) != digits[10]:
+        return PersonNumber(number, kind, "the check digits are wrong")
+    if kind == FHN:
+        return PersonNumber(number, kind)
+    try:
+        born = fodselsnummer.get_birth_date(digits)
+    except ValidationError:
+        return PersonNumber(number, kind, "the digits hold no valid birth date")
+    if born_by is not None and born > born_by:
+        return PersonNumber(number, kind, f"the birth date {born.isoformat()} is after {born_by.isoformat()}")
+    return PersonNumber(number, kind)
+
+
+def validate(number: str, *, born_by: dt.date | None = None) -> str:
+    """``number`` compacted when it is a valid fødselsnummer or D-nummer; :class:`InvalidIdentifier` saying why not
+    (an H-nummer or FH-nummer is not, whatever its check digits)."""
+    found = classify(number, born_by=born_by)
+    if found.kind in (HNR, FHN):
+        raise InvalidIdentifier(f"{number} is an {NAMES[found.kind]} (hjelpenummer), not a fødselsnummer or D-nummer")
+    if found.reason is not None:
+        raise InvalidIdentifier(f"{number} is not a valid {NAMES.get(found.kind or FNR)}: {found.reason}")
+    return compact(number)
+
+
+def is_valid(number: str) -> bool:
+    """True when ``number`` is a valid fødselsnummer or D-nummer."""
+    try:
+        validate(number)
+    except InvalidIdentifier:
+        return False
+    return True
+
+
+def her_id_problem(value: str) -> str | None:
+    """Why ``value`` is not a HER-id (a positive whole number of up to 9 digits), or ``None`` when it is one."""
+    if _HER_ID.fullmatch(value):
+        return None
+    return f"{value!r} is not a HER-id: a HER-id is a number of 1 to 9 digits"
+
+
+def org_number_problem(value: str) -> str | None:
+    """Why ``value`` is not an organisation number (9 digits, mod-11), or ``None`` when it is one."""
+    try:
+        orgnr.validate(value)
+    except ValidationError as error:
+        return f"{value!r} is not an organisation number: {error}"
+    return None

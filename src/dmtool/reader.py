@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from typing import Final
 
 from lxml import etree
 
-from . import clock
+from . import clock, tree
 from .errors import ParseError
 from .loader import LoadError, load
 from .model import (
@@ -46,17 +45,9 @@ _PERSON_NAMES: Final = ("FamilyName", "GivenName", "MiddleName")
 _REPEATED: Final = frozenset({"Ident", "TeleCom", "RollerRelatertNotat", "TypeJournalinfo", "Document"})
 
 
-def _name(element: etree._Element) -> str:
-    tag = str(element.tag)
-    return tag[tag.find("}") + 1 :]
-
-
-def _children(element: etree._Element, name: str) -> list[etree._Element]:
-    return [child for child in element.iterchildren(etree.Element) if _name(child) == name]
-
-
-def _child(element: etree._Element, name: str) -> etree._Element | None:
-    return next((child for child in element.iterchildren(etree.Element) if _name(child) == name), None)
+_name = tree.name
+_children = tree.children
+_child = tree.child
 
 
 def _code(element: etree._Element) -> CV:
@@ -69,16 +60,6 @@ def _cv(element: etree._Element | None) -> CV | None:
 
 def _cs(element: etree._Element | None) -> CS | None:
     return None if element is None else CS(element.get("V", ""), element.get("DN"))
-
-
-def _text_parts(element: etree._Element) -> Iterator[str]:
-    if element.text:
-        yield element.text
-    for child in element:
-        if isinstance(child.tag, str):
-            yield from _text_parts(child)
-        if child.tail:
-            yield child.tail
 
 
 class _Reader:
@@ -118,9 +99,9 @@ class _Reader:
     def text(self, element: etree._Element | None, path: str) -> str | None:
         if element is None:
             return None
-        if any(isinstance(child.tag, str) for child in element):
+        if tree.has_markup(element):
             self.unmodelled.append(f"line {element.sourceline}: markup in {path} was flattened to plain text")
-        return "".join(_text_parts(element))
+        return tree.text(element)
 
     def date(self, element: etree._Element | None, path: str) -> dt.date | None:
         if element is None:

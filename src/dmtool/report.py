@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
@@ -33,7 +34,10 @@ class Issue:
 
 @dataclass(frozen=True)
 class Report:
-    """Everything validation found in one input, and what the input is."""
+    """Everything validation found in one input, and what the input is.
+
+    ``reply_by`` is the last day a reply is expected, for a forespørsel (see :mod:`dmtool.deadlines`).
+    """
 
     path: str | None = None
     kind: Kind = "unknown"
@@ -42,6 +46,7 @@ class Report:
     msg_id: str | None = None
     wrapped: bool = False
     issues: tuple[Issue, ...] = field(default_factory=tuple)
+    reply_by: dt.date | None = None
 
     @property
     def valid(self) -> bool:
@@ -69,4 +74,5 @@ class Report:
             "msg_id": self.msg_id,
             "wrapped": self.wrapped,
             "issues": [i.to_dict() for i in self.issues],
+            "reply_by": None if self.reply_by is None else self.reply_by.isoformat(),
         }

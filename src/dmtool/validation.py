@@ -1,8 +1,9 @@
 """The validation API: ``validate`` returns a report, ``is_valid`` answers yes or no, ``iter_issues`` yields the issues.
 
-A report lists every problem found, not only the first. Rules so far: ``NOT-XML`` (not well-formed, unsafe or
-undecodable input), ``UNSUPPORTED-MESSAGE`` (not a supported root, version or body) and ``XSD`` (schema errors
-in the envelope or the body, checked against dmtool's own schemas in one pass).
+A report lists every problem found, not only the first: ``NOT-XML`` (not well-formed, unsafe or undecodable
+input), ``UNSUPPORTED-MESSAGE`` (not a supported root, version, body or kind), ``XSD`` (schema errors in the
+envelope or the body, checked against dmtool's own schemas in one pass), and the guideline rules of
+:mod:`dmtool.rules` under the chosen profile.
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from . import namespaces, xsd
+from . import deadlines, namespaces, rules, xsd
+from .facts import Facts, Original
 from .loader import MAX_SIZE, LoadError, load
+from .model import Kind
+from .profiles import Settings
 from .report import Issue, Report, Severity
 
 #: What the API accepts: a path (``str`` or path-like), the message as ``bytes``, or a binary file object.
@@ -44,11 +48,15 @@ def _xsd_issues(schema_set: str, element: etree._Element) -> list[Issue]:
     return [Issue("XSD", Severity.ERROR, namespaces.shorten(e.message), e.line or None) for e in schema.error_log]
 
 
-def validate(source: Source, *, path: str | None = None) -> Report:
+def validate(
+    source: Source, *, path: str | None = None, settings: Settings | None = None, original: Original | None = None
+) -> Report:
     """Validate one message and return a :class:`~dmtool.report.Report` with every problem found.
 
     ``source`` is a path, the message bytes or a binary file object; ``path`` overrides the path shown in the
-    report. Bad content never raises: it becomes issues. Only an unreadable path raises :class:`OSError`.
+    report. ``settings`` choose the profile and thresholds (default: national); ``original`` is the message a svar
+    or avvik answers, when known (:func:`original_of`), for the checks that compare with it. Bad content never
+    raises: it becomes issues. Only an unreadable path raises :class:`OSError`.
     """
     data, source_path = read_source(source)
     shown = path if path is not None else source_path
@@ -59,6 +67,12 @@ def validate(source: Source, *, path: str | None = None) -> Report:
     issues = list(loaded.problems)
     if loaded.schema_set is not None:
         issues += _xsd_issues(loaded.schema_set, loaded.element)
+    reply_by = None
+    if loaded.kind == "msghead" and not loaded.problems:
+        facts = Facts(loaded.element, settings, original)
+        issues += rules.evaluate(facts)
+        if facts.kind == Kind.FORESPORSEL and facts.gen_date is not None:
+            reply_by = deadlines.reply_deadline(facts.gen_date, facts.settings.profile)
     return Report(
         path=shown,
         kind=loaded.kind,
@@ -67,14 +81,15 @@ def validate(source: Source, *, path: str | None = None) -> Report:
         msg_id=loaded.msg_id,
         wrapped=loaded.wrapped,
         issues=tuple(issues),
+        reply_by=reply_by,
     )
 
 
-def is_valid(source: Source) -> bool:
+def is_valid(source: Source, *, settings: Settings | None = None) -> bool:
     """True when ``source`` is a supported message with no errors (warnings allowed)."""
-    return validate(source).valid
+    return validate(source, settings=settings).valid
 
 
-def iter_issues(source: Source) -> Iterator[Issue]:
+def iter_issues(source: Source, *, settings: Settings | None = None) -> Iterator[Issue]:
     """Yield every issue found in ``source``, errors and warnings alike."""
-    yield from validate(source).issues
+    yield from validate(source, settings=settings).issues

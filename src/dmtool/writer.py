@@ -15,9 +15,10 @@ from typing import Final
 
 from lxml import etree
 
-from . import codelists, xsd
+from . import codelists, rules, xsd
 from . import namespaces as ns
-from .errors import BuildError
+from .errors import BuildError, RuleError
+from .facts import Facts
 from .model import (
     CS,
     CV,
@@ -306,7 +307,7 @@ def _timestamp(value: dt.datetime) -> str:
     return value.isoformat()
 
 
-def to_element(message: Message, dialog_version: DialogVersion | None = None) -> etree._Element:
+def to_element(message: Message, dialog_version: DialogVersion | None = None, *, strict: bool = True) -> etree._Element:
     """``message`` as a MsgHead element tree, validated against dmtool's schemas; see :func:`to_xml`."""
     version = dialog_version or message.version
     if version not in DIALOG_VERSIONS:
@@ -318,14 +319,21 @@ def to_element(message: Message, dialog_version: DialogVersion | None = None) ->
     if not schema.validate(root):
         problems = "; ".join(ns.shorten(error.message) for error in schema.error_log)
         raise BuildError(None, f"the message is not valid against the schema: {problems}")
+    if strict:
+        broken = rules.evaluate(Facts(root), errors_only=True)
+        if broken:
+            raise RuleError(tuple(broken))
     return root
 
 
-def to_xml(message: Message, dialog_version: DialogVersion | None = None) -> bytes:
+def to_xml(message: Message, dialog_version: DialogVersion | None = None, *, strict: bool = True) -> bytes:
     """``message`` as a MsgHead 1.2 document with its Dialogmelding body: UTF-8 bytes, deterministic, schema-valid.
 
     ``dialog_version`` (``"1.0"`` or ``"1.1"``) overrides ``message.version``. Raises
-    :class:`~dmtool.errors.BuildError` naming the field when the message cannot be valid.
+    :class:`~dmtool.errors.BuildError` naming the field when the message cannot be valid, and its subclass
+    :class:`~dmtool.errors.RuleError` naming the rule when it breaks a hard guideline rule (national profile).
+    ``strict=False`` skips the guideline rules (not the schema): for test material that breaks a rule on purpose,
+    or for rewriting a received message as it is.
     """
-    root = to_element(message, dialog_version)
+    root = to_element(message, dialog_version, strict=strict)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

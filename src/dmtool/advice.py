@@ -1,0 +1,110 @@
+"""The checks of the advice (warnings): the guidelines' advice for people, checked as far as text allows.
+
+Heuristics on Norwegian free text; they warn, never block. Thresholds come from :class:`~dmtool.profiles.Settings`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Final
+
+from . import clock, deadlines, tree
+from .checks import Finding
+from .facts import Facts
+from .model import Kind
+
+_ACK_ONLY: Final = re.compile(
+    r"\b(?:mottatt|takk for (?:meldingen|beskjeden|info\w*|henvendelsen)|tatt til etterretning|bekrefter mottak"
+    r"|notert|utført|ferdig|ordnet|er gjort|ok)\b",
+    re.IGNORECASE,
+)
+_URGENT: Final = re.compile(
+    r"øyeblikkelig hjelp|\bø\.?\s?hj\b|\bhaste\w*|\bakutt\w*|\bsnarest\b|\bumiddelbart\b|\bstraks\b",
+    re.IGNORECASE,
+)
+_GREETING: Final = re.compile(r"^\W*(?:til|hei|hallo|god dag|god morgen|kjære|vedr\w*|angående)\b", re.IGNORECASE)
+_SIGNATURE: Final = re.compile(
+    r"\b(?:hilsen|mvh|med vennlig|jeg er|jeg heter|skrevet av|fastlege|sykepleier|lege)\b", re.IGNORECASE
+)
+_CONTEXT: Final = re.compile(
+    r"henvis\w*|epikrise|innleggelse|innlagt|utskriv\w*|skrives ut|skrevet ut|konsultasjon|kontroll|kontakt|\btime\b|"
+    r"besøk|"
+    r"\b\d{1,2}\.\s?\d{1,2}\.(?:\s?\d{2,4})?|\b\d{4}-\d{2}-\d{2}\b",
+    re.IGNORECASE,
+)
+_FAGOMRADER: Final[dict[str, re.Pattern[str]]] = {
+    "kirurgi": re.compile(r"\bkirurg\w*|\bortoped\w*|\bgastrokirurg\w*", re.IGNORECASE),
+    "medisin": re.compile(r"\bmedisinsk (?:avdeling|poliklinikk)|\bindremedisin\w*|\bkardiolog\w*|\blungemedisin\w*"
+                          r"|\bnyremedisin\w*|\bgeriatri\w*", re.IGNORECASE),
+    "psykisk helse": re.compile(r"\bpsykiatr\w*|\bpsykisk helse", re.IGNORECASE),
+    "kvinne/barn": re.compile(r"\bgynekolog\w*|\bføde\w*|\bbarneavdeling\w*|\bpediatri\w*", re.IGNORECASE),
+    "nevrologi": re.compile(r"\bnevrolog\w*", re.IGNORECASE),
+}  # fmt: skip
+
+
+def short(facts: Facts) -> Iterator[Finding]:
+    """The text stays under the configured length."""
+    limit = facts.settings.short_max_chars
+    if len(facts.own_text) > limit:
+        yield f"the text is {len(facts.own_text)} characters; keep it short and concrete (under {limit})", facts.body
+
+
+def not_ack_only(facts: Facts) -> Iterator[Finding]:
+    """A short text that only confirms receipt or that something is done: the AppRec does that."""
+    text = facts.own_text.strip()
+    if facts.kind == Kind.AVVIK or not text or "?" in text or len(text) > facts.settings.ack_only_max_chars:
+        return
+    if _ACK_ONLY.search(text):
+        yield "the message only confirms receipt or that something is done; the AppRec does that", facts.body
+
+
+def not_urgent(facts: Facts) -> Iterator[Finding]:
+    """Nothing urgent: emergencies and serious findings go by phone."""
+    match = _URGENT.search(facts.own_text)
+    if match:
+        yield f"the text says {match.group(0)!r}: urgent matters go by phone, not Dialogmelding", facts.body
+    body = facts.body
+    urgency = tree.child(body, "Hastegrad") if body is not None and tree.name(body) == "Foresporsel" else None
+    if urgency is not None and urgency.get("V", "").strip() == "1":
+        yield "Hastegrad 1 (øyeblikkelig hjelp): emergencies go by phone, not Dialogmelding", urgency
+
+
+def greeting_and_identity(facts: Facts) -> Iterator[Finding]:
+    """A first message greets the recipient, says who writes, and refers to a referral, discharge or contact."""
+    if facts.kind not in (Kind.FORESPORSEL, Kind.NOTAT, Kind.HELSEFAGLIG) or facts.conversation is not None:
+        return
+    text = facts.own_text
+    if not text.strip():
+        return
+    service = facts.organisation_chain("Receiver")
+    service_name = (tree.text(tree.child(service[-1], "OrganisationName")) or "").strip() if service else ""
+    missing = []
+    if not (_GREETING.search(facts.main_text) or (service_name and service_name.lower() in text[:300].lower())):
+        missing.append("whom it is for (e.g. 'Til ...')")
+    if not _SIGNATURE.search(text):
+        missing.append("who writes and where (e.g. 'Hilsen ..., fastlege ved ...')")
+    if not _CONTEXT.search(text):
+        missing.append("what it refers to (henvisning, epikrise or the date of a contact)")
+    if missing:
+        yield "the text does not say " + "; nor ".join(missing), facts.body
+
+
+def one_problem_per_thread(facts: Facts) -> Iterator[Finding]:
+    """One problem and one fagområde per thread."""
+    text = facts.own_text
+    found = [name for name, pattern in _FAGOMRADER.items() if pattern.search(text)]
+    if len(found) > 1:
+        yield f"the text mixes fagområder ({', '.join(found)}): one problem and one fagområde per thread", facts.body
+
+
+def reply_deadline(facts: Facts) -> Iterator[Finding]:
+    """A svar comes within the expected working days of its forespørsel (checked when the forespørsel is known)."""
+    original = facts.original
+    if facts.kind != Kind.SVAR or original is None or original.gen_date is None or facts.gen_date is None:
+        return
+    due = deadlines.reply_deadline(original.gen_date, facts.settings.profile)
+    answered = facts.gen_date.astimezone(clock.OSLO).date()
+    if answered > due:
+        yield f"the svar comes {answered.isoformat()}, after the expected reply date {due.isoformat()} " \
+              f"({facts.settings.profile.reply_days} working days)", facts.info  # fmt: skip

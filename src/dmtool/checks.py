@@ -1,0 +1,278 @@
+"""The checks of the hard rules and the profile rules: each yields (message, element) for what breaks its rule.
+
+A check looks only at its own rule, so that one fault gives one rule id. The table that names, grades and maps the
+rules to AppRec codes is :mod:`dmtool.rules`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Iterator
+from typing import Final
+
+from lxml import etree
+
+from . import codelists, ids, tree
+from .facts import Facts, ident_of, idents
+from .model import Kind
+
+Finding = tuple[str, etree._Element | None]
+
+_AVVIK_OID: Final = codelists.get("8117").oid
+_PERSON_TYPES: Final = frozenset({ids.FNR, ids.DNR, ids.HNR, ids.FHN})
+_MARKUP: Final = re.compile(
+    r"<\s*/?\s*(?:html|head|body|p|br|div|span|b|i|u|em|strong|font|img|a|table|tr|td|th|ul|ol|li|h[1-6])\b[^<>]*>",
+    re.IGNORECASE,
+)
+_DATA_URI: Final = re.compile(r"data:[a-z]+/[a-z0-9.+-]+;base64,", re.IGNORECASE)
+_BASE64_RUN: Final = re.compile(r"[A-Za-z0-9+/]{400,}={0,2}")
+_MUNICIPAL: Final = re.compile(
+    r"kommune|hjemmesykepleie|hjemmetjeneste|sykehjem|omsorg|tildeling|saksbehandling|bestiller|helsehus|"
+    r"korttidsavdeling|rehabilitering i kommunen",
+    re.IGNORECASE,
+)
+_LAB_RADIOLOGY: Final = re.compile(r"laborator|radiolog|røntgen|bildediagnost|mikrobiolog|patolog", re.IGNORECASE)
+
+
+def no_attachments(facts: Facts) -> Iterator[Finding]:
+    """One Document holding the Dialogmelding as XML; nothing else."""
+    documents = tree.children(facts.msghead, "Document")
+    for report in tree.children(facts.msghead, "PatientReport"):
+        yield "the MsgHead carries a PatientReport; a Dialogmelding is one Document with plain text", report
+    for extra in documents[1:]:
+        yield "a further Document (an attachment): information sent as an attachment will not reach the receiver", extra
+    for index, document in enumerate(documents):
+        ref_doc = tree.child(document, "RefDoc")
+        if ref_doc is None:
+            continue
+        msg_type = tree.child(ref_doc, "MsgType")
+        if index == 0 and msg_type is not None and msg_type.get("V", "").strip() != "XML":
+            yield f"the Document's RefDoc/MsgType is {msg_type.get('V')!r}; the Dialogmelding must be XML", msg_type
+        mime = tree.child(ref_doc, "MimeType")
+        if mime is not None and (tree.text(mime) or "").strip().lower() not in ("text/xml", "application/xml"):
+            yield f"MimeType {(tree.text(mime) or '').strip()!r}: only the XML Dialogmelding may be sent", mime
+        reference = tree.child(ref_doc, "FileReference")
+        if reference is not None:
+            yield "a FileReference points at an external document; send the information as text", reference
+    for container in tree.descendants(facts.msghead, "Base64Container"):
+        yield "a base64 container (an embedded file): send the information as plain text", container
+
+
+def text_problems(text: str) -> Iterator[str]:
+    """What makes ``text`` other than plain text: HTML tags written as text, a data URI, a long base64 run."""
+    if _MARKUP.search(text):
+        yield "holds HTML tags as text; write plain text"
+    if _DATA_URI.search(text):
+        yield "embeds a data URI (an image or file); only plain text is allowed"
+    elif _BASE64_RUN.search(text):
+        yield "holds a long base64 run (an embedded file); only plain text is allowed"
+
+
+def plain_text(facts: Facts) -> Iterator[Finding]:
+    """Free text is plain text: no markup, no embedded images or data."""
+    for element, text in facts.free_text:
+        where = tree.name(element)
+        if tree.has_markup(element):
+            yield f"{where} holds markup (e.g. xhtml); only plain text is allowed", element
+        for problem in text_problems(text):
+            if not (tree.has_markup(element) and problem.startswith("holds HTML")):
+                yield f"{where} {problem}", element
+
+
+def _patient(facts: Facts) -> etree._Element | None:
+    return tree.child(facts.info, "Patient")
+
+
+def no_hjelpenummer(facts: Facts) -> Iterator[Finding]:
+    """The patient's person number is a valid fødselsnummer or D-nummer, and its TypeId says which."""
+    patient = _patient(facts)
+    if patient is None:
+        return
+    born_by = None if facts.gen_date is None else facts.gen_date.date()
+    for ident, number, code in idents(patient):
+        if code not in _PERSON_TYPES and not (number.isdigit() and len(number) == 11):
+            continue
+        if code in (ids.HNR, ids.FHN):
+            required = "a fødselsnummer or D-nummer is required"
+            yield f"the patient has an {ids.NAMES[code]} (TypeId {code}): {required}", ident
+            continue
+        found = ids.classify(number, born_by=born_by)
+        if found.kind in (ids.HNR, ids.FHN):
+            yield f"the patient's number {number} is an {ids.NAMES[found.kind]} (hjelpenummer), not a fødselsnummer " \
+                  "or D-nummer", ident  # fmt: skip
+        elif found.reason is not None:
+            yield f"the patient's number {number} is not a valid {ids.NAMES[code or ids.FNR]}: {found.reason}", ident
+        elif code != found.kind:
+            yield f"the patient's number {number} is a {ids.NAMES[found.kind or ids.FNR]} but TypeId says " \
+                  f"{code or 'nothing'}; use {found.kind}", ident  # fmt: skip
+
+
+def patient_required(facts: Facts) -> Iterator[Finding]:
+    """``Patient`` is there, with family and given name and an identifier."""
+    patient = _patient(facts)
+    if patient is None:
+        yield "the message has no Patient: a named patient with fødselsnummer or D-nummer is required", facts.info
+        return
+    for local, what in (("FamilyName", "family name"), ("GivenName", "given name")):
+        if not (tree.text(tree.child(patient, local)) or "").strip():
+            yield f"the patient's {what} ({local}) is missing", patient
+    if not any(number for _, number, _ in idents(patient)):
+        yield "the patient has no identifier: a fødselsnummer or D-nummer is required", patient
+
+
+def one_recipient(facts: Facts) -> Iterator[Finding]:
+    """One Receiver, no copy recipients."""
+    if facts.info is None:
+        return
+    for extra in tree.children(facts.info, "Receiver")[1:]:
+        yield "a second Receiver: send one message per recipient", extra
+    for other in tree.children(facts.info, "OtherReceiver"):
+        yield "an OtherReceiver (copy recipient): send one message per recipient, no copies", other
+    for document in tree.children(facts.msghead, "PatientReport"):
+        for patient in tree.children(document, "Patient"):
+            yield "a PatientReport names a further patient or recipient", patient
+
+
+def service_addressing(facts: Facts) -> Iterator[Finding]:
+    """Sender and receiver are identified by HER-id; the receiver's innermost level is the service."""
+    for role in ("Sender", "Receiver"):
+        chain = facts.organisation_chain(role)
+        if not chain:
+            continue
+        innermost = chain[-1]
+        her = ident_of(innermost, "HER")
+        name = (tree.text(tree.child(innermost, "OrganisationName")) or "").strip() or "the organisation"
+        if her is None:
+            what = "the addressed service" if role == "Receiver" else "the sending unit"
+            yield f"{role}: {name}, {what}, has no HER-id; address by HER-id from the address register", innermost
+        elif (problem := ids.her_id_problem(her)) is not None:
+            yield f"{role}: {problem}", innermost
+
+
+def type_matches_body(facts: Facts) -> Iterator[Finding]:
+    """``MsgInfo/Type`` agrees with the body; one body per message."""
+    if facts.kind not in set(Kind) or facts.dialog is None:
+        return
+    bodies = facts.bodies
+    type_element = tree.child(facts.info, "Type")
+    for extra in bodies[1:]:
+        yield f"a further {tree.name(extra)}: one request or note per message", extra
+    if not bodies:
+        yield f"{facts.kind} needs a body: the Dialogmelding holds no Foresporsel or Notat", facts.dialog
+        return
+    body = bodies[0]
+    expected = "Foresporsel" if facts.kind == Kind.FORESPORSEL else "Notat"
+    if tree.name(body) != expected:
+        yield f"{facts.kind} carries a {tree.name(body)}; it must carry a {expected}", type_element
+    elif facts.kind == Kind.SVAR and tree.child(body, "Foresporsel") is None:
+        yield "a DIALOG_SVAR must quote the Foresporsel it answers inside its Notat", body
+    if facts.kind == Kind.HELSEFAGLIG and facts.version == "1.0":
+        yield "DIALOG_HELSEFAGLIG is Dialogmelding 1.1; this body is 1.0", type_element
+
+
+def _references(facts: Facts, what: str) -> Iterator[Finding]:
+    """The message carries ConversationRef with RefToParent and RefToConversation, matching the original if known."""
+    ref = facts.conversation
+    if ref is None or not ref[0]:
+        yield f"{what} needs ConversationRef/RefToParent with the MsgId of the message it answers", facts.info
+        return
+    if not ref[1]:
+        yield f"{what} needs ConversationRef/RefToConversation with the id of the thread", facts.info
+    original = facts.original
+    if original is None:
+        return
+    element = tree.child(facts.info, "ConversationRef")
+    if ref[0] != original.msg_id:
+        yield f"RefToParent is {ref[0]!r}, but the answered message's MsgId is {original.msg_id!r}", element
+    if ref[1] and ref[1] != original.conversation:
+        yield f"RefToConversation is {ref[1]!r}, but the thread is {original.conversation!r}", element
+    receivers = facts.her_ids("Receiver")
+    if original.sender_her_ids and receivers and receivers[-1] not in original.sender_her_ids:
+        yield f"the receiver (HER {receivers[-1]}) is not the answered message's sender " \
+              f"(HER {', '.join(original.sender_her_ids)})", tree.child(facts.info, "Receiver")  # fmt: skip
+
+
+def svar_references_foresporsel(facts: Facts) -> Iterator[Finding]:
+    """A svar is tied to its forespørsel and goes back to its sender."""
+    if facts.kind != Kind.SVAR:
+        return
+    yield from _references(facts, "a svar")
+    if facts.original is not None and facts.original.kind not in ("", Kind.FORESPORSEL):
+        yield f"a svar answers a forespørsel; the answered message is {facts.original.kind}", facts.info
+
+
+def avvik_references_message(facts: Facts) -> Iterator[Finding]:
+    """An avvik is tied to one received message, with reason 1 (feil adressat) or 2 (technical error, said what)."""
+    if facts.kind != Kind.AVVIK:
+        return
+    yield from _references(facts, "an avvik")
+    body = facts.body
+    if body is None or tree.name(body) != "Notat":
+        return
+    tema = tree.child(body, "TemaKodet")
+    code = None if tema is None else tema.get("V", "").strip()
+    if tema is None or tema.get("S", "").strip() != _AVVIK_OID:
+        yield "an avvik needs its reason as TemaKodet from code list 8117 (1 feil adressat, 2 teknisk feil)", tema
+    elif code == "9":
+        yield "8117 code 9 Annet is not an allowed reason: use 1 (feil adressat) or 2 (teknisk feil)", tema
+    elif code not in ("1", "2"):
+        yield f"8117 code {code!r} is not an allowed reason: use 1 (feil adressat) or 2 (teknisk feil)", tema
+    elif code == "2" and not (tree.text(tree.child(body, "TekstNotatInnhold")) or "").strip():
+        yield "a technical-error avvik (8117 code 2) must say in TekstNotatInnhold what is missing", body
+
+
+def ack_requested(facts: Facts) -> Iterator[Finding]:
+    """``Ack``, when present, is J."""
+    ack = tree.child(facts.info, "Ack")
+    if ack is not None and ack.get("V", "").strip() != "J":
+        yield f"Ack is {ack.get('V')!r}: a receipt must be requested (J, or leave Ack out)", ack
+
+
+def unsupported_kind(facts: Facts) -> Iterator[Finding]:
+    """``MsgInfo/Type`` is one of the five dialog kinds."""
+    if facts.info is not None and facts.kind not in set(Kind):
+        yield (
+            f"MsgInfo/Type {facts.kind!r} is not a dialog kind dmtool supports ({', '.join(Kind)})",
+            tree.child(facts.info, "Type"),
+        )
+
+
+# -- profile rules ----------------------------------------------------------------------------------------------------
+
+
+def time_window(facts: Facts) -> Iterator[Finding]:
+    """The profile's time window: months after the last contact, or only while admitted."""
+    profile, settings = facts.settings.profile, facts.settings
+    sent = facts.gen_date
+    if profile.months_after_contact is not None and settings.last_contact is not None and sent is not None:
+        limit = _add_months(settings.last_contact, profile.months_after_contact)
+        if sent.date() > limit:
+            months = profile.months_after_contact
+            yield f"profile {profile.name}: dialog is allowed until {limit.isoformat()} ({months} month(s) after " \
+                  f"the last contact {settings.last_contact.isoformat()})", facts.info  # fmt: skip
+    if profile.admitted_only and settings.admitted is False:
+        yield f"profile {profile.name}: dialog is only for patients who are admitted", facts.info
+
+
+def recipient_allowed(facts: Facts) -> Iterator[Finding]:
+    """The profile's restrictions on who may be addressed."""
+    profile = facts.settings.profile
+    chain = facts.organisation_chain("Receiver")
+    if not chain:
+        return
+    names = " / ".join((tree.text(tree.child(level, "OrganisationName")) or "").strip() for level in chain)
+    if profile.gp_only and _MUNICIPAL.search(names):
+        yield f"profile {profile.name}: write to the GP, not to a municipal service ({names})", chain[-1]
+    if profile.no_lab_radiology and facts.settings.admitted is not True and _LAB_RADIOLOGY.search(names):
+        yield f"profile {profile.name}: no dialog with laboratory or radiology ({names}) for a patient who is not " \
+              "admitted", chain[-1]  # fmt: skip
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved ``months`` months on; the last day of the month when that month is shorter."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))

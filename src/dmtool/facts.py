@@ -1,0 +1,146 @@
+"""What the guideline rules look at: a MsgHead as received, with the facts the rules share worked out once.
+
+The rules read the XML tree, not the model: they must see what the model leaves out (attachments, copy recipients,
+markup) and work on messages that are not schema-valid. Elements are found by local name, as the reader does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
+
+from lxml import etree
+
+from . import clock, tree
+from .profiles import Settings
+
+#: Free-text elements of a Dialogmelding body (plain text only, by the guidelines).
+FREE_TEXT = ("Sakstype", "Tema", "TekstNotatInnhold", "Merknad", "EmneSporsmal", "Sporsmal", "Begrunnelse")
+
+
+@dataclass(frozen=True)
+class Original:
+    """What the rules need of the message a svar or avvik answers: its MsgId, thread, sender's HER-ids, kind and
+    GenDate."""
+
+    msg_id: str
+    conversation: str
+    sender_her_ids: tuple[str, ...]
+    kind: str
+    gen_date: dt.datetime | None
+
+
+class Facts:
+    """One MsgHead and what the rules derive from it; each fact is computed on first use."""
+
+    def __init__(
+        self, msghead: etree._Element, settings: Settings | None = None, original: Original | None = None
+    ) -> None:
+        self.msghead = msghead
+        self.settings = settings or Settings()
+        self.original = original
+        self.info = tree.child(msghead, "MsgInfo")
+
+    @functools.cached_property
+    def kind(self) -> str:
+        """``MsgInfo/Type/@V``, or ``""``."""
+        element = tree.child(self.info, "Type")
+        return "" if element is None else element.get("V", "")
+
+    @functools.cached_property
+    def dialog(self) -> etree._Element | None:
+        """The Dialogmelding in the first Document, if there is one."""
+        content = tree.path(self.msghead, "Document", "RefDoc", "Content")
+        return None if content is None else next(content.iterchildren(etree.Element), None)
+
+    @functools.cached_property
+    def version(self) -> str | None:
+        """``"1.0"`` or ``"1.1"`` by the Dialogmelding's namespace, else ``None``."""
+        if self.dialog is None:
+            return None
+        namespace = etree.QName(self.dialog).namespace or ""
+        return {"2006-10-11": "1.0", "2013-01-23": "1.1"}.get(namespace.rsplit("/", 1)[-1])
+
+    @functools.cached_property
+    def bodies(self) -> list[etree._Element]:
+        """Every ``Foresporsel`` and ``Notat`` directly in the Dialogmelding."""
+        if self.dialog is None:
+            return []
+        return [item for item in self.dialog.iterchildren(etree.Element) if tree.name(item) in ("Foresporsel", "Notat")]
+
+    @functools.cached_property
+    def body(self) -> etree._Element | None:
+        """The first body, if any."""
+        return self.bodies[0] if self.bodies else None
+
+    @functools.cached_property
+    def free_text(self) -> list[tuple[etree._Element, str]]:
+        """Every free-text element of the body (quoted requests included) with its text."""
+        if self.dialog is None:
+            return []
+        return [(item, tree.text(item) or "") for local in FREE_TEXT for item in tree.descendants(self.dialog, local)]
+
+    @functools.cached_property
+    def main_text(self) -> str:
+        """The text the sender wrote in the body: the note, or the question of a request (not a quoted request)."""
+        body = self.body
+        if body is None:
+            return ""
+        return tree.text(tree.child(body, "TekstNotatInnhold")) or tree.text(tree.child(body, "Sporsmal")) or ""
+
+    @functools.cached_property
+    def own_text(self) -> str:
+        """Everything the sender wrote: title (Tema), subject (EmneSporsmal) and :attr:`main_text`."""
+        body = self.body
+        if body is None:
+            return ""
+        parts = [tree.text(tree.child(body, local)) for local in ("Tema", "EmneSporsmal")] + [self.main_text]
+        return "\n".join(part for part in parts if part)
+
+    @functools.cached_property
+    def gen_date(self) -> dt.datetime | None:
+        """GenDate, aware (Oslo time when it has no offset); ``None`` when missing or unreadable."""
+        value = tree.text(tree.child(self.info, "GenDate"))
+        try:
+            parsed = dt.datetime.fromisoformat((value or "").strip())
+        except ValueError:
+            return None
+        return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=clock.OSLO)
+
+    @functools.cached_property
+    def conversation(self) -> tuple[str, str] | None:
+        """(RefToParent, RefToConversation) text, ``""`` for a missing part; ``None`` without ConversationRef."""
+        ref = tree.child(self.info, "ConversationRef")
+        if ref is None:
+            return None
+        parent = (tree.text(tree.child(ref, "RefToParent")) or "").strip()
+        return parent, (tree.text(tree.child(ref, "RefToConversation")) or "").strip()
+
+    def organisation_chain(self, role: str) -> list[etree._Element]:
+        """The ``Organisation`` levels of ``Sender`` or ``Receiver``, outermost first."""
+        levels = []
+        level = tree.path(self.info, role, "Organisation")
+        while level is not None:
+            levels.append(level)
+            level = tree.child(level, "Organisation")
+        return levels
+
+    def her_ids(self, role: str) -> tuple[str, ...]:
+        """The HER-ids of every organisation level of ``Sender`` or ``Receiver``, outermost first."""
+        return tuple(her for level in self.organisation_chain(role) if (her := ident_of(level, "HER")) is not None)
+
+
+def idents(element: etree._Element) -> list[tuple[etree._Element, str, str]]:
+    """The ``Ident`` children of ``element`` as (element, Id text stripped, TypeId code)."""
+    found = []
+    for ident in tree.children(element, "Ident"):
+        type_id = tree.child(ident, "TypeId")
+        code = "" if type_id is None else type_id.get("V", "").strip()
+        found.append((ident, (tree.text(tree.child(ident, "Id")) or "").strip(), code))
+    return found
+
+
+def ident_of(element: etree._Element, type_code: str) -> str | None:
+    """The first identifier of ``element`` of type ``type_code``, or ``None``."""
+    return next((number for _, number, code in idents(element) if code == type_code), None)

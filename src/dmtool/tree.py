@@ -1,0 +1,58 @@
+"""Lenient navigation of a parsed message: children found by local name, whatever their namespace prefix."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lxml import etree
+
+
+def name(element: etree._Element) -> str:
+    """The local name of ``element`` (``Ident`` for ``{...}Ident``)."""
+    tag = str(element.tag)
+    return tag[tag.find("}") + 1 :]
+
+
+def children(element: etree._Element, local: str) -> list[etree._Element]:
+    """The child elements of ``element`` named ``local``, in document order."""
+    return [child for child in element.iterchildren(etree.Element) if name(child) == local]
+
+
+def child(element: etree._Element | None, local: str) -> etree._Element | None:
+    """The first child element of ``element`` named ``local``, or ``None``."""
+    if element is None:
+        return None
+    return next((item for item in element.iterchildren(etree.Element) if name(item) == local), None)
+
+
+def path(element: etree._Element | None, *locals_: str) -> etree._Element | None:
+    """The element reached from ``element`` by the first child of each name in turn, or ``None``."""
+    for local in locals_:
+        element = child(element, local)
+    return element
+
+
+def descendants(element: etree._Element, local: str) -> Iterator[etree._Element]:
+    """Every element below ``element`` named ``local``, in document order."""
+    return (item for item in element.iter(etree.Element) if item is not element and name(item) == local)
+
+
+def text_parts(element: etree._Element) -> Iterator[str]:
+    """The text of ``element`` and of the elements in it, without comments and processing instructions."""
+    if element.text:
+        yield element.text
+    for item in element:
+        if isinstance(item.tag, str):
+            yield from text_parts(item)
+        if item.tail:
+            yield item.tail
+
+
+def text(element: etree._Element | None) -> str | None:
+    """The whole text of ``element`` (see :func:`text_parts`), or ``None`` when there is no element."""
+    return None if element is None else "".join(text_parts(element))
+
+
+def has_markup(element: etree._Element) -> bool:
+    """True when ``element`` holds child elements (markup), not only text."""
+    return any(isinstance(item.tag, str) for item in element)
