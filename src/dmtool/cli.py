@@ -14,7 +14,7 @@ import json
 import os
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn, cast
@@ -22,9 +22,11 @@ from typing import NoReturn, cast
 import click
 import yaml
 
-from . import __version__, codelists, compose, reader, spec, writer
+from . import __version__, codelists, compose, config, profiles, reader, rules, spec, writer
 from .errors import BuildError, ParseError
+from .facts import Original, original_of
 from .model import CS, CV, DIALOG_VERSIONS, HealthcareProfessional, Ident, Message, Organisation, Patient
+from .profiles import Settings
 from .report import Issue, Report, Severity
 from .validation import read_source, validate
 
@@ -61,10 +63,10 @@ def _expand(paths: tuple[str, ...]) -> Iterator[_Input]:
             yield _Input(name, path)
 
 
-def _check(item: _Input) -> Report:
+def _check(item: _Input, settings: Settings, original: Original | None) -> Report:
     if item.path is None:
-        return validate(sys.stdin.buffer, path="-")
-    return validate(item.path, path=item.shown)
+        return validate(sys.stdin.buffer, path="-", settings=settings, original=original)
+    return validate(item.path, path=item.shown, settings=settings, original=original)
 
 
 def _io_report(item: _Input, error: OSError) -> Report:
@@ -77,6 +79,8 @@ def _describe(report: Report) -> str:
     parts = [report.kind if report.kind != "unknown" else "", report.version or "", report.msg_type or ""]
     if report.wrapped:
         parts.append("(wrapped)")
+    if report.reply_by is not None:
+        parts.append(f"reply by {report.reply_by.isoformat()}")
     return " ".join(p for p in parts if p)
 
 
@@ -94,6 +98,40 @@ def _print_text(report: Report, unreadable: bool) -> None:
         click.echo(f"  {where:>10}  " + click.style(f"{issue.severity} {issue.rule}", fg=tone) + f": {issue.message}")
 
 
+def _profile_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options that choose the profile and give the facts profile rules need (validate and build)."""
+    for option in reversed(
+        (
+            click.option("--profile", type=click.Choice(list(profiles.PROFILES)), default=None,
+                         help="Regional profile added to the national rules [default: national, or the config file]."),
+            click.option("--last-contact", type=click.DateTime(["%Y-%m-%d"]), default=None,
+                         help="The patient's last contact with the hospital (YYYY-MM-DD), for the profiles' time "
+                         "windows."),
+            click.option("--admitted/--not-admitted", default=None,
+                         help="Whether the patient is admitted now (ostfold, bergen); unknown when not given."),
+            click.option("--short-max-chars", type=click.IntRange(min=1), default=None,
+                         help="SHORT warns above this many characters of text [default: 2000, or the config file]."),
+        )
+    ):  # fmt: skip
+        command = option(command)
+    return command
+
+
+def _settings(
+    profile: str | None, last_contact: dt.datetime | None, admitted: bool | None, short_max_chars: int | None
+) -> Settings:
+    """The settings of the config file with the command line's options on top; exit 2 for a bad config file."""
+    try:
+        return config.load(
+            profile=profile,
+            last_contact=None if last_contact is None else last_contact.date(),
+            admitted=admitted,
+            short_max_chars=short_max_chars,
+        )
+    except config.ConfigError as error:
+        _fail(EXIT_ERROR, str(error))
+
+
 @main.command("validate")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option(
@@ -104,15 +142,32 @@ def _print_text(report: Report, unreadable: bool) -> None:
     show_default=True,
     help="text for people; json prints one JSON object per input (JSON Lines).",
 )
-def validate_command(paths: tuple[str, ...], fmt: str) -> None:
+@click.option(
+    "--original",
+    metavar="FILE",
+    default=None,
+    help="The message the inputs answer (a forespørsel for a svar): references and reply date are checked against it.",
+)
+@_profile_options
+def validate_command(
+    paths: tuple[str, ...],
+    fmt: str,
+    original: str | None,
+    profile: str | None,
+    last_contact: dt.datetime | None,
+    admitted: bool | None,
+    short_max_chars: int | None,
+) -> None:
     """Validate messages: files, directories (every *.xml below) or - for standard input.
 
     Exit status: 0 all valid (warnings allowed), 1 at least one invalid, 2 usage or I/O error.
     """
+    settings = _settings(profile, last_contact, admitted, short_max_chars)
+    answered = None if original is None else original_of(_read_message(original, EXIT_ERROR))
     counts = {"valid": 0, "invalid": 0, "unreadable": 0}
     for item in _expand(paths):
         try:
-            report = _check(item)
+            report = _check(item, settings, answered)
             unreadable = False
         except OSError as error:
             report, unreadable = _io_report(item, error), True
@@ -129,6 +184,23 @@ def validate_command(paths: tuple[str, ...], fmt: str) -> None:
     if counts["unreadable"] or total == 0:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_INVALID if counts["invalid"] else EXIT_VALID)
+
+
+@main.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: a table for people; json: a list of rule objects.")  # fmt: skip
+def rules_command(fmt: str) -> None:
+    """List the rules: id, severity, AppRec error code (8221), profiles, what each checks and where it comes from."""
+    if fmt == "json":
+        click.echo(json.dumps([rule.to_dict() for rule in rules.RULES], ensure_ascii=False, indent=2))
+        return
+    for rule in rules.RULES:
+        tone = "red" if rule.severity is Severity.ERROR else "yellow"
+        scope = ", ".join(rule.profiles) if rule.profiles else "national"
+        head = click.style(f"{rule.id:<28}", bold=True) + click.style(f"{rule.severity:<8}", fg=tone)
+        click.echo(f"{head}{rule.apprec_code or '-':<6}{scope}  [{', '.join(rule.seeds)}]")
+        click.echo(f"    {rule.developer_text}")
+        click.echo(f"    {rule.sender_text}")
 
 
 # -- shared by build and parse ----------------------------------------------------------------------------------------
@@ -153,13 +225,13 @@ def _read_bytes(name: str) -> bytes:
     return data
 
 
-def _read_message(name: str) -> Message:
-    """The Dialogmelding in the file ``name``; exit 1 with the line of the problem when it cannot be parsed."""
+def _read_message(name: str, status: int = EXIT_INVALID) -> Message:
+    """The Dialogmelding in the file ``name``; exit ``status`` with the line of the problem when it cannot be parsed."""
     data = _read_bytes(name)
     try:
         return reader.parse(data)
     except ParseError as error:
-        _fail(EXIT_INVALID, f"{_shown(name)}: cannot read the message: {error}")
+        _fail(status, f"{_shown(name)}: cannot read the message: {error}")
 
 
 def _emit(data: bytes, output: str | None) -> None:

@@ -191,3 +191,9 @@ def avvik(
     return _message(
         Kind.AVVIK, about.version, about.receiver, about.sender, about.patient, body, msg_id, gen_date, reply_ref(about)
     )
+
+
+def per_receiver(message: Message, receivers: tuple[Organisation, ...]) -> tuple[Message, ...]:
+    """One copy of ``message`` for each of ``receivers``, each with its own MsgId: a Dialogmelding has exactly one
+    recipient (rule ``ONE-RECIPIENT``), so writing to several services is several messages."""
+    return tuple(dataclasses.replace(message, receiver=receiver, msg_id=new_msg_id()) for receiver in receivers)

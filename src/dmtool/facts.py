@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from . import clock, tree
+from .model import Message
 from .profiles import Settings
 
 #: Free-text elements of a Dialogmelding body (plain text only, by the guidelines).
@@ -29,6 +30,13 @@ class Original:
     sender_her_ids: tuple[str, ...]
     kind: str
     gen_date: dt.datetime | None
+
+
+def original_of(message: Message) -> Original:
+    """The :class:`Original` of a parsed message, for checking a svar or avvik that answers it."""
+    thread = message.conversation.conversation if message.conversation is not None else message.msg_id
+    her_ids = tuple(level.her_id for level in message.sender.chain if level.her_id is not None)
+    return Original(message.msg_id, thread, her_ids, message.kind, message.gen_date)
 
 
 class Facts:

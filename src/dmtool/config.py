@@ -1,0 +1,75 @@
+"""Project settings: ``[tool.dmtool]`` in ``pyproject.toml`` or a ``dmtool.toml``, found from the working folder up.
+
+Keys: ``profile`` (``national``, ``oslo``, ``bergen``, ``vestre-viken``, ``ostfold``, ``pasientdialog``),
+``short_max_chars`` and ``ack_only_max_chars`` (the advice thresholds). ``dmtool.toml`` holds the keys at its top
+level. The first folder that has either file decides (``dmtool.toml`` before ``pyproject.toml``); options on the
+command line win over the file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from pathlib import Path
+from typing import Any, Final
+
+from . import profiles
+from .profiles import Settings
+
+_INT_KEYS: Final = ("short_max_chars", "ack_only_max_chars")
+KEYS: Final = ("profile", *_INT_KEYS)
+
+
+class ConfigError(ValueError):
+    """A settings file that cannot be used; the message names the file and the key."""
+
+
+def find(start: Path | None = None) -> tuple[Path, dict[str, Any]] | None:
+    """The settings file that applies in ``start`` (default: the working folder) and its dmtool table."""
+    folder = (start or Path.cwd()).resolve()
+    for candidate in (folder, *folder.parents):
+        own = candidate / "dmtool.toml"
+        if own.is_file():
+            return own, _read(own)
+        project = candidate / "pyproject.toml"
+        if project.is_file():
+            table = _read(project).get("tool", {}).get("dmtool")
+            if table is not None:
+                if not isinstance(table, dict):
+                    raise ConfigError(f"{project}: [tool.dmtool] must be a table")
+                return project, table
+    return None
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read it: {error}") from None
+
+
+def load(start: Path | None = None, **overrides: Any) -> Settings:
+    """The settings for ``start``: the file's values, then every override that is not ``None`` (profile by name,
+    thresholds, ``last_contact``, ``admitted``)."""
+    values: dict[str, Any] = {}
+    found = find(start)
+    if found is not None:
+        path, table = found
+        for key, value in table.items():
+            if key not in KEYS:
+                raise ConfigError(f"{path}: unknown key {key!r}; expected one of: {', '.join(KEYS)}")
+            expected = str if key == "profile" else int
+            if not isinstance(value, expected) or isinstance(value, bool):
+                raise ConfigError(f"{path}: {key} must be a {expected.__name__}, got {value!r}")
+            values[key] = value
+    values.update({key: value for key, value in overrides.items() if value is not None})
+    try:
+        if "profile" in values:
+            values["profile"] = profiles.get(values["profile"])
+    except ValueError as error:
+        where = f"{found[0]}: " if found is not None and "profile" not in overrides else ""
+        raise ConfigError(f"{where}{error}") from None
+    for key in _INT_KEYS:
+        if key in values and values[key] < 1:
+            raise ConfigError(f"{key} must be at least 1, got {values[key]}")
+    return dataclasses.replace(Settings(), **values)
