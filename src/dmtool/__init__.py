@@ -3,11 +3,14 @@
 Entry points follow xmlschema's shape: :func:`validate` returns a report listing every problem, :func:`is_valid`
 answers yes or no, :func:`iter_issues` yields the problems one by one. :func:`parse` reads a message into the typed
 model of :mod:`dmtool.model`, :func:`to_xml` writes one, and the constructors :func:`foresporsel`, :func:`svar`,
-:func:`avvik`, :func:`notat` and :func:`helsefaglig` make them.
+:func:`avvik`, :func:`notat` and :func:`helsefaglig` make them. :func:`apprec_for` makes the application receipt for
+a received message, :func:`parse_apprec` reads one and :func:`check_apprec` checks it.
 """
 
+from .apprec import AppRec, parse_apprec
+from .apprec_check import ApprecCheck, check_apprec
 from .compose import avvik, foresporsel, helsefaglig, notat, svar
-from .errors import BuildError, ParseError
+from .errors import BuildError, ParseError, RuleError
 from .model import (
     CS,
     CV,
@@ -24,13 +27,17 @@ from .model import (
     Role,
 )
 from .reader import parse
+from .receipts import apprec_for
 from .report import Issue, Report, Severity
-from .validation import Source, is_valid, iter_issues, validate
+from .source import Source
+from .validation import is_valid, iter_issues, validate
 from .writer import to_xml
 
 __all__ = [
     "CS",
     "CV",
+    "AppRec",
+    "ApprecCheck",
     "BuildError",
     "ConversationRef",
     "Foresporsel",
@@ -46,15 +53,19 @@ __all__ = [
     "Person",
     "Report",
     "Role",
+    "RuleError",
     "Severity",
     "Source",
+    "apprec_for",
     "avvik",
+    "check_apprec",
     "foresporsel",
     "helsefaglig",
     "is_valid",
     "iter_issues",
     "notat",
     "parse",
+    "parse_apprec",
     "svar",
     "to_xml",
     "validate",

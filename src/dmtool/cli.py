@@ -22,13 +22,15 @@ from typing import NoReturn, cast
 import click
 import yaml
 
-from . import __version__, codelists, compose, config, profiles, reader, rules, spec, writer
+from . import __version__, apprec, codelists, compose, config, profiles, reader, receipts, rules, spec, writer
+from .apprec_check import check_apprec
 from .errors import BuildError, ParseError
 from .facts import Original, original_of
 from .model import CS, CV, DIALOG_VERSIONS, HealthcareProfessional, Ident, Message, Organisation, Patient
 from .profiles import Settings
 from .report import Issue, Report, Severity
-from .validation import read_source, validate
+from .source import read_source
+from .validation import validate
 
 EXIT_VALID, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
 
@@ -526,3 +528,89 @@ def parse_command(file: str, fmt: str) -> None:
         click.echo(json.dumps(spec.to_data(message), ensure_ascii=False, indent=2))
     else:
         click.echo("\n".join(_summary(message)))
+
+
+# -- apprec -----------------------------------------------------------------------------------------------------------
+
+
+@main.command("apprec")
+@click.argument("args", nargs=-1, required=True, metavar="[check] FILE")
+@click.option("--apprec-version", type=click.Choice(list(apprec.APPREC_VERSIONS)), default="1.0", show_default=True,
+              help="The AppRec version to write (Helsefaglig dialog asks for 1.1).")
+@click.option("-o", "--output", metavar="OUT", default=None, help="Write the AppRec here (default: standard output).")
+@click.option("--sender-her", metavar="HER", default=None,
+              help="The receipt's sender (the message's receiver), when the message cannot be read far enough.")
+@click.option("--receiver-her", metavar="HER", default=None,
+              help="The receipt's receiver (the message's sender), when the message cannot be read far enough.")
+@click.option("--original", metavar="FILE", default=None, help="check: the message the receipt answers.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="check: text for people, json for programs.")
+@_profile_options
+def apprec_command(
+    args: tuple[str, ...],
+    apprec_version: str,
+    output: str | None,
+    sender_her: str | None,
+    receiver_her: str | None,
+    original: str | None,
+    fmt: str,
+    profile: str | None,
+    last_contact: dt.datetime | None,
+    admitted: bool | None,
+    short_max_chars: int | None,
+) -> None:  # fmt: skip
+    """Write the AppRec for MESSAGE, or check an AppRec: `dmtool apprec MESSAGE` / `dmtool apprec check APPREC`.
+
+    Writing validates MESSAGE (profile options as for validate) and writes its receipt: status 1 OK, 2 Avvist with
+    one Error per broken rule, 3 OK-feil-i-delmelding when only attachments were refused. Exit 0 when the receipt is
+    written (whatever its status, which is also said on standard error), 1 when it cannot be made (an AppRec, or
+    parties that cannot be read and are not given), 2 usage or I/O error.
+
+    Checking exits 0 when the receipt is consistent (APPREC-CONSISTENT, against --original when given), 1 when not
+    or when it cannot be read, 2 usage or I/O error.
+    """
+    if args[0] == "check" and len(args) == 2:
+        _check_apprec(args[1], original, fmt)
+        return
+    if len(args) != 1:
+        raise click.UsageError("give one MESSAGE, or: dmtool apprec check APPREC [--original MESSAGE]")
+    if original is not None or fmt != "text":
+        raise click.UsageError("--original and --format belong to 'dmtool apprec check'")
+    settings = _settings(profile, last_contact, admitted, short_max_chars)
+    data = _read_bytes(args[0])
+    report = validate(data, path=args[0], settings=settings)
+    try:
+        receipt = receipts.apprec_for(
+            data,
+            report,
+            cast(apprec.AppRecVersion, apprec_version),
+            sender=None if sender_her is None else receipts.party_by_her(sender_her),
+            receiver=None if receiver_her is None else receipts.party_by_her(receiver_her),
+        )
+    except ValueError as error:
+        _fail(EXIT_INVALID, f"{_shown(args[0])}: cannot make the AppRec: {error}")
+    codes = ", ".join(error.code for error in receipt.errors)
+    click.echo(f"dmtool: AppRec status {receipt.status} {receipt.status_text}" + (f": {codes}" if codes else ""),
+               err=True)  # fmt: skip
+    _emit(apprec.to_xml(receipt), output)
+
+
+def _check_apprec(name: str, original: str | None, fmt: str) -> None:
+    data = _read_bytes(name)
+    against = None if original is None else _read_bytes(original)
+    try:
+        verdict = check_apprec(data, against, path=name)
+    except ParseError as error:
+        _fail(EXIT_INVALID, f"cannot check: {error}")
+    if fmt == "json":
+        click.echo(json.dumps(verdict.to_dict(), ensure_ascii=False))
+    else:
+        state = click.style("consistent", fg="green", bold=True) if verdict.consistent else click.style(
+            "INCONSISTENT", fg="red", bold=True
+        )
+        click.echo(f"{name}: {state}  outcome: {verdict.outcome}")
+        for reason in verdict.reasons:
+            click.echo(f"  reason: {reason}")
+        for issue in verdict.report.issues:
+            click.echo("  " + click.style(f"error {issue.rule}", fg="red") + f": {issue.message}")
+    sys.exit(EXIT_VALID if verdict.consistent else EXIT_INVALID)

@@ -12,3 +12,15 @@ OSLO: Final = ZoneInfo("Europe/Oslo")
 def now() -> dt.datetime:
     """The current time in Europe/Oslo, to the second."""
     return dt.datetime.now(OSLO).replace(microsecond=0)
+
+
+def fixed_offset(value: dt.datetime) -> dt.datetime:
+    """``value`` with its zone replaced by its fixed UTC offset (naive values unchanged).
+
+    A zone's time in the repeated autumn hour depends on ``fold`` and never equals a fixed-offset time; messages
+    write and read timestamps with a fixed offset, so the models hold them that way.
+    """
+    offset = value.utcoffset()
+    if offset is None or isinstance(value.tzinfo, dt.timezone):
+        return value
+    return value.replace(tzinfo=dt.timezone(offset), fold=0)

@@ -57,6 +57,11 @@ class Facts:
         return "" if element is None else element.get("V", "")
 
     @functools.cached_property
+    def msg_id(self) -> str:
+        """``MsgInfo/MsgId`` stripped, or ``""``."""
+        return (tree.text(tree.child(self.info, "MsgId")) or "").strip()
+
+    @functools.cached_property
     def dialog(self) -> etree._Element | None:
         """The Dialogmelding in the first Document, if there is one."""
         content = tree.path(self.msghead, "Document", "RefDoc", "Content")

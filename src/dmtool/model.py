@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
 
-from . import codelists
+from . import clock, codelists
 
 #: The two Dialogmelding versions: 1.0 (namespace ``.../dialog/2006-10-11``) and 1.1 (``.../dialog/2013-01-23``).
 DialogVersion = Literal["1.0", "1.1"]
@@ -242,8 +242,4 @@ class Message:
     unmodelled: tuple[str, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
-        # A zone's time in a repeated hour depends on ``fold`` and never equals a fixed-offset time; GenDate is
-        # written and read with a fixed offset, so it is held as one.
-        offset = self.gen_date.utcoffset()
-        if offset is not None and not isinstance(self.gen_date.tzinfo, dt.timezone):
-            object.__setattr__(self, "gen_date", self.gen_date.replace(tzinfo=dt.timezone(offset), fold=0))
+        object.__setattr__(self, "gen_date", clock.fixed_offset(self.gen_date))

@@ -34,7 +34,7 @@ from .model import (
     Role,
 )
 from .report import Issue, Severity
-from .validation import Source, read_source
+from .source import Source, read_source
 
 _DATE: Final = re.compile(r"(-?\d{4,}-\d{2}-\d{2})(?:Z|[+-]\d{2}:\d{2})?")
 _VERSIONS: Final[dict[str, DialogVersion]] = {"dialog-1.0": "1.0", "dialog-1.1": "1.1"}

@@ -15,14 +15,12 @@ def name(element: etree._Element) -> str:
 
 def children(element: etree._Element, local: str) -> list[etree._Element]:
     """The child elements of ``element`` named ``local``, in document order."""
-    return [child for child in element.iterchildren(etree.Element) if name(child) == local]
+    return element.findall("{*}" + local)
 
 
 def child(element: etree._Element | None, local: str) -> etree._Element | None:
     """The first child element of ``element`` named ``local``, or ``None``."""
-    if element is None:
-        return None
-    return next((item for item in element.iterchildren(etree.Element) if name(item) == local), None)
+    return None if element is None else element.find("{*}" + local)
 
 
 def path(element: etree._Element | None, *locals_: str) -> etree._Element | None:
@@ -34,7 +32,7 @@ def path(element: etree._Element | None, *locals_: str) -> etree._Element | None
 
 def descendants(element: etree._Element, local: str) -> Iterator[etree._Element]:
     """Every element below ``element`` named ``local``, in document order."""
-    return (item for item in element.iter(etree.Element) if item is not element and name(item) == local)
+    return element.iterfind(".//{*}" + local)
 
 
 def text_parts(element: etree._Element) -> Iterator[str]:

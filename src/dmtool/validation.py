@@ -2,43 +2,25 @@
 
 A report lists every problem found, not only the first: ``NOT-XML`` (not well-formed, unsafe or undecodable
 input), ``UNSUPPORTED-MESSAGE`` (not a supported root, version, body or kind), ``XSD`` (schema errors in the
-envelope or the body, checked against dmtool's own schemas in one pass), and the guideline rules of
-:mod:`dmtool.rules` under the chosen profile.
+envelope or the body, checked against dmtool's own schemas in one pass), the guideline rules of :mod:`dmtool.rules`
+under the chosen profile, and ``APPREC-CONSISTENT`` for receipts (:mod:`dmtool.apprec_check`).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from pathlib import Path
-from typing import BinaryIO
 
 from lxml import etree
 
-from . import deadlines, namespaces, rules, xsd
+from . import apprec, apprec_check, deadlines, namespaces, rules, xsd
+from .apprec import AppRecVersion
+from .errors import ParseError
 from .facts import Facts, Original
-from .loader import MAX_SIZE, LoadError, load
+from .loader import LoadError, load
 from .model import Kind
 from .profiles import Settings
 from .report import Issue, Report, Severity
-
-#: What the API accepts: a path (``str`` or path-like), the message as ``bytes``, or a binary file object.
-Source = str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO
-
-
-def read_source(source: Source) -> tuple[bytes, str | None]:
-    """Read at most :data:`~dmtool.loader.MAX_SIZE` + 1 bytes of ``source``; return them and the path, if any.
-
-    Raises :class:`OSError` when a path cannot be read.
-    """
-    if isinstance(source, bytes | bytearray | memoryview):
-        return bytes(source), None
-    if isinstance(source, str | os.PathLike):
-        path = Path(source)
-        with path.open("rb") as handle:
-            return handle.read(MAX_SIZE + 1), str(source)
-    name = getattr(source, "name", None)
-    return source.read(MAX_SIZE + 1), name if isinstance(name, str) else None
+from .source import Source, read_source
 
 
 def _xsd_issues(schema_set: str, element: etree._Element) -> list[Issue]:
@@ -46,6 +28,15 @@ def _xsd_issues(schema_set: str, element: etree._Element) -> list[Issue]:
     if schema.validate(element):
         return []
     return [Issue("XSD", Severity.ERROR, namespaces.shorten(e.message), e.line or None) for e in schema.error_log]
+
+
+def _apprec_issues(element: etree._Element, version: AppRecVersion) -> list[Issue]:
+    """``APPREC-CONSISTENT`` on its own (no original); an AppRec too broken to read is left to the schema's report."""
+    try:
+        receipt = apprec.from_element(element, version)
+    except ParseError:
+        return []
+    return [Issue(apprec_check.RULE, Severity.ERROR, message) for message in apprec_check.consistency(receipt)]
 
 
 def validate(
@@ -68,6 +59,8 @@ def validate(
     if loaded.schema_set is not None:
         issues += _xsd_issues(loaded.schema_set, loaded.element)
     reply_by = None
+    if loaded.kind == "apprec" and loaded.version is not None and not loaded.problems:
+        issues += _apprec_issues(loaded.element, "1.0" if loaded.version == "apprec-1.0" else "1.1")
     if loaded.kind == "msghead" and not loaded.problems:
         facts = Facts(loaded.element, settings, original)
         issues += rules.evaluate(facts)

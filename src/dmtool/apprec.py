@@ -1,0 +1,268 @@
+"""Application receipts (AppRec 1.0 and 1.1): the model, :func:`to_xml` and :func:`parse_apprec`.
+
+Making the receipt for a message is :mod:`dmtool.receipts`; checking one is :mod:`dmtool.apprec_check`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Final, Literal
+
+from lxml import etree
+
+from . import clock, codelists, tree, xsd
+from . import namespaces as ns
+from .errors import BuildError, ParseError
+from .loader import LoadError, load
+from .model import CS, CV
+from .report import Issue, Severity
+from .source import Source, read_source
+
+AppRecVersion = Literal["1.0", "1.1"]
+APPREC_VERSIONS: Final[tuple[AppRecVersion, ...]] = ("1.0", "1.1")
+NAMESPACES: Final[dict[AppRecVersion, str]] = {"1.0": ns.APPREC_10, "1.1": ns.APPREC_11}
+MIG_VERSIONS: Final[dict[AppRecVersion, str]] = {"1.0": "1.0 2004-11-21", "1.1": "v1.1 2012-02-15"}
+#: Roles of AppRec 1.1 (code list 8112, and AVS for the original's sender).
+_ROLES: Final = {"PRIM": "Primærmottaker", "COP": "Kopimottaker", "AVS": "Avsender"}
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A department (``Dept``) or a person (``HCPerson``) of an institution: name and identifier with its type."""
+
+    name: str | None = None
+    id: str | None = None
+    id_type: str | None = None
+
+
+@dataclass(frozen=True)
+class Party:
+    """The ``HCP`` of an AppRec sender or receiver: an institution (``Inst``: name, id, id type, ``departments``,
+    ``persons``), or a health professional alone (``HCProf``, ``professional=True``); ``role`` is ``Role/@V``."""
+
+    name: str | None = None
+    id: str | None = None
+    id_type: str | None = None
+    departments: tuple[Unit, ...] = ()
+    persons: tuple[Unit, ...] = ()
+    professional: bool = False
+    role: str | None = None
+
+    @property
+    def her_ids(self) -> tuple[str, ...]:
+        """Every HER-id of the party, the institution's first."""
+        units: tuple[Party | Unit, ...] = (self, *self.departments, *self.persons)
+        return tuple(unit.id for unit in units if unit.id and unit.id_type == "HER")
+
+
+@dataclass(frozen=True)
+class AppRec:
+    """An application receipt.
+
+    ``status`` is a code from 8258, ``errors`` the ``Error`` values (CV, normally from 8221; ``original_text`` is
+    free text), ``original_type``/``original_id``/``original_date`` the ``OriginalMsgId`` (type from 8279, MsgId,
+    GenDate of the original). ``mig_version`` is what a parsed file said (not part of equality; the writer writes
+    the version's own).
+    """
+
+    version: AppRecVersion
+    id: str
+    gen_date: dt.datetime
+    sender: Party
+    receiver: Party
+    status: str
+    original_type: str
+    original_id: str
+    original_date: dt.datetime
+    errors: tuple[CV, ...] = ()
+    mig_version: str | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "gen_date", clock.fixed_offset(self.gen_date))
+        object.__setattr__(self, "original_date", clock.fixed_offset(self.original_date))
+
+    @property
+    def status_text(self) -> str:
+        """The 8258 display name of the status, or the code when it is not in the list."""
+        return codelists.get("8258").codes.get(self.status, self.status)
+
+
+# -- to XML -----------------------------------------------------------------------------------------------------------
+
+
+def _text(parent: etree._Element, namespace: str, local: str, value: str | None) -> None:
+    if value is not None:
+        etree.SubElement(parent, f"{{{namespace}}}{local}").text = value
+
+
+def _cs(parent: etree._Element, namespace: str, local: str, value: CS | None) -> None:
+    if value is not None:
+        element = etree.SubElement(parent, f"{{{namespace}}}{local}", V=value.code)
+        if value.display is not None:
+            element.set("DN", value.display)
+
+
+def _id_type(code: str | None, persons: bool) -> CS | None:
+    if code is None:
+        return None
+    listed = codelists.get("8116" if persons and code != "HER" else "9051")
+    return CS(code, listed.codes.get(code))
+
+
+def _unit(parent: etree._Element, namespace: str, local: str, unit: Unit, persons: bool) -> etree._Element:
+    element = etree.SubElement(parent, f"{{{namespace}}}{local}")
+    _text(element, namespace, "Name", unit.name)
+    _text(element, namespace, "Id", unit.id)
+    _cs(element, namespace, "TypeId", _id_type(unit.id_type, persons))
+    return element
+
+
+def _party(parent: etree._Element, namespace: str, local: str, party: Party) -> None:
+    element = etree.SubElement(parent, f"{{{namespace}}}{local}")
+    if party.role is not None:
+        _cs(element, namespace, "Role", CS(party.role, _ROLES.get(party.role)))
+    hcp = etree.SubElement(element, f"{{{namespace}}}HCP")
+    top = Unit(party.name, party.id, party.id_type)
+    inst = _unit(hcp, namespace, "HCProf" if party.professional else "Inst", top, party.professional)
+    if party.professional:
+        return
+    for department in party.departments:
+        _unit(inst, namespace, "Dept", department, False)
+    for person in party.persons:
+        _unit(inst, namespace, "HCPerson", person, True)
+
+
+def to_element(apprec: AppRec) -> etree._Element:
+    """``apprec`` as an element tree valid against dmtool's AppRec schema of its version; see :func:`to_xml`."""
+    if apprec.version not in APPREC_VERSIONS:
+        raise BuildError("version", f"the AppRec version must be 1.0 or 1.1; got {apprec.version!r}")
+    namespace = NAMESPACES[apprec.version]
+    root = etree.Element(f"{{{namespace}}}AppRec", nsmap={None: namespace})
+    _cs(root, namespace, "MsgType", CS("APPREC", "Applikasjonskvittering"))
+    _text(root, namespace, "MIGversion", MIG_VERSIONS[apprec.version])
+    _text(root, namespace, "GenDate", _timestamp(apprec.gen_date, "gen_date"))
+    _text(root, namespace, "Id", apprec.id)
+    _party(root, namespace, "Sender", apprec.sender)
+    _party(root, namespace, "Receiver", apprec.receiver)
+    _cs(root, namespace, "Status", CS(apprec.status, codelists.get("8258").codes.get(apprec.status)))
+    for error in apprec.errors:
+        element = etree.SubElement(root, f"{{{namespace}}}Error", V=error.code)
+        for attr, value in (("S", error.system), ("DN", error.display), ("OT", error.original_text)):
+            if value is not None:
+                element.set(attr, value)
+    original = etree.SubElement(root, f"{{{namespace}}}OriginalMsgId")
+    _cs(original, namespace, "MsgType", CS(apprec.original_type, codelists.get("8279").codes.get(apprec.original_type)))
+    _text(original, namespace, "IssueDate", _timestamp(apprec.original_date, "original_date"))
+    _text(original, namespace, "Id", apprec.original_id)
+    schema = xsd.compiled(f"apprec-{apprec.version}")
+    if not schema.validate(root):
+        problems = "; ".join(ns.shorten(error.message) for error in schema.error_log)
+        raise BuildError(None, f"the AppRec is not valid against the schema: {problems}")
+    return root
+
+
+def _timestamp(value: dt.datetime, where: str) -> str:
+    if value.utcoffset() is None:
+        raise BuildError(where, "needs a timezone: use Europe/Oslo time (dmtool.clock.OSLO)")
+    return value.isoformat()
+
+
+def to_xml(apprec: AppRec) -> bytes:
+    """``apprec`` as UTF-8 XML bytes, deterministic and valid against the AppRec schema of its version."""
+    return etree.tostring(to_element(apprec), xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+# -- parse ------------------------------------------------------------------------------------------------------------
+
+
+def parse_apprec(source: Source) -> AppRec:
+    """Read the AppRec 1.0 or 1.1 in ``source``; lenient as :func:`dmtool.parse` is.
+
+    What is odd but usable (a MIGversion that disagrees with the namespace, a missing Status, unknown codes) is read
+    as it is and left to :func:`dmtool.apprec_check.check_apprec`; what the model cannot do without raises
+    :class:`~dmtool.errors.ParseError`.
+    """
+    data, _ = read_source(source)
+    try:
+        loaded = load(data)
+    except LoadError as exc:
+        raise ParseError((exc.issue,)) from None
+    if loaded.kind != "apprec" or loaded.version is None:
+        raise ParseError((Issue("UNSUPPORTED-MESSAGE", Severity.ERROR, "the input is not an AppRec 1.0 or 1.1"),))
+    return from_element(loaded.element, "1.0" if loaded.version == "apprec-1.0" else "1.1")
+
+
+def from_element(root: etree._Element, version: AppRecVersion) -> AppRec:
+    """The AppRec in the parsed element ``root`` of namespace ``version``; see :func:`parse_apprec`."""
+    problems: list[Issue] = []
+
+    def required_text(element: etree._Element | None, local: str) -> str:
+        found = tree.child(element, local)
+        if found is None:
+            problems.append(Issue("XSD", Severity.ERROR, f"the AppRec has no {local}", root.sourceline))
+            return ""
+        return (tree.text(found) or "").strip()
+
+    def timestamp(element: etree._Element | None, local: str) -> dt.datetime:
+        value = required_text(element, local)
+        try:
+            parsed = dt.datetime.fromisoformat(value)
+        except ValueError:
+            if value:
+                problems.append(Issue("XSD", Severity.ERROR, f"{local} {value!r} is not a date and time", None))
+            return dt.datetime(1, 1, 1, tzinfo=dt.UTC)
+        return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=clock.OSLO)
+
+    original = tree.child(root, "OriginalMsgId")
+    status = tree.child(root, "Status")
+    original_type = tree.child(original, "MsgType")
+    apprec = AppRec(
+        version=version,
+        id=required_text(root, "Id"),
+        gen_date=timestamp(root, "GenDate"),
+        sender=_read_party(tree.child(root, "Sender")),
+        receiver=_read_party(tree.child(root, "Receiver")),
+        status="" if status is None else status.get("V", "").strip(),
+        errors=tuple(CV(e.get("V", ""), e.get("S"), e.get("DN"), e.get("OT")) for e in tree.children(root, "Error")),
+        original_type="" if original_type is None else original_type.get("V", "").strip(),
+        original_id=required_text(original, "Id") if original is not None else "",
+        original_date=timestamp(original, "IssueDate") if original is not None else dt.datetime(1, 1, 1, tzinfo=dt.UTC),
+        mig_version=(tree.text(tree.child(root, "MIGversion")) or "").strip() or None,
+    )
+    if original is None:
+        problems.append(Issue("XSD", Severity.ERROR, "the AppRec has no OriginalMsgId", root.sourceline))
+    if problems:
+        raise ParseError(tuple(problems))
+    return apprec
+
+
+def _read_party(element: etree._Element | None) -> Party:
+    if element is None:
+        return Party()
+    role = tree.child(element, "Role")
+    hcp = tree.child(element, "HCP")
+    inst = tree.child(hcp, "Inst")
+    prof = tree.child(hcp, "HCProf")
+    top = inst if inst is not None else prof
+
+    def unit(item: etree._Element) -> Unit:
+        type_id = tree.child(item, "TypeId")
+        return Unit(
+            tree.text(tree.child(item, "Name")),
+            (tree.text(tree.child(item, "Id")) or "").strip() or None,
+            None if type_id is None else type_id.get("V", "").strip(),
+        )
+
+    if top is None:
+        return Party(role=None if role is None else role.get("V"))
+    head = unit(top)
+    return Party(
+        head.name,
+        head.id,
+        head.id_type,
+        tuple(unit(item) for item in tree.children(top, "Dept")),
+        tuple(unit(item) for item in tree.children(top, "HCPerson")),
+        professional=prof is not None and inst is None,
+        role=None if role is None else role.get("V"),
+    )

@@ -1,0 +1,171 @@
+"""Checking an AppRec: the ``APPREC-CONSISTENT`` rule, and what the receipt means for the sender.
+
+A receipt is consistent when its ``MsgType`` is APPREC and its ``MIGversion`` that of its namespace, its status is
+from code list 8258, status 1 has no ``Error`` and statuses 2 and 3 at least one, and every error code is in the code
+list its ``S`` names (8221, or a message-specific list such as 8222/8223). Given the original message, it must also
+name it (``OriginalMsgId``: MsgId, type and GenDate) and swap its parties (the receipt's sender is among the original's
+receiver levels, its receiver among the original's sender levels, by HER-id); and no receipt is sent for a receipt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Final, Literal
+
+from . import codelists
+from .apprec import MIG_VERSIONS, AppRec, parse_apprec
+from .errors import ParseError
+from .facts import Facts
+from .loader import LoadError, load
+from .model import Message
+from .report import Issue, Report, Severity
+from .source import Source, read_source
+
+RULE: Final = "APPREC-CONSISTENT"
+Outcome = Literal["delivered", "rejected", "partly", "unknown"]
+_OUTCOMES: Final[dict[str, Outcome]] = {"1": "delivered", "2": "rejected", "3": "partly"}
+
+
+@dataclass(frozen=True)
+class Original:
+    """What a receipt is checked against: the original's MsgId, type, GenDate and the HER-ids of its parties."""
+
+    msg_id: str
+    kind: str
+    gen_date: dt.datetime | None
+    sender_her_ids: tuple[str, ...]
+    receiver_her_ids: tuple[str, ...]
+    is_apprec: bool = False
+
+
+@dataclass(frozen=True)
+class ApprecCheck:
+    """The verdict on a receipt: the ``report`` (``APPREC-CONSISTENT`` issues), the ``outcome`` for the sender of the
+    original (``delivered``, ``rejected``, ``partly``; ``unknown`` when the status is not from 8258) and the
+    ``reasons`` the receipt gives (its errors as text)."""
+
+    report: Report
+    outcome: Outcome
+    reasons: tuple[str, ...]
+
+    @property
+    def consistent(self) -> bool:
+        """True when the receipt has no error."""
+        return self.report.valid
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON shape: the report's keys plus ``consistent``, ``outcome`` and ``reasons``."""
+        return {**self.report.to_dict(), "consistent": self.consistent, "outcome": self.outcome,
+                "reasons": list(self.reasons)}  # fmt: skip
+
+
+def original_from_message(message: Message) -> Original:
+    """The :class:`Original` of a parsed message."""
+    return Original(
+        message.msg_id,
+        message.kind,
+        message.gen_date,
+        tuple(level.her_id for level in message.sender.chain if level.her_id),
+        tuple(level.her_id for level in message.receiver.chain if level.her_id),
+    )
+
+
+def original_from_source(source: Source) -> Original:
+    """The :class:`Original` of the message in ``source``, read leniently (it may be invalid); raises
+    :class:`~dmtool.errors.ParseError` when it is not XML or not a message."""
+    data, _ = read_source(source)
+    try:
+        loaded = load(data)
+    except LoadError as error:
+        raise ParseError((error.issue,)) from None
+    if loaded.kind == "apprec":
+        return Original(loaded.msg_id or "", "APPREC", None, (), (), is_apprec=True)
+    if loaded.kind != "msghead":
+        raise ParseError(loaded.problems)
+    facts = Facts(loaded.element)
+    return Original(
+        facts.msg_id,
+        facts.kind,
+        facts.gen_date,
+        facts.her_ids("Sender"),
+        facts.her_ids("Receiver"),
+    )
+
+
+def consistency(apprec: AppRec, original: Original | None = None) -> Iterator[str]:
+    """Every way ``apprec`` breaks ``APPREC-CONSISTENT`` (with ``original``, against it too), as messages."""
+    statuses = codelists.get("8258").codes
+    if apprec.mig_version is not None and apprec.mig_version != MIG_VERSIONS[apprec.version]:
+        yield f"MIGversion is {apprec.mig_version!r}, but the namespace is AppRec {apprec.version} " \
+              f"({MIG_VERSIONS[apprec.version]!r})"  # fmt: skip
+    if not apprec.status:
+        yield "the receipt has no Status (code list 8258: 1 OK, 2 Avvist, 3 OK feil i delmelding)"
+    elif apprec.status not in statuses:
+        yield f"Status {apprec.status!r} is not in code list 8258 (1 OK, 2 Avvist, 3 OK feil i delmelding)"
+    if apprec.status == "1" and apprec.errors:
+        yield f"Status 1 (OK) with {len(apprec.errors)} Error(s): an OK receipt has no errors"
+    if apprec.status in ("2", "3") and not apprec.errors:
+        yield f"Status {apprec.status} ({statuses[apprec.status]}) without an Error: say what is wrong"
+    for error in apprec.errors:
+        yield from _error_code(error.code, error.system)
+    if original is None:
+        return
+    if original.is_apprec:
+        yield "the original is itself an AppRec: no receipt is sent for a receipt"
+        return
+    if apprec.original_id != original.msg_id:
+        yield f"OriginalMsgId/Id is {apprec.original_id!r}, but the original's MsgId is {original.msg_id!r}"
+    if apprec.original_type != original.kind:
+        yield f"OriginalMsgId/MsgType is {apprec.original_type!r}, but the original is {original.kind!r}"
+    if original.gen_date is not None and apprec.original_date != original.gen_date:
+        yield f"OriginalMsgId/IssueDate is {apprec.original_date.isoformat()}, but the original's GenDate is " \
+              f"{original.gen_date.isoformat()}"  # fmt: skip
+    if original.receiver_her_ids and not set(apprec.sender.her_ids) & set(original.receiver_her_ids):
+        yield f"the receipt's sender (HER {', '.join(apprec.sender.her_ids) or 'none'}) is not the original's " \
+              f"receiver (HER {', '.join(original.receiver_her_ids)}): the parties are not swapped"  # fmt: skip
+    if original.sender_her_ids and not set(apprec.receiver.her_ids) & set(original.sender_her_ids):
+        yield f"the receipt's receiver (HER {', '.join(apprec.receiver.her_ids) or 'none'}) is not the original's " \
+              f"sender (HER {', '.join(original.sender_her_ids)}): the parties are not swapped"  # fmt: skip
+
+
+def _error_code(code: str, system: str | None) -> Iterator[str]:
+    if system is None:
+        yield f"Error {code!r} names no code list (S); use 8221"
+        return
+    try:
+        listed = codelists.get(system)
+    except KeyError:
+        yield f"Error {code!r} is from code list {system}, which is not an AppRec error list (8221, 8222, 8223)"
+        return
+    if code not in listed:
+        yield f"Error {code!r} is not in code list {listed.number} {listed.name}"
+
+
+def check_apprec(
+    apprec: AppRec | Source, original: Message | Source | None = None, *, path: str | None = None
+) -> ApprecCheck:
+    """Check a receipt (an :class:`AppRec`, or its source) against ``APPREC-CONSISTENT``, and against ``original``
+    (a parsed :class:`~dmtool.model.Message` or its source) when given.
+
+    Raises :class:`~dmtool.errors.ParseError` when the receipt or the original cannot be read at all.
+    """
+    receipt = apprec if isinstance(apprec, AppRec) else parse_apprec(apprec)
+    if original is None:
+        against = None
+    elif isinstance(original, Message):
+        against = original_from_message(original)
+    else:
+        against = original_from_source(original)
+    issues = tuple(Issue(RULE, Severity.ERROR, message) for message in consistency(receipt, against))
+    report = Report(
+        path=path,
+        kind="apprec",
+        version="apprec-1.0" if receipt.version == "1.0" else "apprec-1.1",
+        msg_type="APPREC",
+        msg_id=receipt.id,
+        issues=issues,
+    )
+    reasons = tuple(error.original_text or error.display or error.code for error in receipt.errors)
+    return ApprecCheck(report, _OUTCOMES.get(receipt.status, "unknown"), reasons)

@@ -1,0 +1,145 @@
+"""The receipt for a received message: :func:`apprec_for`, shaped like python-hl7's ``create_ack``.
+
+The parties are swapped, ``OriginalMsgId`` names the original (MsgId, type, GenDate), the receipt gets a new Id and
+GenDate, and its status comes from the validation report (code list 8258):
+
+* ``1`` OK when no error was found (warnings do not count);
+* ``3`` OK, feil i delmelding when the only errors are ``NO-ATTACHMENTS``: the text is delivered and the attachments
+  are not ("Informasjon sendt i vedlegg vil ikke nå mottakeren"), so part of the message is refused;
+* ``2`` Avvist for any other error, with one ``Error`` per failed rule, coded from 8221 by the rule table.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Final
+
+from lxml import etree
+
+from . import clock, codelists, compose, rules, tree
+from .apprec import AppRec, AppRecVersion, Party, Unit
+from .facts import Facts, ident_of
+from .loader import LoadError, load
+from .model import CV
+from .report import Issue, Report
+from .source import Source, read_source
+from .validation import validate
+
+STATUS_OK, STATUS_REJECTED, STATUS_PARTLY = "1", "2", "3"
+#: Rules whose breach refuses only part of a message: the receipt says 3 (OK, feil i delmelding) when they are the
+#: only errors.
+PARTIAL_RULES: Final = frozenset({"NO-ATTACHMENTS"})
+_ERROR_LIST: Final = "8221"
+_OT_LIMIT: Final = 500
+
+
+def party_from_chain(facts: Facts, role: str) -> Party | None:
+    """The AppRec party of MsgHead ``Sender`` or ``Receiver``: the outermost organisation as ``Inst``, the inner
+    levels as ``Dept``, a named professional as ``HCPerson``; ``None`` when the message has no organisation there."""
+    chain = facts.organisation_chain(role)
+    if not chain:
+        return None
+
+    def unit(level: etree._Element) -> Unit:
+        name = tree.text(tree.child(level, "OrganisationName"))
+        her = ident_of(level, "HER")
+        if her is not None:
+            return Unit(name, her, "HER")
+        number = ident_of(level, "ENH")
+        return Unit(name, number, None if number is None else "ENH")
+
+    persons = []
+    for level in chain:
+        person = tree.child(level, "HealthcareProfessional")
+        if person is not None:
+            names = (tree.text(tree.child(person, local)) for local in ("GivenName", "MiddleName", "FamilyName"))
+            full = " ".join(part.strip() for part in names if part and part.strip()) or None
+            ids = [(code, number) for code in ("HER", "HPR") if (number := ident_of(person, code)) is not None]
+            persons.append(Unit(full, ids[0][1] if ids else None, ids[0][0] if ids else None))
+    top = unit(chain[0])
+    return Party(top.name, top.id, top.id_type, tuple(unit(level) for level in chain[1:]), tuple(persons))
+
+
+def status_for(report: Report) -> tuple[str, tuple[CV, ...]]:
+    """The status (8258) and ``Error`` values a receipt gives for ``report``: see the module text."""
+    failed: dict[str, Issue] = {}
+    for issue in report.errors:
+        failed.setdefault(issue.rule, issue)
+    if not failed:
+        return STATUS_OK, ()
+    errors = tuple(_error(issue) for issue in failed.values())
+    return (STATUS_PARTLY if set(failed) <= PARTIAL_RULES else STATUS_REJECTED), errors
+
+
+def _error(issue: Issue) -> CV:
+    rule = rules.BY_ID.get(issue.rule)
+    code = (rule.apprec_code if rule is not None else None) or "X99"
+    listed = codelists.get(_ERROR_LIST)
+    text = f"{issue.rule}: {issue.message}"
+    if len(text) > _OT_LIMIT:
+        text = text[: _OT_LIMIT - 1] + "…"
+    return CV(code, listed.oid, listed.codes.get(code), text)
+
+
+def apprec_for(
+    source: Source,
+    report: Report | None = None,
+    version: AppRecVersion = "1.0",
+    *,
+    sender: Party | None = None,
+    receiver: Party | None = None,
+    gen_date: dt.datetime | None = None,
+    apprec_id: str | None = None,
+) -> AppRec:
+    """The receipt for the received message in ``source`` (a path, bytes or binary file).
+
+    ``report`` is the message's validation report (validated here when not given). The receipt's sender is the
+    message's receiver and its receiver the message's sender; ``sender``/``receiver`` supply them when the message
+    cannot be read far enough to find them (an integration engine knows them from transport). Raises
+    :class:`ValueError` for an AppRec (no receipt is sent for a receipt) or when a party is unknown.
+    """
+    data, _ = read_source(source)
+    report = report if report is not None else validate(data)
+    if report.kind == "apprec":
+        raise ValueError("the message is an AppRec: no receipt is sent for a receipt")
+    facts = _facts(data)
+    own = party_from_chain(facts, "Receiver") if facts is not None else None
+    theirs = party_from_chain(facts, "Sender") if facts is not None else None
+    chosen_sender, chosen_receiver = sender or own, receiver or theirs
+    if chosen_sender is None or chosen_receiver is None:
+        missing = "receiver" if chosen_sender is None else "sender"
+        raise ValueError(
+            f"the message's {missing} cannot be read; give the parties "
+            "(sender=, receiver=; on the command line --sender-her and --receiver-her)"
+        )
+    if version == "1.1":
+        chosen_sender = dataclasses.replace(chosen_sender, role=chosen_sender.role or "PRIM")
+        chosen_receiver = dataclasses.replace(chosen_receiver, role=chosen_receiver.role or "AVS")
+    status, errors = status_for(report)
+    original_date = (facts.gen_date if facts is not None else None) or clock.now()
+    return AppRec(
+        version=version,
+        id=apprec_id or compose.new_msg_id(),
+        gen_date=gen_date or clock.now(),
+        sender=chosen_sender,
+        receiver=chosen_receiver,
+        status=status,
+        errors=errors,
+        original_type=(facts.kind if facts is not None else "") or (report.msg_type or "UKJENT"),
+        original_id=report.msg_id or "",
+        original_date=original_date,
+    )
+
+
+def _facts(data: bytes) -> Facts | None:
+    try:
+        loaded = load(data)
+    except LoadError:
+        return None
+    return Facts(loaded.element) if loaded.kind == "msghead" else None
+
+
+def party_by_her(her_id: str, name: str | None = None) -> Party:
+    """A party known only by its HER-id (and perhaps its name), as transport knows it."""
+    return Party(name, her_id, "HER")
