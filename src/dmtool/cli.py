@@ -101,7 +101,7 @@ def _print_text(report: Report, unreadable: bool) -> None:
 
 
 def _profile_options(command: Callable[..., None]) -> Callable[..., None]:
-    """The options that choose the profile and give the facts profile rules need (validate and build)."""
+    """The options that choose the profile and give the facts profile rules need (validate and apprec)."""
     for option in reversed(
         (
             click.option("--profile", type=click.Choice(list(profiles.PROFILES)), default=None,

@@ -58,18 +58,22 @@ def load(start: Path | None = None, **overrides: Any) -> Settings:
         for key, value in table.items():
             if key not in KEYS:
                 raise ConfigError(f"{path}: unknown key {key!r}; expected one of: {', '.join(KEYS)}")
-            expected = str if key == "profile" else int
+            expected, what = (str, "a string") if key == "profile" else (int, "a whole number")
             if not isinstance(value, expected) or isinstance(value, bool):
-                raise ConfigError(f"{path}: {key} must be a {expected.__name__}, got {value!r}")
+                raise ConfigError(f"{path}: {key} must be {what}, got {value!r}")
+            if isinstance(value, int) and value < 1:
+                raise ConfigError(f"{path}: {key} must be at least 1, got {value}")
+            if key == "profile" and value not in profiles.PROFILES:
+                raise ConfigError(f"{path}: unknown profile {value!r}; choose one of {', '.join(profiles.PROFILES)}")
             values[key] = value
-    values.update({key: value for key, value in overrides.items() if value is not None})
-    try:
-        if "profile" in values:
-            values["profile"] = profiles.get(values["profile"])
-    except ValueError as error:
-        where = f"{found[0]}: " if found is not None and "profile" not in overrides else ""
-        raise ConfigError(f"{where}{error}") from None
+    given = {key: value for key, value in overrides.items() if value is not None}
+    values.update(given)
     for key in _INT_KEYS:
-        if key in values and values[key] < 1:
-            raise ConfigError(f"{key} must be at least 1, got {values[key]}")
+        if key in given and given[key] < 1:
+            raise ConfigError(f"{key} must be at least 1, got {given[key]}")
+    if "profile" in values:
+        try:
+            values["profile"] = profiles.get(values["profile"])
+        except ValueError as error:
+            raise ConfigError(str(error)) from None
     return dataclasses.replace(Settings(), **values)
