@@ -25,6 +25,10 @@ from .source import Source, read_source
 
 RULE: Final = "APPREC-CONSISTENT"
 Outcome = Literal["delivered", "rejected", "partly", "unknown"]
+#: The AppRec error lists (general, sykmelding/legeerklæring, LOM), by OID and by number.
+_ERROR_LISTS: Final = frozenset(
+    key for number in ("8221", "8222", "8223") for key in (number, codelists.OID_PREFIX + number)
+)
 _OUTCOMES: Final[dict[str, Outcome]] = {"1": "delivered", "2": "rejected", "3": "partly"}
 
 
@@ -134,9 +138,8 @@ def _error_code(code: str, system: str | None) -> Iterator[str]:
     if system is None:
         yield f"Error {code!r} names no code list (S); use 8221"
         return
-    try:
-        listed = codelists.get(system)
-    except KeyError:
+    listed = codelists.get(system) if system in _ERROR_LISTS else None
+    if listed is None:
         yield f"Error {code!r} is from code list {system}, which is not an AppRec error list (8221, 8222, 8223)"
         return
     if code not in listed:

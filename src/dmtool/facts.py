@@ -141,7 +141,7 @@ class Facts:
 
     def her_ids(self, role: str) -> tuple[str, ...]:
         """The HER-ids of every organisation level of ``Sender`` or ``Receiver``, outermost first."""
-        return tuple(her for level in self.organisation_chain(role) if (her := ident_of(level, "HER")) is not None)
+        return tuple(her for level in self.organisation_chain(role) if (her := ident_of(level, "HER")))
 
 
 def idents(element: etree._Element) -> list[tuple[etree._Element, str, str]]:

@@ -44,9 +44,9 @@ def party_from_chain(facts: Facts, role: str) -> Party | None:
     def unit(level: etree._Element) -> Unit:
         name = tree.text(tree.child(level, "OrganisationName"))
         her = ident_of(level, "HER")
-        if her is not None:
+        if her:
             return Unit(name, her, "HER")
-        number = ident_of(level, "ENH")
+        number = ident_of(level, "ENH") or None
         return Unit(name, number, None if number is None else "ENH")
 
     persons = []
@@ -55,7 +55,7 @@ def party_from_chain(facts: Facts, role: str) -> Party | None:
         if person is not None:
             names = (tree.text(tree.child(person, local)) for local in ("GivenName", "MiddleName", "FamilyName"))
             full = " ".join(part.strip() for part in names if part and part.strip()) or None
-            ids = [(code, number) for code in ("HER", "HPR") if (number := ident_of(person, code)) is not None]
+            ids = [(code, number) for code in ("HER", "HPR") if (number := ident_of(person, code))]
             persons.append(Unit(full, ids[0][1] if ids else None, ids[0][0] if ids else None))
     top = unit(chain[0])
     return Party(top.name, top.id, top.id_type, tuple(unit(level) for level in chain[1:]), tuple(persons))
