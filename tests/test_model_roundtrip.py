@@ -336,7 +336,13 @@ def assert_reply(reply: Message, to: Message, thread: str) -> None:
 
 
 @settings(max_examples=30, **SETTINGS)
-@given(threads(), dms.xml_text(), st.sampled_from(sorted(AVVIK_CODES)), dms.xml_text(min_size=1).filter(str.strip), st.booleans())
+@given(
+    threads(),
+    dms.xml_text(),
+    st.sampled_from(sorted(AVVIK_CODES)),
+    dms.xml_text(min_size=1).filter(str.strip),
+    st.booleans(),
+)
 def test_compose_foresporsel_svar_and_avvik(
     started: tuple[Message, ConversationRef | None], answer: str, reason: Any, problem: str, about_svar: bool
 ) -> None:

@@ -14,7 +14,7 @@ from typing import Final
 
 from lxml import etree
 
-from . import codelists, ids, tree
+from . import clock, codelists, ids, tree
 from .facts import Facts, ident_of, idents
 from .model import Kind
 
@@ -23,10 +23,11 @@ Finding = tuple[str, etree._Element | None]
 _AVVIK_OID: Final = codelists.get("8117").oid
 _PERSON_TYPES: Final = frozenset({ids.FNR, ids.DNR, ids.HNR, ids.FHN})
 _MARKUP: Final = re.compile(
-    r"<\s*/?\s*(?:html|head|body|p|br|div|span|b|i|u|em|strong|font|img|a|table|tr|td|th|ul|ol|li|h[1-6])\b[^<>]*>",
+    r"<\s*/?\s*(?:html|head|body|p|br|div|span|b|i|u|em|strong|font|img|a|table|tr|td|th|ul|ol|li|h[1-6]|script|style"
+    r"|svg|iframe|object|embed)\b[^<>]*>",
     re.IGNORECASE,
 )
-_DATA_URI: Final = re.compile(r"data:[a-z]+/[a-z0-9.+-]+;base64,", re.IGNORECASE)
+_DATA_URI: Final = re.compile(r"\bdata:[a-z]+/[a-z0-9.+-]+(?:;[^,\s]*)*,", re.IGNORECASE)
 _BASE64_RUN: Final = re.compile(r"[A-Za-z0-9+/]{400,}={0,2}")
 _MUNICIPAL: Final = re.compile(
     r"kommune|hjemmesykepleie|hjemmetjeneste|sykehjem|omsorg|tildeling|saksbehandling|bestiller|helsehus|"
@@ -90,7 +91,7 @@ def no_hjelpenummer(facts: Facts) -> Iterator[Finding]:
     patient = _patient(facts)
     if patient is None:
         return
-    born_by = None if facts.gen_date is None else facts.gen_date.date()
+    born_by = None if facts.gen_date is None else facts.gen_date.astimezone(clock.OSLO).date()
     for ident, number, code in idents(patient):
         if code not in _PERSON_TYPES and not (number.isdigit() and len(number) == 11):
             continue
@@ -118,8 +119,11 @@ def patient_required(facts: Facts) -> Iterator[Finding]:
     for local, what in (("FamilyName", "family name"), ("GivenName", "given name")):
         if not (tree.text(tree.child(patient, local)) or "").strip():
             yield f"the patient's {what} ({local}) is missing", patient
-    if not any(number for _, number, _ in idents(patient)):
-        yield "the patient has no identifier: a fødselsnummer or D-nummer is required", patient
+    found = idents(patient)
+    if not any(code in _PERSON_TYPES or (number.isdigit() and len(number) == 11) for _, number, code in found):
+        others = ", ".join(sorted({code or "untyped" for _, number, code in found if number}))
+        what = f"only {others}" if others else "no identifier"
+        yield f"the patient has {what}: a fødselsnummer or D-nummer is required", patient
 
 
 def one_recipient(facts: Facts) -> Iterator[Finding]:
@@ -248,7 +252,7 @@ def time_window(facts: Facts) -> Iterator[Finding]:
     sent = facts.gen_date
     if profile.months_after_contact is not None and settings.last_contact is not None and sent is not None:
         limit = _add_months(settings.last_contact, profile.months_after_contact)
-        if sent.date() > limit:
+        if sent.astimezone(clock.OSLO).date() > limit:
             months = profile.months_after_contact
             yield f"profile {profile.name}: dialog is allowed until {limit.isoformat()} ({months} month(s) after " \
                   f"the last contact {settings.last_contact.isoformat()})", facts.info  # fmt: skip

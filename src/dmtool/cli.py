@@ -535,16 +535,35 @@ def parse_command(file: str, fmt: str) -> None:
 
 @main.command("apprec")
 @click.argument("args", nargs=-1, required=True, metavar="[check] FILE")
-@click.option("--apprec-version", type=click.Choice(list(apprec.APPREC_VERSIONS)), default="1.0", show_default=True,
-              help="The AppRec version to write (Helsefaglig dialog asks for 1.1).")
+@click.option(
+    "--apprec-version",
+    type=click.Choice(list(apprec.APPREC_VERSIONS)),
+    default="1.0",
+    show_default=True,
+    help="The AppRec version to write (Helsefaglig dialog asks for 1.1).",
+)
 @click.option("-o", "--output", metavar="OUT", default=None, help="Write the AppRec here (default: standard output).")
-@click.option("--sender-her", metavar="HER", default=None,
-              help="The receipt's sender (the message's receiver), when the message cannot be read far enough.")
-@click.option("--receiver-her", metavar="HER", default=None,
-              help="The receipt's receiver (the message's sender), when the message cannot be read far enough.")
+@click.option(
+    "--sender-her",
+    metavar="HER",
+    default=None,
+    help="The receipt's sender (the message's receiver), when the message cannot be read far enough.",
+)
+@click.option(
+    "--receiver-her",
+    metavar="HER",
+    default=None,
+    help="The receipt's receiver (the message's sender), when the message cannot be read far enough.",
+)
 @click.option("--original", metavar="FILE", default=None, help="check: the message the receipt answers.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="check: text for people, json for programs.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="check: text for people, json for programs.",
+)
 @_profile_options
 def apprec_command(
     args: tuple[str, ...],
@@ -605,8 +624,10 @@ def _check_apprec(name: str, original: str | None, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(verdict.to_dict(), ensure_ascii=False))
     else:
-        state = click.style("consistent", fg="green", bold=True) if verdict.consistent else click.style(
-            "INCONSISTENT", fg="red", bold=True
+        state = (
+            click.style("consistent", fg="green", bold=True)
+            if verdict.consistent
+            else click.style("INCONSISTENT", fg="red", bold=True)
         )
         click.echo(f"{name}: {state}  outcome: {verdict.outcome}")
         for reason in verdict.reasons:
