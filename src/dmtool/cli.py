@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn, cast
+from typing import Literal, NoReturn, cast
 
 import click
 import yaml
@@ -635,3 +635,98 @@ def _check_apprec(name: str, original: str | None, fmt: str) -> None:
         for issue in verdict.report.issues:
             click.echo("  " + click.style(f"error {issue.rule}", fg="red") + f": {issue.message}")
     sys.exit(EXIT_VALID if verdict.consistent else EXIT_INVALID)
+
+
+# -- fixtures ---------------------------------------------------------------------------------------------------------
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+@main.command("fixtures")
+@click.option("--out", "out", required=True, metavar="DIR", help="Folder to write into (created; must be empty).")
+@click.option(
+    "--count",
+    type=click.IntRange(min=0),
+    default=100,
+    show_default=True,
+    help="Files to write (with --threads: threads, four files each).",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Same seed and options: the same files.")
+@click.option(
+    "--kinds",
+    multiple=True,
+    metavar="KIND[,KIND]",
+    help="Kinds to draw: foresporsel, svar, avvik, notat, helsefaglig [default: all].",
+)
+@click.option(
+    "--dialog-version",
+    "versions",
+    multiple=True,
+    metavar="V[,V]",
+    help="Dialogmelding versions: 1.0, 1.1 [default: both].",
+)
+@click.option(
+    "--invalid",
+    multiple=True,
+    metavar="RULE|all",
+    help="Also write files that break this hard rule (repeatable), or all of them in turn.",
+)
+@click.option("--threads", is_flag=True, help="Write whole threads: message, AppRec, reply (svar or avvik), AppRec.")
+def fixtures_command(
+    out: str, count: int, seed: int, kinds: tuple[str, ...], versions: tuple[str, ...], invalid: tuple[str, ...],
+    threads: bool,
+) -> None:  # fmt: skip
+    """Write test messages and a manifest.json that says, per file, kind, version, verdict, broken rules and thread.
+
+    Exit status: 0 written, 1 a file did not get the verdict it was made for (a bug in dmtool), 2 usage error, an
+    output folder that is not empty, or hypothesis missing (pip install 'dmtool[fixtures]').
+    """
+    try:
+        from . import fixtures
+    except ImportError as error:  # hypothesis is an optional dependency
+        _fail(EXIT_ERROR, f"dmtool fixtures needs hypothesis: pip install 'dmtool[fixtures]' ({error})")
+    chosen_kinds = _split(kinds) or list(fixtures.KIND_NAMES)
+    unknown = [kind for kind in chosen_kinds if kind not in fixtures.KIND_NAMES]
+    if unknown:
+        raise click.BadParameter(f"unknown kind {unknown[0]!r}; choose from {', '.join(fixtures.KIND_NAMES)}",
+                                 param_hint="--kinds")  # fmt: skip
+    chosen_versions = _split(versions) or list(DIALOG_VERSIONS)
+    if any(version not in DIALOG_VERSIONS for version in chosen_versions):
+        raise click.BadParameter("choose 1.0 and/or 1.1", param_hint="--dialog-version")
+    rules_chosen = _split(invalid)
+    if "all" in rules_chosen:
+        from . import strategies
+
+        rules_chosen = list(strategies.HARD_RULES)
+    plan = fixtures.Plan(
+        count=count,
+        seed=seed,
+        kinds=tuple(fixtures.KIND_NAMES[kind] for kind in dict.fromkeys(chosen_kinds)),
+        versions=cast(tuple[Literal["1.0", "1.1"], ...], tuple(dict.fromkeys(chosen_versions))),
+        invalid=tuple(dict.fromkeys(rule.upper() for rule in rules_chosen)),
+        threads=threads,
+    )
+    total = count * 4 if threads else count
+    show = sys.stderr.isatty() and total >= 100
+    try:
+        if show:
+            with click.progressbar(length=total, label="writing fixtures", file=sys.stderr) as bar:
+                done = [0]
+
+                def advance(written: int) -> None:
+                    bar.update(written - done[0])
+                    done[0] = written
+
+                entries = fixtures.write(plan, Path(out), advance)
+        else:
+            entries = fixtures.write(plan, Path(out))
+    except (ValueError, FileExistsError) as error:
+        _fail(EXIT_ERROR, str(error))
+    except OSError as error:
+        _fail(EXIT_ERROR, f"cannot write into {out}: {error.strerror or error}")
+    except fixtures.FixtureError as error:
+        _fail(EXIT_INVALID, f"internal error, please report it: {error}")
+    invalid_count = sum(entry.verdict == "invalid" for entry in entries)
+    click.echo(f"dmtool: wrote {len(entries)} files ({invalid_count} invalid) and manifest.json to {out}", err=True)
