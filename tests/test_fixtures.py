@@ -135,3 +135,15 @@ def test_the_sample_corpus_is_up_to_date(name: str, tmp_path: Path) -> None:
     if recorded["generator"] == {"dmtool": dmtool.__version__, "hypothesis": hypothesis.__version__}:
         fixtures.write(plan, tmp_path / name)
         assert tree_bytes(tmp_path / name) == tree_bytes(folder), "run python tools/make_fixtures.py"
+
+
+@hypothesis.settings(max_examples=15, deadline=None)
+@hypothesis.given(strategies.threads())
+def test_threads_strategy_gives_consistent_threads(thread: strategies.Thread) -> None:
+    assert thread.reply.conversation is not None
+    assert thread.reply.conversation.parent == thread.first.msg_id
+    assert thread.reply.receiver == thread.first.sender and thread.reply.sender == thread.first.receiver
+    for message, receipt in ((thread.first, thread.first_receipt), (thread.reply, thread.reply_receipt)):
+        verdict = dmtool.check_apprec(receipt, message)
+        assert verdict.consistent and verdict.outcome == "delivered", verdict.report.issues
+        assert receipt.version == ("1.1" if message.version == "1.1" else "1.0")

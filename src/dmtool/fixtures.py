@@ -13,8 +13,6 @@ avvik about it and their AppRecs.
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 import json
 import random
 import uuid
@@ -29,7 +27,7 @@ from hypothesis.control import BuildContext
 from hypothesis.internal.conjecture.data import ConjectureData
 from hypothesis.internal.conjecture.providers import HypothesisProvider
 
-from . import __version__, apprec, compose, receipts, strategies, writer
+from . import __version__, apprec, strategies, writer
 from .model import DialogVersion, Kind
 from .validation import validate
 
@@ -137,32 +135,15 @@ def _single(plan: Plan, index: int) -> tuple[bytes, Entry]:
 
 
 def _thread(plan: Plan, index: int) -> Iterator[tuple[bytes, Entry]]:
-    rng = random.Random(f"dmtool-thread:{plan.seed}:{index}")
-    versions = plan.versions
-    version = versions[index % len(versions)]
-    thread = f"thread-{index + 1:05d}"
-    avvik_thread = index % 2 == 1
-    first_kind = Kind.NOTAT if avvik_thread else Kind.FORESPORSEL
-    first = draw(strategies.messages(first_kind, version), plan.seed, index)
-    first = dataclasses.replace(first, conversation=None)
-    text = draw(strategies.xml_text(min_size=1, max_size=60).filter(str.strip), plan.seed, index)
-    later = first.gen_date + dt.timedelta(hours=rng.randint(1, 72))
-    if avvik_thread:
-        reply = compose.avvik(first, "feil-adressat", text, msg_id=_uuid(rng), gen_date=later)
-    else:
-        reply = compose.svar(first, text, msg_id=_uuid(rng), gen_date=later)
-    for step, message in enumerate((first, reply)):
-        data = writer.to_xml(message)
-        stem = f"{thread}-{2 * step + 1}-{_SHORT[Kind(message.kind)]}"
-        yield data, Entry(f"{stem}.xml", message.kind, version, "valid", (), thread)
-        receipt = receipts.apprec_for(
-            data,
-            version="1.1" if version == "1.1" else "1.0",
-            gen_date=message.gen_date + dt.timedelta(minutes=rng.randint(1, 30)),
-            apprec_id=_uuid(rng),
-        )
-        apprec_name = f"{thread}-{2 * step + 2}-apprec.xml"
-        yield apprec.to_xml(receipt), Entry(apprec_name, "APPREC", f"apprec-{receipt.version}", "valid", (), thread)
+    version = plan.versions[index % len(plan.versions)]
+    name = f"thread-{index + 1:05d}"
+    drawn = draw(strategies.threads(version, avvik=index % 2 == 1), plan.seed, index)
+    steps = ((drawn.first, drawn.first_receipt), (drawn.reply, drawn.reply_receipt))
+    for step, (message, receipt) in enumerate(steps):
+        stem = f"{name}-{2 * step + 1}-{_SHORT[Kind(message.kind)]}"
+        yield writer.to_xml(message), Entry(f"{stem}.xml", message.kind, version, "valid", (), name)
+        receipt_name = f"{name}-{2 * step + 2}-apprec.xml"
+        yield apprec.to_xml(receipt), Entry(receipt_name, "APPREC", f"apprec-{receipt.version}", "valid", (), name)
 
 
 def _check(data: bytes, entry: Entry) -> None:

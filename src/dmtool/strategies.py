@@ -56,8 +56,9 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from lxml import etree
 
-from . import checks, codelists, facts, tree, writer
+from . import checks, codelists, compose, facts, receipts, tree, writer
 from . import namespaces as ns
+from .apprec import AppRec
 from .clock import OSLO
 from .model import (
     CS,
@@ -82,6 +83,7 @@ __all__ = [
     "HARD_RULES",
     "KIND_TOPIC_LISTS",
     "OSLO",
+    "Thread",
     "breaking",
     "coded_simple_values",
     "coded_values",
@@ -106,6 +108,7 @@ __all__ = [
     "patients",
     "persons",
     "roles",
+    "threads",
     "xml_text",
 ]
 
@@ -1197,6 +1200,57 @@ def _broken(draw: st.DrawFn, rule_id: str, base: st.SearchStrategy[Message]) -> 
     root = writer.to_element(message, strict=False)
     _MUTATIONS[rule_id](draw, root, message)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+@dataclasses.dataclass(frozen=True)
+class Thread:
+    """A whole exchange: the ``first`` message (a forespørsel, or a notat), its receipt, the ``reply`` (the svar, or
+    an avvik about the notat) and its receipt. Receipts answer their message: parties swapped, OriginalMsgId right."""
+
+    first: Message
+    first_receipt: AppRec
+    reply: Message
+    reply_receipt: AppRec
+
+
+@st.composite
+def _thread(draw: st.DrawFn, version: DialogVersion | None, avvik: bool | None) -> Thread:
+    chosen_version = version if version is not None else draw(st.sampled_from(DIALOG_VERSIONS))
+    about_notat = draw(st.booleans()) if avvik is None else avvik
+    first = dataclasses.replace(
+        draw(messages(Kind.NOTAT if about_notat else Kind.FORESPORSEL, chosen_version)), conversation=None
+    )
+    text = draw(xml_text(min_size=1, max_size=60).filter(str.strip))
+    later = first.gen_date + dt.timedelta(minutes=draw(st.integers(60, 72 * 60)))
+    reply_id = draw(msg_ids())
+    if about_notat:
+        reply = compose.avvik(first, draw(st.sampled_from(["feil-adressat", "teknisk-feil"])), text,
+                              msg_id=reply_id, gen_date=later)  # fmt: skip
+    else:
+        reply = compose.svar(first, text, msg_id=reply_id, gen_date=later)
+    receipt_version: Literal["1.0", "1.1"] = "1.1" if chosen_version == "1.1" else "1.0"
+
+    def receipt(message: Message) -> AppRec:
+        return receipts.apprec_for(
+            writer.to_xml(message),
+            version=receipt_version,
+            gen_date=message.gen_date + dt.timedelta(minutes=draw(st.integers(1, 30))),
+            apprec_id=draw(msg_ids()),
+        )
+
+    return Thread(first, receipt(first), reply, receipt(reply))
+
+
+@functools.cache
+def _threads(version: DialogVersion | None, avvik: bool | None) -> st.SearchStrategy[Thread]:
+    return _thread(version, avvik)
+
+
+def threads(version: DialogVersion | None = None, *, avvik: bool | None = None) -> st.SearchStrategy[Thread]:
+    """A :class:`Thread` in Dialogmelding ``version`` (default either): forespørsel → AppRec → svar → AppRec, or with
+    ``avvik`` notat → AppRec → avvik about it (feil adressat or teknisk feil) → AppRec (default either). Receipts are
+    AppRec 1.1 for Dialogmelding 1.1, else 1.0."""
+    return _threads(None if version is None else _check_version(version), avvik)
 
 
 @functools.cache
