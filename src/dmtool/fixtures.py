@@ -8,13 +8,17 @@ records it).
 
 Files are laid out in order: with ``invalid`` rules, every (len(rules) + 1)th file is valid and the others break the
 rules in turn; with ``threads``, each thread is a forespørsel, its AppRec, the svar and its AppRec, or a notat, an
-avvik about it and their AppRecs.
+avvik about it and their AppRecs. Single files recombine a pool of drawn values (see :class:`_Pools`), threads are
+drawn whole.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 import random
+import re
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -24,11 +28,12 @@ from typing import Any, Final, TypeVar
 import hypothesis
 from hypothesis import strategies as st
 from hypothesis.control import BuildContext
+from hypothesis.errors import StopTest
 from hypothesis.internal.conjecture.data import ConjectureData
 from hypothesis.internal.conjecture.providers import HypothesisProvider
 
 from . import __version__, apprec, strategies, writer
-from .model import DialogVersion, Kind
+from .model import DialogVersion, Kind, Message
 from .validation import validate
 
 T = TypeVar("T")
@@ -81,14 +86,20 @@ class _SeededProvider(HypothesisProvider):
         return None
 
 
-def draw(strategy: st.SearchStrategy[T], seed: int, index: int) -> T:
+def draw(strategy: st.SearchStrategy[T], seed: int, index: int | str) -> T:
     """The value ``strategy`` gives for (``seed``, ``index``): the same every time with the same hypothesis version.
 
     Uses hypothesis' engine directly (``ConjectureData`` with a seeded random source), outside a test.
     """
-    data = ConjectureData(random=random.Random(f"dmtool-fixtures:{seed}:{index}"), provider=_SeededProvider)
-    with BuildContext(data, is_final=True, wrapped_test=lambda: None):
-        return data.draw(strategy)
+    for attempt in range(_ATTEMPTS):
+        key = f"dmtool-fixtures:{seed}:{index}" + (f":{attempt}" if attempt else "")
+        data = ConjectureData(random=random.Random(key), provider=_SeededProvider)
+        try:
+            with BuildContext(data, is_final=True, wrapped_test=lambda: None):
+                return data.draw(strategy)
+        except StopTest:  # the draw was rejected (a filter, a time that does not exist): draw again, as hypothesis does
+            continue
+    raise FixtureError(f"no value drawn for {index} in {_ATTEMPTS} attempts")
 
 
 def _uuid(rng: random.Random) -> str:
@@ -115,20 +126,75 @@ class Plan:
         return found
 
 
-def _single(plan: Plan, index: int) -> tuple[bytes, Entry]:
+_ATTEMPTS: Final = 100
+#: At most this many values are drawn per pool; files recombine them.
+POOL_SIZE: Final = 16
+_MSG_ID: Final = re.compile(rb"(<(?:[\w.-]+:)?MsgId>)[^<]*(</(?:[\w.-]+:)?MsgId>)")
+_YEAR_IN_MINUTES: Final = 365 * 24 * 60
+
+
+class _Pools:
+    """Values drawn once per plan and recombined per file: drawing a message through hypothesis costs about 15 ms,
+    recombining drawn parts about nothing, so large counts stay fast while every part still comes from the
+    strategies. Valid files take the body (with its kind, version and references) of one drawn message and the
+    sender, receiver and patient of others of the same kind and version, with a new MsgId and a GenDate moved by up
+    to a year; invalid files are drawn rule-breaking messages with a new MsgId."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        slots = len(plan.combos()) + len(plan.invalid)
+        self.size = max(1, min(POOL_SIZE, -(-plan.count // max(slots, 1))))
+        self.messages: dict[tuple[Kind, DialogVersion], list[Message]] = {}
+        self.broken: dict[str, list[tuple[bytes, Kind, DialogVersion]]] = {}
+
+    def message(self, kind: Kind, version: DialogVersion, rng: random.Random) -> Message:
+        key = (kind, version)
+        if key not in self.messages:
+            strategy = strategies.messages(kind, version)
+            self.messages[key] = [draw(strategy, self.plan.seed, f"{kind}:{version}:{n}") for n in range(self.size)]
+        pool = self.messages[key]
+        base = rng.choice(pool)
+        return dataclasses.replace(
+            base,
+            msg_id=_uuid(rng),
+            gen_date=base.gen_date + dt.timedelta(minutes=rng.randint(-_YEAR_IN_MINUTES, _YEAR_IN_MINUTES)),
+            sender=rng.choice(pool).sender,
+            receiver=rng.choice(pool).receiver,
+            patient=rng.choice(pool).patient,
+        )
+
+    def breaking(self, rule: str, rng: random.Random) -> tuple[bytes, Kind, DialogVersion]:
+        """A message breaking ``rule``, of one of the plan's kinds and versions the rule applies to."""
+        if rule not in self.broken:
+            fitting = [(k, v) for k, v in self.plan.combos() if k == _RULE_KIND.get(rule, k)]
+            if not fitting:
+                kind = _RULE_KIND[rule]
+                fitting = [(kind, v) for v in self.plan.versions if v in strategies.kind_versions(kind)] or [
+                    (kind, "1.1")
+                ]
+            pool = []
+            for n in range(self.size):
+                kind, version = fitting[n % len(fitting)]
+                data = draw(strategies.breaking(rule, kind, version), self.plan.seed, f"{rule}:{kind}:{version}:{n}")
+                pool.append((data, kind, version))
+            self.broken[rule] = pool
+        data, kind, version = rng.choice(self.broken[rule])
+        new_id = _uuid(rng).encode()
+        return _MSG_ID.sub(lambda match: match.group(1) + new_id + match.group(2), data, 1), kind, version
+
+
+def _single(plan: Plan, pools: _Pools, index: int) -> tuple[bytes, Entry]:
     combos = plan.combos()
     kind, version = combos[index % len(combos)]
     cycle = len(plan.invalid) + 1
     rule = plan.invalid[index % cycle - 1] if plan.invalid and index % cycle else None
+    rng = random.Random(f"dmtool-file:{plan.seed}:{index}")
     rules: tuple[str, ...] = ()
     if rule is None:
-        data = writer.to_xml(draw(strategies.messages(kind, version), plan.seed, index))
+        data = writer.to_xml(pools.message(kind, version, rng))
         verdict = "valid"
     else:
-        kind = _RULE_KIND.get(rule, kind)
-        if version not in strategies.kind_versions(kind):
-            version = "1.1"
-        data = draw(strategies.breaking(rule, kind, version), plan.seed, index)
+        data, kind, version = pools.breaking(rule, rng)
         verdict, rules = "invalid", (rule,)
     name = f"{index + 1:05d}-{_SHORT[kind]}-{version}-{rule.lower() if rule else 'valid'}.xml"
     return data, Entry(name, str(kind), version, verdict, rules)
@@ -165,7 +231,8 @@ def generate(plan: Plan) -> Iterator[tuple[bytes, Entry]]:
     if plan.threads:
         items = (item for index in range(plan.count) for item in _thread(plan, index))
     else:
-        items = (_single(plan, index) for index in range(plan.count))
+        pools = _Pools(plan)
+        items = (_single(plan, pools, index) for index in range(plan.count))
     for data, entry in items:
         _check(data, entry)
         yield data, entry
