@@ -8,6 +8,7 @@ written.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -15,20 +16,20 @@ import os
 import sys
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, NoReturn, cast
 
 import click
 import yaml
 
-from . import __version__, apprec, codelists, compose, config, profiles, reader, receipts, rules, spec, writer
+from . import __version__, apprec, batch, codelists, compose, config, profiles, reader, receipts, rules, spec, writer
 from .apprec_check import check_apprec
+from .batch import Input
 from .errors import BuildError, ParseError
-from .facts import Original, original_of
+from .facts import original_of
 from .model import CS, CV, DIALOG_VERSIONS, HealthcareProfessional, Ident, Message, Organisation, Patient
 from .profiles import Settings
-from .report import Issue, Report, Severity
+from .report import Report, Severity
 from .source import read_source
 from .validation import validate
 
@@ -41,40 +42,32 @@ def main() -> None:
     """Build, parse, validate and acknowledge Dialogmelding messages (MsgHead 1.2, Dialogmelding 1.0/1.1, AppRec)."""
 
 
-@dataclass(frozen=True)
-class _Input:
-    """One input named on the command line: a file, or ``-`` for standard input."""
-
-    shown: str
-    path: Path | None
-
-
-def _expand(paths: tuple[str, ...]) -> Iterator[_Input]:
+def _expand(paths: tuple[str, ...]) -> Iterator[Input]:
     """Files in command-line order; a directory contributes every ``*.xml`` below it, sorted."""
     for name in paths:
         if name == "-":
-            yield _Input("-", None)
+            yield Input("-", None)
             continue
         path = Path(name)
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.suffix.lower() == ".xml" and not p.is_dir())
             if not found:
                 click.echo(f"dmtool: no *.xml files under {name}", err=True)
-            yield from (_Input(str(p), p) for p in found)
+            yield from (Input(str(p), p) for p in found)
         else:
-            yield _Input(name, path)
+            yield Input(name, path)
 
 
-def _check(item: _Input, settings: Settings, original: Original | None) -> Report:
-    if item.path is None:
-        return validate(sys.stdin.buffer, path="-", settings=settings, original=original)
-    return validate(item.path, path=item.shown, settings=settings, original=original)
-
-
-def _io_report(item: _Input, error: OSError) -> Report:
-    reason = error.strerror or str(error)
-    message = f"cannot read {item.shown}: {reason}; check that the file exists and is readable"
-    return Report(path=item.shown, issues=(Issue("IO-ERROR", Severity.ERROR, message),))
+@contextlib.contextmanager
+def _progress(total: int, label: str, *, prints: bool = True) -> Iterator[Callable[[int], None]]:
+    """A progress bar on standard error for ``total`` steps, shown from 100 steps when standard error is a terminal
+    (and, when the command ``prints`` results, standard output is not, so the two never mix); yields the function that
+    advances it."""
+    if total < 100 or not sys.stderr.isatty() or (prints and sys.stdout.isatty()):
+        yield lambda steps: None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update
 
 
 def _describe(report: Report) -> str:
@@ -150,11 +143,14 @@ def _settings(
     default=None,
     help="The message the inputs answer (a forespørsel for a svar): references and reply date are checked against it.",
 )
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes for many files [default: all cores]; output keeps the input order.")  # fmt: skip
 @_profile_options
 def validate_command(
     paths: tuple[str, ...],
     fmt: str,
     original: str | None,
+    jobs: int | None,
     profile: str | None,
     last_contact: dt.datetime | None,
     admitted: bool | None,
@@ -167,17 +163,15 @@ def validate_command(
     settings = _settings(profile, last_contact, admitted, short_max_chars)
     answered = None if original is None else original_of(_read_message(original, EXIT_ERROR))
     counts = {"valid": 0, "invalid": 0, "unreadable": 0}
-    for item in _expand(paths):
-        try:
-            report = _check(item, settings, answered)
-            unreadable = False
-        except OSError as error:
-            report, unreadable = _io_report(item, error), True
-        counts["unreadable" if unreadable else "valid" if report.valid else "invalid"] += 1
-        if fmt == "json":
-            click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
-        else:
-            _print_text(report, unreadable)
+    items = list(_expand(paths))
+    with _progress(len(items), "validating") as advance:
+        for report, unreadable in batch.check_all(items, settings, answered, jobs):
+            counts["unreadable" if unreadable else "valid" if report.valid else "invalid"] += 1
+            if fmt == "json":
+                click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
+            else:
+                _print_text(report, unreadable)
+            advance(1)
     total = sum(counts.values())
     if fmt == "text":
         click.echo(
@@ -709,19 +703,9 @@ def fixtures_command(
         threads=threads,
     )
     total = count * 4 if threads else count
-    show = sys.stderr.isatty() and total >= 100
     try:
-        if show:
-            with click.progressbar(length=total, label="writing fixtures", file=sys.stderr) as bar:
-                done = [0]
-
-                def advance(written: int) -> None:
-                    bar.update(written - done[0])
-                    done[0] = written
-
-                entries = fixtures.write(plan, Path(out), advance)
-        else:
-            entries = fixtures.write(plan, Path(out))
+        with _progress(total, "writing fixtures", prints=False) as advance:
+            entries = fixtures.write(plan, Path(out), lambda written: advance(1))
     except (ValueError, FileExistsError) as error:
         _fail(EXIT_ERROR, str(error))
     except OSError as error:
