@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from paths import EXAMPLES
 
 import dmtool
 
@@ -147,7 +148,7 @@ def test_xinclude_is_not_processed(tmp_path):
 @pytest.mark.parametrize(
     ("data", "words"),
     [
-        (b"<a>" * 200_000 + b"</a>" * 200_000, "nested deeper than 256"),
+        (b"<a>" * 200_000 + b"</a>" * 200_000, "nested deeper than 2048"),
         (b'<?xml version="1.0" encoding="UTF-8"?><a>\xff\xfe\xc3</a>', "encoding"),
         (b"", "empty"),
         (b"   \n\t ", "empty"),
@@ -160,7 +161,7 @@ def test_xinclude_is_not_processed(tmp_path):
         (b'\xef\xbb\xbf<?xml version="1.0" encoding="ISO-8859-1"?><a/>', "byte order mark"),
         (b"<a>\x00</a>", ""),
         (b"<a><b></a>", "well-formed"),
-        (b"<a>" + b"x" * 11_000_000 + b"</a>", "text node larger than 10 MB"),
+        (b"<a>" + b"x" * (51 * 1024 * 1024) + b"</a>", "larger than 50 MiB"),
     ],
     ids=[
         "deep",
@@ -182,6 +183,14 @@ def test_xinclude_is_not_processed(tmp_path):
 def test_broken_input_is_not_xml(data, words):
     report = _only_not_xml(data)
     assert words.lower() in report.issues[0].message.lower()
+
+
+def test_a_huge_text_node_inside_a_message_is_read_not_refused():
+    message = (EXAMPLES / "helsefaglig-1.1.xml").read_bytes()
+    big = message.replace(b"<TekstNotatInnhold>", b"<TekstNotatInnhold>" + b"Pasienten har det bra. " * 500_000, 1)
+    assert len(big) > 11_000_000
+    report = dmtool.validate(big)
+    assert report.valid and "SHORT" in {issue.rule for issue in report.warnings}
 
 
 def test_oversized_input_is_refused_before_parsing(monkeypatch):

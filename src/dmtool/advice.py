@@ -1,6 +1,8 @@
 """The checks of the advice (warnings): the guidelines' advice for people, checked as far as text allows.
 
 Heuristics on Norwegian free text; they warn, never block. Thresholds come from :class:`~dmtool.profiles.Settings`.
+The word heuristics read the first :data:`SCAN_CHARS` characters of a text: a longer one already gets ``SHORT``,
+and scanning megabytes of text with them would cost seconds.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from . import clock, deadlines, tree
 from .checks import Finding
 from .facts import Facts
 from .model import Kind
+
+#: How much of a text the word heuristics read.
+SCAN_CHARS: Final = 100_000
 
 _ACK_ONLY: Final = re.compile(
     r"\b(?:mottatt|takk for (?:meldingen|beskjeden|info\w*|henvendelsen)|tatt til etterretning|bekrefter mottak"
@@ -61,7 +66,7 @@ def not_ack_only(facts: Facts) -> Iterator[Finding]:
 
 def not_urgent(facts: Facts) -> Iterator[Finding]:
     """Nothing urgent: emergencies and serious findings go by phone."""
-    match = _URGENT.search(facts.own_text)
+    match = _URGENT.search(facts.own_text[:SCAN_CHARS])
     if match:
         yield f"the text says {match.group(0)!r}: urgent matters go by phone, not Dialogmelding", facts.body
     body = facts.body
@@ -74,13 +79,13 @@ def greeting_and_identity(facts: Facts) -> Iterator[Finding]:
     """A first message greets the recipient, says who writes, and refers to a referral, discharge or contact."""
     if facts.kind not in (Kind.FORESPORSEL, Kind.NOTAT, Kind.HELSEFAGLIG) or facts.conversation is not None:
         return
-    text = facts.own_text
+    text = facts.own_text[:SCAN_CHARS]
     if not text.strip():
         return
     service = facts.organisation_chain("Receiver")
     service_name = (tree.text(tree.child(service[-1], "OrganisationName")) or "").strip() if service else ""
     missing = []
-    if not (_GREETING.search(facts.main_text) or (service_name and service_name.lower() in text[:300].lower())):
+    if not (_GREETING.search(facts.main_text[:300]) or (service_name and service_name.lower() in text[:300].lower())):
         missing.append("whom it is for (e.g. 'Til ...')")
     if not _SIGNATURE.search(text):
         missing.append("who writes and where (e.g. 'Hilsen ..., fastlege ved ...')")
@@ -92,7 +97,7 @@ def greeting_and_identity(facts: Facts) -> Iterator[Finding]:
 
 def one_problem_per_thread(facts: Facts) -> Iterator[Finding]:
     """One problem and one fagområde per thread."""
-    text = facts.own_text
+    text = facts.own_text[:SCAN_CHARS]
     found = [name for name, pattern in _FAGOMRADER.items() if pattern.search(text)]
     if len(found) > 1:
         yield f"the text mixes fagområder ({', '.join(found)}): one problem and one fagområde per thread", facts.body

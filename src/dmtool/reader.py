@@ -41,6 +41,8 @@ _VERSIONS: Final[dict[str, DialogVersion]] = {"dialog-1.0": "1.0", "dialog-1.1":
 #: Envelope elements that only say what the model already implies; they are regenerated, not reported.
 _IMPLIED: Final = frozenset({"MIGversion", "IssueDate", "MsgType", "ContentDescription"})
 _PERSON_NAMES: Final = ("FamilyName", "GivenName", "MiddleName")
+#: Deepest organisation chain read (organisation, department, service, ... ); deeper is refused, not recursed into.
+MAX_ORGANISATION_LEVELS: Final = 16
 #: Elements the model holds any number of.
 _REPEATED: Final = frozenset({"Ident", "TeleCom", "RollerRelatertNotat", "TypeJournalinfo", "Document"})
 
@@ -142,15 +144,18 @@ class _Reader:
                 others.append(Ident(number, code))
         return fields, others
 
-    def organisation(self, element: etree._Element, path: str) -> Organisation:
+    def organisation(self, element: etree._Element, path: str, depth: int = 1) -> Organisation:
         fields, others = self.idents(element, {"HER": "her_id", "ENH": "org_number"}, path)
         unit = _child(element, "Organisation")
+        if unit is not None and depth >= MAX_ORGANISATION_LEVELS:
+            self.problem(unit, f"organisations nested deeper than {MAX_ORGANISATION_LEVELS} levels are not read")
+            unit = None
         professional = _child(element, "HealthcareProfessional")
         self.rest(element, {"OrganisationName", "Ident", "Organisation", "HealthcareProfessional"}, path)
         return Organisation(
             name=self.text(_child(element, "OrganisationName"), f"{path}/OrganisationName") or "",
             ids=tuple(others),
-            unit=None if unit is None else self.organisation(unit, f"{path}/Organisation"),
+            unit=None if unit is None else self.organisation(unit, f"{path}/Organisation", depth + 1),
             professional=None
             if professional is None
             else self.professional(professional, f"{path}/HealthcareProfessional"),

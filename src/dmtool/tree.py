@@ -35,20 +35,10 @@ def descendants(element: etree._Element, local: str) -> Iterator[etree._Element]
     return element.iterfind(".//{*}" + local)
 
 
-def text_parts(element: etree._Element) -> Iterator[str]:
-    """The text of ``element`` and of the elements in it, without comments and processing instructions."""
-    if element.text:
-        yield element.text
-    for item in element:
-        if isinstance(item.tag, str):
-            yield from text_parts(item)
-        if item.tail:
-            yield item.tail
-
-
 def text(element: etree._Element | None) -> str | None:
-    """The whole text of ``element`` (see :func:`text_parts`), or ``None`` when there is no element."""
-    return None if element is None else "".join(text_parts(element))
+    """The whole text of ``element`` and the elements in it, without comments and processing instructions, or
+    ``None`` when there is no element."""
+    return None if element is None else "".join(element.itertext())
 
 
 def has_markup(element: etree._Element) -> bool:
