@@ -15,12 +15,12 @@ def name(element: etree._Element) -> str:
 
 def children(element: etree._Element, local: str) -> list[etree._Element]:
     """The child elements of ``element`` named ``local``, in document order."""
-    return element.findall("{*}" + local)
+    return list(element.iterchildren("{*}" + local))
 
 
 def child(element: etree._Element | None, local: str) -> etree._Element | None:
     """The first child element of ``element`` named ``local``, or ``None``."""
-    return None if element is None else element.find("{*}" + local)
+    return None if element is None else next(element.iterchildren("{*}" + local), None)
 
 
 def path(element: etree._Element | None, *locals_: str) -> etree._Element | None:
