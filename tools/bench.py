@@ -1,0 +1,570 @@
+"""Benchmark dmtool against the floor (lxml parse + XSD alone) and against xmlschema (issue 7).
+
+Generates a mixed corpus with ``dmtool fixtures`` (kinds, Dialogmelding 1.0 and 1.1, most files breaking one hard
+rule) into a temporary folder, then measures on this machine, in one run:
+
+(a) the floor: safe ``lxml.etree.fromstring`` + XSD validation with dmtool's compiled schemas, nothing else;
+(b) ``dmtool.validate(bytes)``: parse, XSD, every rule, the report;
+(c) xmlschema (the pure-Python route): ``XMLSchema`` built once, ``is_valid`` per message, on a sample;
+(d) ``dmtool.to_xml`` for the parsed models of the valid messages;
+(e) ``dmtool.apprec_for(bytes)`` + ``dmtool.apprec.to_xml``;
+(f) ``dmtool validate DIR --format json`` as a subprocess, one worker and all cores, and whether the order is the same;
+(g) peak memory of ``dmtool validate`` for a small and the whole corpus, and for one huge message (a 20 MB text body,
+    a 20 MB base64 attachment);
+and the wall time of ``dmtool validate`` on one small file, start-up included.
+
+Each line prints its target and PASS or MISS. A benchmark prints; it does not assert (exit 0 whatever the figures).
+Run from the project root with the development virtual environment:
+
+    .venv/bin/python tools/bench.py [--quick] [--out-json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import datetime as dt
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import xmlschema
+from lxml import etree
+
+import dmtool
+from dmtool import apprec, xsd
+from dmtool import namespaces as ns
+
+ROOT: Final = Path(__file__).resolve().parents[1]
+MSGHEAD_DIALOG_XSD: Final = ROOT / "schemas" / "msghead-dialog.xsd"
+SMALL_FILE: Final = ROOT / "fixtures" / "examples" / "foresporsel-1.0.xml"
+HUGE_BASE: Final = ROOT / "fixtures" / "examples" / "helsefaglig-1.1.xml"
+GNU_TIME: Final = Path("/usr/bin/time")
+MB: Final = 1_000_000
+
+#: Which compiled schema set validates a root element, by its tag (the floor's only "logic").
+SCHEMA_OF_ROOT: Final = {
+    f"{{{ns.MSGHEAD}}}MsgHead": "msghead",
+    f"{{{ns.APPREC_10}}}AppRec": "apprec-1.0",
+    f"{{{ns.APPREC_11}}}AppRec": "apprec-1.1",
+}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How much to measure."""
+
+    files: int  # corpus size: (f) and the large side of (g)
+    small_set: int  # the small side of (g)
+    in_process: int  # messages for (a), (b) and (e)
+    xmlschema_sample: int  # messages for (c)
+    huge_mb: int  # size of the huge messages of (g)
+    repeat: int  # in-process measurements and huge messages: best of this many passes
+
+
+FULL: Final = Plan(files=20_000, small_set=1_000, in_process=5_000, xmlschema_sample=2_000, huge_mb=20, repeat=3)
+QUICK: Final = Plan(files=2_000, small_set=100, in_process=1_000, xmlschema_sample=300, huge_mb=5, repeat=2)
+
+
+@dataclass(frozen=True)
+class Target:
+    what: str
+    measured: str
+    met: bool | None  # None: could not be measured
+
+    @property
+    def verdict(self) -> str:
+        return "n/a" if self.met is None else "PASS" if self.met else "MISS"
+
+
+@dataclass(frozen=True)
+class Run:
+    """One subprocess: wall time (s), peak resident set size of its largest process (KiB), exit status."""
+
+    wall: float
+    peak_kib: int | None
+    returncode: int
+
+
+class Bench:
+    """Collects the figures (for ``--out-json``) and the targets while printing them."""
+
+    def __init__(self) -> None:
+        self.results: dict[str, Any] = {}
+        self.targets: list[Target] = []
+
+    def measure(self, key: str, label: str, text: str, **figures: Any) -> None:
+        self.results[key] = figures
+        print(f"{label:<52} {text}", flush=True)
+
+    def target(self, what: str, measured: str, met: bool | None) -> None:
+        target = Target(what, measured, met)
+        self.targets.append(target)
+        print(f"{'':6}target {what:<48} measured {measured:<34} {target.verdict}", flush=True)
+
+    def note(self, text: str) -> None:
+        print(f"{'':6}{text}", flush=True)
+
+
+# -- helpers ----------------------------------------------------------------------------------------------------------
+
+
+def rate_of(work: Callable[[], int], repeat: int) -> tuple[float, float, int]:
+    """Run ``work`` (which returns how many items it handled) ``repeat`` times: best items/s, its seconds, items."""
+    best, count = float("inf"), 0
+    for _ in range(max(1, repeat)):
+        start = time.perf_counter()
+        count = work()
+        best = min(best, time.perf_counter() - start)
+    return count / best, best, count
+
+
+def dmtool_command() -> Path:
+    """The ``dmtool`` script of the environment running this benchmark (``.venv/bin/dmtool``)."""
+    beside = Path(sys.executable).with_name("dmtool")
+    return beside if beside.exists() else ROOT / ".venv" / "bin" / "dmtool"
+
+
+def run_measured(command: Sequence[str | Path], stdout: Path | None = None) -> Run:
+    """Run ``command`` with standard output to ``stdout`` (default /dev/null): wall time and peak memory.
+
+    Peak memory is GNU time's "Maximum resident set size" when /usr/bin/time exists, otherwise the ``ru_maxrss`` of
+    ``RUSAGE_CHILDREN`` read in a fresh Python process that runs the command. Both give the largest single process of
+    the tree (with worker processes: the largest worker or the parent, not their sum).
+    """
+    with tempfile.NamedTemporaryFile(suffix=".rss", delete=False) as handle:
+        rss_file = Path(handle.name)
+    if GNU_TIME.exists():
+        wrapped: list[str | Path] = [GNU_TIME, "-v", "-o", rss_file, *command]
+    else:
+        child = (
+            "import resource, subprocess, sys; rc = subprocess.call(sys.argv[2:]); "
+            "open(sys.argv[1], 'w').write(f'Maximum resident set size (kbytes): "
+            "{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}'); sys.exit(rc)"
+        )
+        wrapped = [sys.executable, "-c", child, rss_file, *command]
+    try:
+        with open(stdout or os.devnull, "wb") as out:
+            start = time.perf_counter()
+            completed = subprocess.run([str(part) for part in wrapped], stdout=out, stderr=subprocess.PIPE)
+            wall = time.perf_counter() - start
+        found = re.search(r"Maximum resident set size \(kbytes\): (\d+)", rss_file.read_text())
+    finally:
+        rss_file.unlink(missing_ok=True)
+    return Run(wall, int(found.group(1)) if found else None, completed.returncode)
+
+
+def best_run(command: Sequence[str | Path], times: int, stdout: Path | None = None) -> Run:
+    """The fastest of ``times`` runs, with the highest peak memory seen in any of them."""
+    runs = [run_measured(command, stdout) for _ in range(times)]
+    peaks = [run.peak_kib for run in runs if run.peak_kib is not None]
+    fastest = min(runs, key=lambda run: run.wall)
+    return Run(fastest.wall, max(peaks) if peaks else None, fastest.returncode)
+
+
+def mib(kib: int | None) -> str:
+    return "?" if kib is None else f"{kib / 1024:,.0f} MiB"
+
+
+def ratio_target(what: str, ratio: float, needed: float) -> tuple[str, str, bool]:
+    return what, f"{ratio:,.2f} x", ratio >= needed
+
+
+def machine() -> dict[str, Any]:
+    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    found_model = re.search(r"^model name\s*:\s*(.+)$", cpuinfo, re.MULTILINE)
+    memory = ""
+    if Path("/proc/meminfo").exists():
+        found = re.search(r"MemTotal:\s+(\d+) kB", Path("/proc/meminfo").read_text())
+        memory = f"{int(found.group(1)) / 1024 / 1024:.1f} GiB" if found else ""
+    git = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "src"], capture_output=True, text=True)
+    commit = git.stdout.strip() or "?"
+    return {
+        "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "cores": os.cpu_count(),
+        "cpu": found_model.group(1).strip() if found_model else platform.processor(),
+        "memory": memory,
+        "python": platform.python_version(),
+        "lxml": etree.__version__,
+        "libxml2": ".".join(map(str, etree.LIBXML_VERSION)),
+        "xmlschema": xmlschema.__version__,
+        "dmtool": dmtool.__version__,
+        "commit": commit + (" + uncommitted changes in src/" if dirty.stdout.strip() else ""),
+        "load_average": os.getloadavg(),
+    }
+
+
+# -- the corpus and the huge messages -------------------------------------------------------------------------------
+
+
+def generate(folder: Path, count: int) -> tuple[float, list[dict[str, Any]]]:
+    """``dmtool fixtures`` into ``folder``: seconds taken and the manifest's file entries."""
+    command = [dmtool_command(), "fixtures", "--out", folder, "--count", str(count), "--seed", "1", "--invalid", "all"]
+    start = time.perf_counter()
+    subprocess.run([str(part) for part in command], check=True, capture_output=True)
+    seconds = time.perf_counter() - start
+    files: list[dict[str, Any]] = json.loads((folder / "manifest.json").read_text())["files"]
+    return seconds, files
+
+
+def subset(corpus: Path, names: Sequence[str], folder: Path) -> Path:
+    """A folder holding hard links to (or copies of) the files ``names`` of ``corpus``."""
+    folder.mkdir()
+    for name in names:
+        try:
+            os.link(corpus / name, folder / name)
+        except OSError:
+            shutil.copyfile(corpus / name, folder / name)
+    return folder
+
+
+def huge_text_message(size: int) -> bytes:
+    """The helsefaglig example with a TekstNotatInnhold of plain Norwegian text making the message ``size`` bytes."""
+    base = HUGE_BASE.read_bytes()
+    start = base.index(b"<TekstNotatInnhold>") + len(b"<TekstNotatInnhold>")
+    end = base.index(b"</TekstNotatInnhold>")
+    sentences = (
+        "Pasienten ble innlagt med pneumoni og har fått antibiotika intravenøst i fem døgn. ",
+        "Blodtrykk 135/85 mmHg, puls 78, SpO2 93 % på romluft, temperatur 37,4. ",
+        "Hun trenger hjelp med oksygenutstyr og medisiner morgen og kveld etter utskrivning.\n",
+    )
+    unit = "".join(sentences).encode("utf-8")
+    room = size - (len(base) - (end - start))
+    text = (unit * (room // len(unit) + 1))[:room]
+    while text and text[-1] & 0xC0 == 0x80:  # do not cut a UTF-8 sequence in two
+        text = text[:-1]
+    return base[:start] + text + base[end:]
+
+
+def huge_attachment_message(size: int) -> bytes:
+    """The helsefaglig example with a second Document: a PDF attachment as ``size`` bytes of message in all."""
+    base = HUGE_BASE.read_bytes()
+    head = (
+        b'  <Document>\n    <RefDoc>\n      <MsgType V="A" DN="Vedlegg"/>\n'
+        b"      <MimeType>application/pdf</MimeType>\n      <Content>\n"
+        b'        <Base64Container xmlns="' + ns.BASE64.encode() + b'">'
+    )
+    tail = b"</Base64Container>\n      </Content>\n    </RefDoc>\n  </Document>\n"
+    room = size - len(base) - len(head) - len(tail)
+    raw = b"%PDF-1.7\n" + random.Random(1).randbytes(room * 3 // 4)
+    payload = base64.b64encode(raw)[: room // 4 * 4]
+    cut = base.rindex(b"</MsgHead>")
+    return base[:cut] + head + payload + tail + base[cut:]
+
+
+# -- the measurements -----------------------------------------------------------------------------------------------
+
+
+def floor(messages: Sequence[bytes]) -> list[bool]:
+    """(a): safe parse + XSD validation, nothing else; one verdict per message."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    verdicts = []
+    for data in messages:
+        root = etree.fromstring(data, parser)
+        verdicts.append(xsd.compiled(SCHEMA_OF_ROOT.get(str(root.tag), "msghead")).validate(root))
+    return verdicts
+
+
+def in_process(bench: Bench, plan: Plan, sample: list[bytes], valid: list[bytes]) -> None:
+    for name in SCHEMA_OF_ROOT.values():  # compile the schemas before timing anything
+        xsd.compiled(name)
+    dmtool.validate(sample[0])
+
+    rate_a, seconds, count = rate_of(lambda: len(floor(sample)), plan.repeat)
+    bench.measure(
+        "a_floor",
+        "(a) floor: lxml parse + XSD",
+        f"{count:>6,} msgs  {rate_a:>9,.0f} msg/s",
+        messages=count,
+        seconds=seconds,
+        per_second=rate_a,
+    )
+
+    def full_pipeline() -> int:
+        for data in sample:
+            dmtool.validate(data)
+        return len(sample)
+
+    rate_b, seconds, count = rate_of(full_pipeline, plan.repeat)
+    bench.measure(
+        "b_validate",
+        "(b) dmtool.validate: parse, XSD, rules, report",
+        f"{count:>6,} msgs  {rate_b:>9,.0f} msg/s",
+        messages=count,
+        seconds=seconds,
+        per_second=rate_b,
+    )
+    bench.target(*ratio_target("(b) >= 0.6 x (a), one core", rate_b / rate_a, 0.6))
+
+    start = time.perf_counter()
+    schema = xmlschema.XMLSchema(str(MSGHEAD_DIALOG_XSD))
+    build = time.perf_counter() - start
+    subsample = sample[: plan.xmlschema_sample]
+    start = time.perf_counter()
+    xs_verdicts = [schema.is_valid(data) for data in subsample]
+    seconds = time.perf_counter() - start
+    rate_c = len(subsample) / seconds
+    agree = sum(x == y for x, y in zip(xs_verdicts, floor(subsample), strict=True))
+    bench.measure(
+        "c_xmlschema",
+        "(c) xmlschema is_valid (schema built once)",
+        f"{len(subsample):>6,} msgs  {rate_c:>9,.0f} msg/s",
+        messages=len(subsample),
+        seconds=seconds,
+        per_second=rate_c,
+        schema_build_seconds=build,
+        agrees_with_lxml=agree,
+    )
+    bench.note(
+        f"schema built in {build:.2f} s (not counted); verdicts agree with lxml on {agree:,} of {len(subsample):,}"
+    )
+    bench.target(*ratio_target("(b) >= 20 x (c), per message", rate_b / rate_c, 20))
+
+    models = [dmtool.parse(data) for data in valid]
+
+    def build_all() -> int:
+        for model in models:
+            dmtool.to_xml(model)
+        return len(models)
+
+    rate_d, seconds, count = rate_of(build_all, plan.repeat)
+    bench.measure(
+        "d_to_xml",
+        "(d) dmtool.to_xml (valid messages, parsed models)",
+        f"{count:>6,} msgs  {rate_d:>9,.0f} msg/s",
+        messages=count,
+        seconds=seconds,
+        per_second=rate_d,
+    )
+    bench.target("(d) >= 5,000 messages/s", f"{rate_d:,.0f} msg/s", rate_d >= 5_000)
+
+    refused = 0
+
+    def receipts() -> int:
+        nonlocal refused
+        refused = 0
+        for data in sample:
+            try:
+                apprec.to_xml(dmtool.apprec_for(data))
+            except ValueError:  # parties that cannot be read (the CLI then asks for --sender-her/--receiver-her)
+                refused += 1
+        return len(sample)
+
+    rate_e, seconds, count = rate_of(receipts, plan.repeat)
+    bench.measure(
+        "e_apprec",
+        "(e) dmtool.apprec_for + apprec.to_xml",
+        f"{count:>6,} msgs  {rate_e:>9,.0f} msg/s",
+        messages=count,
+        seconds=seconds,
+        per_second=rate_e,
+        refused=refused,
+    )
+    if refused:
+        bench.note(f"{refused:,} messages refused with ValueError (parties unreadable); counted in the rate")
+
+
+def validate_command(target: Path, jobs: int | None) -> list[str | Path]:
+    command: list[str | Path] = [dmtool_command(), "validate", target, "--format", "json"]
+    return [*command, "--jobs", str(jobs)] if jobs is not None else command
+
+
+def paths_in(output: Path) -> list[str]:
+    return [json.loads(line)["path"] for line in output.read_text().splitlines() if line.strip()]
+
+
+def command_line(bench: Bench, plan: Plan, corpus: Path, small: Path, work: Path) -> None:
+    help_text = subprocess.run([str(dmtool_command()), "validate", "--help"], capture_output=True, text=True).stdout
+    has_jobs = "--jobs" in help_text
+    cores = os.cpu_count() or 1
+    settings: list[int | None] = [1, cores] if has_jobs else [None]
+    if not has_jobs:
+        bench.note("dmtool validate has no --jobs option yet: (f) measures the command as it is")
+
+    runs: dict[int | None, Run] = {}
+    for jobs in settings:
+        run = run_measured(validate_command(corpus, jobs))
+        runs[jobs] = run
+        label = f"(f) dmtool validate DIR, {plan.files:,} files" + (f", --jobs {jobs}" if jobs else "")
+        bench.measure(
+            f"f_jobs_{jobs or 'default'}",
+            label,
+            f"{run.wall:>6.1f} s  {plan.files / run.wall:>9,.0f} files/s",
+            files=plan.files,
+            seconds=run.wall,
+            per_second=plan.files / run.wall,
+            peak_kib=run.peak_kib,
+            exit_status=run.returncode,
+        )
+        if run.returncode not in (0, 1):
+            bench.note(f"exit status {run.returncode} (expected 1: the corpus has invalid messages)")
+    if has_jobs:
+        speedup = runs[1].wall / runs[cores].wall
+        bench.target(*ratio_target(f"(f) {cores} workers >= 1.7 x 1 worker", speedup, 1.7))
+        orders = []
+        for jobs in settings:
+            output = work / f"order-jobs-{jobs}.jsonl"
+            run_measured(validate_command(corpus, jobs), stdout=output)
+            orders.append(paths_in(output))
+        expected = [str(corpus / name) for name in sorted(p.name for p in corpus.glob("*.xml"))]
+        same = all(order == orders[0] for order in orders)
+        sorted_order = orders[0] == expected
+        bench.results["f_order"] = {"same": same, "input_order": sorted_order, "paths": len(orders[0])}
+        bench.target(
+            "(f) output order the same",
+            f"{len(orders[0]):,} paths, {'same' if same else 'DIFFERENT'}",
+            same and sorted_order,
+        )
+        if not sorted_order:
+            bench.note("the path order is not the sorted input order")
+
+    # (g) peak memory, small set against the whole corpus, for every --jobs setting measured above
+    for jobs in settings:
+        run = run_measured(validate_command(small, jobs))
+        large = runs[jobs]
+        suffix = f", --jobs {jobs}" if jobs else ""
+        bench.measure(
+            f"g_small_jobs_{jobs or 'default'}",
+            f"(g) dmtool validate DIR, {plan.small_set:,} files{suffix}",
+            f"{run.wall:>6.1f} s  peak {mib(run.peak_kib)} ({plan.files:,} files: {mib(large.peak_kib)})",
+            files=plan.small_set,
+            seconds=run.wall,
+            peak_kib=run.peak_kib,
+            large_peak_kib=large.peak_kib,
+        )
+        what = f"(g) peak {plan.files // 1000}k files <= 1.2 x {plan.small_set:,}{suffix}"
+        if run.peak_kib and large.peak_kib:
+            bench.target(what, f"{large.peak_kib / run.peak_kib:.2f} x", large.peak_kib <= 1.2 * run.peak_kib)
+        else:
+            bench.target(what, "unknown", None)
+
+
+def huge_messages(bench: Bench, plan: Plan, work: Path, baseline_kib: int | None) -> None:
+    size = plan.huge_mb * MB
+    cases = {"text": huge_text_message(size), "attachment": huge_attachment_message(size)}
+    for name, data in cases.items():
+        path = work / f"huge-{name}.xml"
+        path.write_bytes(data)
+        output = work / f"huge-{name}.jsonl"
+        run = best_run(validate_command(path, None), plan.repeat, stdout=output)
+        report = json.loads(output.read_text())
+        rules = sorted({issue["rule"] for issue in report["issues"]})
+        start = time.perf_counter()
+        dmtool.validate(data)
+        inside = time.perf_counter() - start
+        label = f"(g) one {len(data) / MB:.0f} MB message, {'text body' if name == 'text' else 'base64 attachment'}"
+        verdict = ("valid" if report["valid"] else "invalid") + (f" ({', '.join(rules)})" if rules else "")
+        bench.measure(
+            f"g_huge_{name}",
+            label,
+            f"{run.wall:>6.2f} s  peak {mib(run.peak_kib)}  {verdict}",
+            bytes=len(data),
+            seconds=run.wall,
+            in_process_seconds=inside,
+            peak_kib=run.peak_kib,
+            valid=report["valid"],
+            rules=rules,
+        )
+        bench.note(f"dmtool.validate in process: {inside:.2f} s (the command adds start-up and reading the file)")
+        bench.target(f"(g) {plan.huge_mb} MB {name}: command < 2 s", f"{run.wall:.2f} s", run.wall < 2)
+        if run.peak_kib is None:
+            bench.target(f"(g) {plan.huge_mb} MB {name}: peak < 10 x size", "unknown", None)
+        else:
+            times = run.peak_kib * 1024 / len(data)
+            measured = f"{times:.1f} x"
+            if baseline_kib is not None:
+                measured += f" ({(run.peak_kib - baseline_kib) * 1024 / len(data):.1f} x above a small file)"
+            bench.target(f"(g) {plan.huge_mb} MB {name}: peak < 10 x size", measured, times < 10)
+        if name == "attachment":
+            bench.target(
+                "(g) attachment refused by NO-ATTACHMENTS",
+                "yes" if "NO-ATTACHMENTS" in rules else "no",
+                "NO-ATTACHMENTS" in rules and not report["valid"],
+            )
+
+
+# -- main -------------------------------------------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help="2,000 files and a 5 MB message, to try it out")
+    parser.add_argument("--out-json", type=Path, metavar="FILE", help="also save the figures as JSON")
+    args = parser.parse_args(argv)
+    plan = QUICK if args.quick else FULL
+    started = time.perf_counter()
+    bench = Bench()
+
+    info = machine()
+    print(f"dmtool benchmark{' (--quick)' if args.quick else ''}  {info['date']}")
+    print(
+        f"machine: {info['cores']} cores, {info['cpu']}, {info['memory']}; load average {info['load_average'][0]:.2f}"
+    )
+    print(
+        f"python {info['python']}, lxml {info['lxml']} (libxml2 {info['libxml2']}), xmlschema {info['xmlschema']}, "
+        f"dmtool {info['dmtool']} at {info['commit']}"
+    )
+
+    with tempfile.TemporaryDirectory(prefix="dmtool-bench-") as temp:
+        work = Path(temp)
+        corpus = work / "corpus"
+        seconds, entries = generate(corpus, plan.files)
+        invalid = sum(entry["verdict"] != "valid" for entry in entries)
+        print(
+            f"corpus: {len(entries):,} messages from dmtool fixtures --seed 1 --invalid all "
+            f"({invalid:,} invalid), made in {seconds:.1f} s\n"
+        )
+        names = [entry["file"] for entry in entries]
+        sample = [(corpus / name).read_bytes() for name in names[: plan.in_process]]
+        valid = [(corpus / entry["file"]).read_bytes() for entry in entries if entry["verdict"] == "valid"]
+        small = subset(corpus, names[: plan.small_set], work / "small")
+
+        in_process(bench, plan, sample, valid)
+        command_line(bench, plan, corpus, small, work)
+
+        one = best_run([dmtool_command(), "validate", SMALL_FILE], 5)
+        bench.measure(
+            "small_file",
+            "dmtool validate, one small file (best of 5)",
+            f"{one.wall:>6.2f} s  peak {mib(one.peak_kib)}",
+            seconds=one.wall,
+            peak_kib=one.peak_kib,
+        )
+        bench.target("one small file < 0.5 s wall", f"{one.wall:.2f} s", one.wall < 0.5)
+        huge_messages(bench, plan, work, one.peak_kib)
+
+    info["load_average_end"] = os.getloadavg()
+    met = sum(target.met is True for target in bench.targets)
+    print(
+        f"\n{met} of {len(bench.targets)} targets met; load average at the end {info['load_average_end'][0]:.2f}; "
+        f"the run took {time.perf_counter() - started:.0f} s"
+    )
+    for target in bench.targets:
+        if target.met is not True:
+            print(f"  {target.verdict}: {target.what} (measured {target.measured})")
+    if args.out_json:
+        document = {
+            "machine": info,
+            "plan": asdict(plan),
+            "results": bench.results,
+            "targets": [{**asdict(target), "verdict": target.verdict} for target in bench.targets],
+        }
+        args.out_json.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        print(f"figures saved to {args.out_json}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
