@@ -374,3 +374,14 @@ def test_bad_settings_file_exits_2_naming_the_file(project, file_name, text, wor
     assert result.exit_code == 2
     assert str(project / file_name) in result.stderr and words in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_the_holiday_table_is_what_the_holidays_package_says() -> None:
+    """src/dmtool/holidays_no.json is up to date (python tools/make_holidays.py writes it)."""
+    from importlib import resources
+
+    from dmtool import deadlines
+
+    stored = resources.files("dmtool").joinpath("holidays_no.json").read_text()
+    assert stored == deadlines.holiday_table_json(), "run python tools/make_holidays.py"
+    assert deadlines.package_holidays(2300) == deadlines._norwegian_holidays(2300)

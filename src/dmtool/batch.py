@@ -10,7 +10,6 @@ import functools
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -57,6 +56,8 @@ def check_all(
     if workers < 2 or len(items) < MIN_PARALLEL or any(item.path is None for item in items):
         yield from (check(item, settings, original) for item in items)
         return
+    from concurrent.futures import ProcessPoolExecutor  # only batches pay for importing it
+
     chunk = max(1, min(256, len(items) // (workers * 8)))
     with ProcessPoolExecutor(max_workers=workers) as pool:
         yield from pool.map(functools.partial(check, settings=settings, original=original), items, chunksize=chunk)

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Literal, NoReturn, cast
 
 import click
-import yaml
 
 from . import __version__, apprec, batch, codelists, compose, config, profiles, reader, receipts, rules, spec, writer
 from .apprec_check import check_apprec
@@ -293,6 +292,8 @@ def _check_options(ctx: click.Context, kind: str) -> None:
 def _parse_spec_text(text: str, syntax: str | None) -> object:
     """JSON or YAML text as plain data; ``syntax`` ``None`` (standard input) reads text that looks like JSON as JSON
     (YAML when that fails), anything else as YAML. Raises :class:`ValueError` saying where the text is broken."""
+    import yaml  # imported when first needed, to keep start-up short
+
     json_error: json.JSONDecodeError | None = None
     if syntax == "JSON" or (syntax is None and text.lstrip().startswith(("{", "["))):
         try:

@@ -1,24 +1,51 @@
 """Reply deadlines: a forespørsel expects its svar within a number of Norwegian working days.
 
 Working days are Monday to Friday except Norwegian public holidays (the ``holidays`` package: Easter, Ascension,
-Whitsun, 1 and 17 May, Christmas and New Year). The days are counted from the day after GenDate in Europe/Oslo time.
+Whitsun, 1 and 17 May, Christmas and New Year). For 1900-2199 they are read from a table the package wrote
+(``tools/make_holidays.py``), which spares every command the package's import time. The days are counted from the
+day after GenDate in Europe/Oslo time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-
-import holidays
+import json
+from importlib import resources
+from typing import Final
 
 from . import clock
 from .model import Message
 from .profiles import PROFILES, Profile
 
+#: Years whose holidays are in the package's table (``holidays_no.json``); others are asked of ``holidays`` itself.
+TABLE_YEARS: Final = range(1900, 2200)
+
+
+def package_holidays(year: int) -> frozenset[dt.date]:
+    """Norway's public holidays in ``year`` by the ``holidays`` package."""
+    import holidays  # importing it costs about 0.2 s, so only when a year is outside the table
+
+    return frozenset(holidays.country_holidays("NO", years=year))
+
+
+def holiday_table_json() -> str:
+    """The JSON text of ``holidays_no.json``: every year of :data:`TABLE_YEARS` and its holidays, from the package."""
+    table = {str(year): sorted(day.isoformat() for day in package_holidays(year)) for year in TABLE_YEARS}
+    return json.dumps(table, indent=0) + "\n"
+
+
+@functools.cache
+def _table() -> dict[str, list[str]]:
+    loaded: dict[str, list[str]] = json.loads(resources.files(__package__).joinpath("holidays_no.json").read_text())
+    return loaded
+
 
 @functools.cache
 def _norwegian_holidays(year: int) -> frozenset[dt.date]:
-    return frozenset(holidays.country_holidays("NO", years=year))
+    if year in TABLE_YEARS:
+        return frozenset(dt.date.fromisoformat(day) for day in _table()[str(year)])
+    return package_holidays(year)
 
 
 def is_working_day(day: dt.date) -> bool:

@@ -23,9 +23,6 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from stdnum.exceptions import ValidationError
-from stdnum.no import fodselsnummer, orgnr
-
 FNR: Final = "FNR"
 DNR: Final = "DNR"
 HNR: Final = "HNR"
@@ -70,6 +67,9 @@ def classify(number: str, *, born_by: dt.date | None = None) -> PersonNumber:
 
     ``born_by`` (e.g. the message date) makes a birth date after it invalid.
     """
+    from stdnum.exceptions import ValidationError  # imported when first needed, to keep start-up short
+    from stdnum.no import fodselsnummer
+
     digits = compact(number)
     if len(digits) != 11 or not digits.isdigit():
         return PersonNumber(number, None, "a person number has 11 digits")
@@ -123,6 +123,9 @@ def her_id_problem(value: str) -> str | None:
 
 def org_number_problem(value: str) -> str | None:
     """Why ``value`` is not an organisation number (9 digits, mod-11), or ``None`` when it is one."""
+    from stdnum.exceptions import ValidationError
+    from stdnum.no import orgnr
+
     try:
         orgnr.validate(value)
     except ValidationError as error:
