@@ -126,16 +126,16 @@ def _settings(
         _fail(EXIT_ERROR, str(error))
 
 
+def _format_option(help_text: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """The ``--format text|json`` option of a command (parameter ``fmt``), with its own help text."""
+    return click.option(
+        "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help=help_text
+    )
+
+
 @main.command("validate")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people; json prints one JSON object per input (JSON Lines).",
-)
+@_format_option("text for people; json prints one JSON object per input (JSON Lines).")
 @click.option(
     "--original",
     metavar="FILE",
@@ -182,8 +182,7 @@ def validate_command(
 
 
 @main.command("rules")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: a table for people; json: a list of rule objects.")  # fmt: skip
+@_format_option("text: a table for people; json: a list of rule objects.")
 def rules_command(fmt: str) -> None:
     """List the rules: id, severity, AppRec error code (8221), profiles, what each checks and where it comes from."""
     if fmt == "json":
@@ -502,14 +501,7 @@ def _summary(message: Message) -> list[str]:
 
 @main.command("parse")
 @click.argument("file", metavar="FILE")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text: a readable summary; json: the model as JSON (the shape build --spec reads for its parts).",
-)
+@_format_option("text: a readable summary; json: the model as JSON (the shape build --spec reads for its parts).")
 def parse_command(file: str, fmt: str) -> None:
     """Print the Dialogmelding in FILE as a summary or as JSON.
 
@@ -551,14 +543,7 @@ def parse_command(file: str, fmt: str) -> None:
     help="The receipt's receiver (the message's sender), when the message cannot be read far enough.",
 )
 @click.option("--original", metavar="FILE", default=None, help="check: the message the receipt answers.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="check: text for people, json for programs.",
-)
+@_format_option("check: text for people, json for programs.")
 @_profile_options
 def apprec_command(
     args: tuple[str, ...],
