@@ -28,7 +28,7 @@ class Input:
     """One input: a file (``path``) shown as ``shown``, or standard input (``path`` is ``None``)."""
 
     shown: str
-    path: Path | None
+    path: str | Path | None
 
 
 def check(item: Input, settings: Settings, original: Original | None) -> tuple[Report, bool]:

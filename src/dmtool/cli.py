@@ -47,14 +47,25 @@ def _expand(paths: tuple[str, ...]) -> Iterator[Input]:
         if name == "-":
             yield Input("-", None)
             continue
-        path = Path(name)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix.lower() == ".xml" and not p.is_dir())
+        if os.path.isdir(name):
+            found = _xml_files(name)
             if not found:
                 click.echo(f"dmtool: no *.xml files under {name}", err=True)
-            yield from (Input(str(p), p) for p in found)
+            yield from (Input(file, file) for file in found)
         else:
-            yield Input(name, path)
+            yield Input(name, name)
+
+
+def _xml_files(folder: str) -> list[str]:
+    """Every ``*.xml`` file below ``folder`` (symbolic links to folders are not followed), in path order: sorted by
+    path components, as :class:`pathlib.Path` sorts. Held as strings: 20,000 ``Path`` objects cost megabytes."""
+    found = [
+        os.path.join(top, file)
+        for top, _, files in os.walk(folder)
+        for file in files
+        if os.path.splitext(file)[1].lower() == ".xml"
+    ]
+    return sorted((os.path.normpath(file) for file in found), key=lambda file: file.split(os.sep))
 
 
 @contextlib.contextmanager
