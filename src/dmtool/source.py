@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import BinaryIO
 
 from .loader import MAX_SIZE
@@ -20,8 +19,7 @@ def read_source(source: Source) -> tuple[bytes, str | None]:
     if isinstance(source, bytes | bytearray | memoryview):
         return bytes(source), None
     if isinstance(source, str | os.PathLike):
-        path = Path(source)
-        with path.open("rb") as handle:
+        with open(source, "rb") as handle:  # not pathlib: it interns every path's parts for good
             return handle.read(MAX_SIZE + 1), str(source)
     name = getattr(source, "name", None)
     return source.read(MAX_SIZE + 1), name if isinstance(name, str) else None
