@@ -65,7 +65,8 @@ def _xml_files(folder: str) -> list[str]:
         for file in files
         if os.path.splitext(file)[1].lower() == ".xml"
     ]
-    return sorted((os.path.normpath(file) for file in found), key=lambda file: file.split(os.sep))
+    # The separator made the lowest character: string order is then component order, without a list per path.
+    return sorted((os.path.normpath(file) for file in found), key=lambda file: file.replace(os.sep, "\0"))
 
 
 @contextlib.contextmanager
