@@ -136,6 +136,11 @@ MINIMAL: list[tuple[str, str, bytes]] = [
     ("NO-ATTACHMENTS", "base64 document", edit(FORESPORSEL, b"</Document>", b"</Document>" + BASE64_DOCUMENT)),
     (
         "NO-ATTACHMENTS",
+        "nested MsgHead in Content",
+        edit(FORESPORSEL, b"</Dialogmelding>", b"</Dialogmelding>" + FORESPORSEL.split(b"?>", 1)[1]),
+    ),
+    (
+        "NO-ATTACHMENTS",
         "file reference",
         edit(
             HELSEFAGLIG,

@@ -57,6 +57,10 @@ def no_attachments(facts: Facts) -> Iterator[Finding]:
         reference = tree.child(ref_doc, "FileReference")
         if reference is not None:
             yield "a FileReference points at an external document; send the information as text", reference
+    content = tree.path(facts.msghead, "Document", "RefDoc", "Content")
+    for extra in [] if content is None else list(content.iterchildren(etree.Element))[1:]:
+        what = "a MsgHead nested in the message (an EPJ fault)" if tree.name(extra) == "MsgHead" else tree.name(extra)
+        yield f"Content holds {what} besides the Dialogmelding: send the Dialogmelding only", extra
     for container in tree.descendants(facts.msghead, "Base64Container"):
         yield "a base64 container (an embedded file): send the information as plain text", container
 
