@@ -136,11 +136,6 @@ MINIMAL: list[tuple[str, str, bytes]] = [
     ("NO-ATTACHMENTS", "base64 document", edit(FORESPORSEL, b"</Document>", b"</Document>" + BASE64_DOCUMENT)),
     (
         "NO-ATTACHMENTS",
-        "nested MsgHead in Content",
-        edit(FORESPORSEL, b"</Dialogmelding>", b"</Dialogmelding>" + FORESPORSEL.split(b"?>", 1)[1]),
-    ),
-    (
-        "NO-ATTACHMENTS",
         "file reference",
         edit(
             HELSEFAGLIG,
@@ -267,6 +262,11 @@ MINIMAL: list[tuple[str, str, bytes]] = [
     ),
     ("ACK-REQUESTED", "Ack N", edit(FORESPORSEL, b'<Ack V="J" DN="Ja"/>', b'<Ack V="N" DN="Nei"/>')),
     ("ACK-REQUESTED", "Ack F", edit(HELSEFAGLIG, b'<Ack V="J" DN="Ja"/>', b'<Ack V="F" DN="Kun ved feil"/>')),
+    (
+        "NO-ATTACHMENTS",
+        "nested MsgHead in Content",
+        edit(FORESPORSEL, b"</Dialogmelding>", b"</Dialogmelding>" + FORESPORSEL.split(b"?>", 1)[1]),
+    ),
 ]
 
 
