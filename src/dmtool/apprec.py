@@ -16,6 +16,7 @@ from . import namespaces as ns
 from .errors import BuildError, ParseError
 from .loader import LoadError, load
 from .model import CS, CV
+from .reader import coded_value
 from .report import Issue, Severity
 from .source import Source, read_source
 
@@ -206,13 +207,12 @@ def from_element(root: etree._Element, version: AppRecVersion) -> AppRec:
 
     def timestamp(element: etree._Element | None, local: str) -> dt.datetime:
         value = required_text(element, local)
-        try:
-            parsed = dt.datetime.fromisoformat(value)
-        except ValueError:
+        parsed = clock.parse_timestamp(value)
+        if parsed is None:
             if value:
                 problems.append(Issue("XSD", Severity.ERROR, f"{local} {value!r} is not a date and time", None))
             return dt.datetime(1, 1, 1, tzinfo=dt.UTC)
-        return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=clock.OSLO)
+        return parsed
 
     original = tree.child(root, "OriginalMsgId")
     status = tree.child(root, "Status")
@@ -224,7 +224,7 @@ def from_element(root: etree._Element, version: AppRecVersion) -> AppRec:
         sender=_read_party(tree.child(root, "Sender")),
         receiver=_read_party(tree.child(root, "Receiver")),
         status="" if status is None else status.get("V", "").strip(),
-        errors=tuple(CV(e.get("V", ""), e.get("S"), e.get("DN"), e.get("OT")) for e in tree.children(root, "Error")),
+        errors=tuple(coded_value(error) for error in tree.children(root, "Error")),
         original_type="" if original_type is None else original_type.get("V", "").strip(),
         original_id=required_text(original, "Id") if original is not None else "",
         original_date=timestamp(original, "IssueDate") if original is not None else dt.datetime(1, 1, 1, tzinfo=dt.UTC),

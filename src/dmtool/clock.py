@@ -14,6 +14,16 @@ def now() -> dt.datetime:
     return dt.datetime.now(OSLO).replace(microsecond=0)
 
 
+def parse_timestamp(text: str) -> dt.datetime | None:
+    """``text`` (surrounding space ignored) as an aware date and time: Oslo time when it has no offset; ``None`` when
+    it is not an ISO 8601 date and time."""
+    try:
+        parsed = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=OSLO)
+
+
 def fixed_offset(value: dt.datetime) -> dt.datetime:
     """``value`` with its zone replaced by its fixed UTC offset (naive values unchanged).
 

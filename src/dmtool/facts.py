@@ -114,12 +114,7 @@ class Facts:
     @functools.cached_property
     def gen_date(self) -> dt.datetime | None:
         """GenDate, aware (Oslo time when it has no offset); ``None`` when missing or unreadable."""
-        value = tree.text(tree.child(self.info, "GenDate"))
-        try:
-            parsed = dt.datetime.fromisoformat((value or "").strip())
-        except ValueError:
-            return None
-        return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=clock.OSLO)
+        return clock.parse_timestamp(tree.text(tree.child(self.info, "GenDate")) or "")
 
     @functools.cached_property
     def conversation(self) -> tuple[str, str] | None:

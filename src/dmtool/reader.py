@@ -52,12 +52,13 @@ _children = tree.children
 _child = tree.child
 
 
-def _code(element: etree._Element) -> CV:
+def coded_value(element: etree._Element) -> CV:
+    """The CV in the attributes of ``element`` (``V``, ``S``, ``DN``, ``OT``); a missing ``V`` is ``""``."""
     return CV(element.get("V", ""), element.get("S"), element.get("DN"), element.get("OT"))
 
 
 def _cv(element: etree._Element | None) -> CV | None:
-    return None if element is None else _code(element)
+    return None if element is None else coded_value(element)
 
 
 def _cs(element: etree._Element | None) -> CS | None:
@@ -119,13 +120,11 @@ class _Reader:
             return None
 
     def timestamp(self, element: etree._Element, path: str) -> dt.datetime | None:
-        value = (element.text or "").strip()
-        try:
-            parsed = dt.datetime.fromisoformat(value)
-        except ValueError:
+        parsed = clock.parse_timestamp(element.text or "")
+        if parsed is None:
+            value = (element.text or "").strip()
             self.problem(element, f"{path} {value!r} is not a date and time (YYYY-MM-DDThh:mm:ss)")
-            return None
-        return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=clock.OSLO)
+        return parsed
 
     # -- identifiers and parties ----------------------------------------------------------------------------------
 
@@ -228,7 +227,7 @@ class _Reader:
 
     def coded(self, element: etree._Element, name: str, path: str) -> CV:
         found = self.required(element, name, path)
-        return CV("") if found is None else _code(found)
+        return CV("") if found is None else coded_value(found)
 
     def foresporsel(self, element: etree._Element, path: str) -> Foresporsel:
         self.rest(
@@ -248,7 +247,7 @@ class _Reader:
             urgency=_cs(_child(element, "Hastegrad")),
             from_date=self.date(_child(element, "FraDato"), f"{path}/FraDato"),
             to_date=self.date(_child(element, "TilDato"), f"{path}/TilDato"),
-            journal_info=tuple(_code(info) for info in _children(element, "TypeJournalinfo")),
+            journal_info=tuple(coded_value(info) for info in _children(element, "TypeJournalinfo")),
             coded_info=_cv(_child(element, "KodetOpplysning")),
             doc_id=self.text(_child(element, "DokIdForesp"), f"{path}/DokIdForesp"),
             roles=self.roles(element, path),
