@@ -36,9 +36,10 @@ from dmtool import namespaces as ns
 from dmtool import strategies as dms
 from dmtool.apprec import APPREC_VERSIONS, MIG_VERSIONS, AppRec, Party, Unit, parse_apprec
 from dmtool.apprec import to_xml as apprec_xml
-from dmtool.apprec_check import check_apprec, original_from_message
+from dmtool.apprec_check import check_apprec
 from dmtool.cli import main
 from dmtool.clock import OSLO
+from dmtool.facts import original_of
 from dmtool.model import CV, Message
 
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
@@ -214,7 +215,7 @@ def tampered(receipt: AppRec, message: Message) -> list[tuple[str, AppRec, tuple
         ("unknown code list", replace(status="2", errors=(CV("T01", "2.16.578.1.12.4.1.1.99999"),)),
          ("'T01'", "99999")),
     ]  # fmt: skip
-    original = original_from_message(message)
+    original = original_of(message)
     receiver_hers, sender_hers = set(original.receiver_her_ids), set(original.sender_her_ids)
     if not (set(receipt.receiver.her_ids) & receiver_hers or set(receipt.sender.her_ids) & sender_hers):
         cases.append(

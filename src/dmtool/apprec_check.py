@@ -9,7 +9,6 @@ receiver levels, its receiver among the original's sender levels, by HER-id); an
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Final, Literal
@@ -17,7 +16,7 @@ from typing import Final, Literal
 from . import codelists
 from .apprec import MIG_VERSIONS, AppRec, parse_apprec
 from .errors import ParseError
-from .facts import Facts
+from .facts import Facts, Original, original_of
 from .loader import LoadError, load
 from .model import Message
 from .report import Issue, Report, Severity
@@ -30,18 +29,6 @@ _ERROR_LISTS: Final = frozenset(
     key for number in ("8221", "8222", "8223") for key in (number, codelists.OID_PREFIX + number)
 )
 _OUTCOMES: Final[dict[str, Outcome]] = {"1": "delivered", "2": "rejected", "3": "partly"}
-
-
-@dataclass(frozen=True)
-class Original:
-    """What a receipt is checked against: the original's MsgId, type, GenDate and the HER-ids of its parties."""
-
-    msg_id: str
-    kind: str
-    gen_date: dt.datetime | None
-    sender_her_ids: tuple[str, ...]
-    receiver_her_ids: tuple[str, ...]
-    is_apprec: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,17 +52,6 @@ class ApprecCheck:
                 "reasons": list(self.reasons)}  # fmt: skip
 
 
-def original_from_message(message: Message) -> Original:
-    """The :class:`Original` of a parsed message."""
-    return Original(
-        message.msg_id,
-        message.kind,
-        message.gen_date,
-        tuple(level.her_id for level in message.sender.chain if level.her_id),
-        tuple(level.her_id for level in message.receiver.chain if level.her_id),
-    )
-
-
 def original_from_source(source: Source) -> Original:
     """The :class:`Original` of the message in ``source``, read leniently (it may be invalid); raises
     :class:`~dmtool.errors.ParseError` when it is not XML or not a message."""
@@ -85,16 +61,13 @@ def original_from_source(source: Source) -> Original:
     except LoadError as error:
         raise ParseError((error.issue,)) from None
     if loaded.kind == "apprec":
-        return Original(loaded.msg_id or "", "APPREC", None, (), (), is_apprec=True)
+        return Original(loaded.msg_id or "", loaded.msg_id or "", (), "APPREC", None, is_apprec=True)
     if loaded.kind != "msghead":
         raise ParseError(loaded.problems)
     facts = Facts(loaded.element)
+    thread = facts.conversation[1] if facts.conversation is not None and facts.conversation[1] else facts.msg_id
     return Original(
-        facts.msg_id,
-        facts.kind,
-        facts.gen_date,
-        facts.her_ids("Sender"),
-        facts.her_ids("Receiver"),
+        facts.msg_id, thread, facts.her_ids("Sender"), facts.kind, facts.gen_date, facts.her_ids("Receiver")
     )
 
 
@@ -158,7 +131,7 @@ def check_apprec(
     if original is None:
         against = None
     elif isinstance(original, Message):
-        against = original_from_message(original)
+        against = original_of(original)
     else:
         against = original_from_source(original)
     issues = tuple(Issue(RULE, Severity.ERROR, message) for message in consistency(receipt, against))

@@ -22,21 +22,29 @@ FREE_TEXT = ("Sakstype", "Tema", "TekstNotatInnhold", "Merknad", "EmneSporsmal",
 
 @dataclass(frozen=True)
 class Original:
-    """What the rules need of the message a svar or avvik answers: its MsgId, thread, sender's HER-ids, kind and
-    GenDate."""
+    """What a reply or a receipt is checked against: the original's MsgId, thread, the HER-ids of its sender's and
+    receiver's levels, kind and GenDate; ``is_apprec`` when the original is itself a receipt."""
 
     msg_id: str
     conversation: str
     sender_her_ids: tuple[str, ...]
     kind: str
     gen_date: dt.datetime | None
+    receiver_her_ids: tuple[str, ...] = ()
+    is_apprec: bool = False
 
 
 def original_of(message: Message) -> Original:
-    """The :class:`Original` of a parsed message, for checking a svar or avvik that answers it."""
+    """The :class:`Original` of a parsed message, for checking a svar, avvik or receipt that answers it."""
     thread = message.conversation.conversation if message.conversation is not None else message.msg_id
-    her_ids = tuple(level.her_id for level in message.sender.chain if level.her_id is not None)
-    return Original(message.msg_id, thread, her_ids, message.kind, message.gen_date)
+    return Original(
+        message.msg_id,
+        thread,
+        tuple(level.her_id for level in message.sender.chain if level.her_id),
+        message.kind,
+        message.gen_date,
+        tuple(level.her_id for level in message.receiver.chain if level.her_id),
+    )
 
 
 class Facts:
