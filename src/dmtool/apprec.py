@@ -142,7 +142,7 @@ def to_element(apprec: AppRec) -> etree._Element:
     root = etree.Element(f"{{{namespace}}}AppRec", nsmap={None: namespace})
     _cs(root, namespace, "MsgType", CS("APPREC", "Applikasjonskvittering"))
     _text(root, namespace, "MIGversion", MIG_VERSIONS[apprec.version])
-    _text(root, namespace, "GenDate", _timestamp(apprec.gen_date, "gen_date"))
+    _text(root, namespace, "GenDate", clock.format_timestamp(apprec.gen_date, "gen_date"))
     _text(root, namespace, "Id", apprec.id)
     _party(root, namespace, "Sender", apprec.sender)
     _party(root, namespace, "Receiver", apprec.receiver)
@@ -154,19 +154,13 @@ def to_element(apprec: AppRec) -> etree._Element:
                 element.set(attr, value)
     original = etree.SubElement(root, f"{{{namespace}}}OriginalMsgId")
     _cs(original, namespace, "MsgType", CS(apprec.original_type, codelists.get("8279").codes.get(apprec.original_type)))
-    _text(original, namespace, "IssueDate", _timestamp(apprec.original_date, "original_date"))
+    _text(original, namespace, "IssueDate", clock.format_timestamp(apprec.original_date, "original_date"))
     _text(original, namespace, "Id", apprec.original_id)
     schema = xsd.compiled(f"apprec-{apprec.version}")
     if not schema.validate(root):
         problems = "; ".join(ns.shorten(error.message) for error in schema.error_log)
         raise BuildError(None, f"the AppRec is not valid against the schema: {problems}")
     return root
-
-
-def _timestamp(value: dt.datetime, where: str) -> str:
-    if value.utcoffset() is None:
-        raise BuildError(where, "needs a timezone: use Europe/Oslo time (dmtool.clock.OSLO)")
-    return value.isoformat()
 
 
 def to_xml(apprec: AppRec) -> bytes:

@@ -6,12 +6,25 @@ import datetime as dt
 from typing import Final
 from zoneinfo import ZoneInfo
 
+from .errors import BuildError
+
 OSLO: Final = ZoneInfo("Europe/Oslo")
 
 
 def now() -> dt.datetime:
     """The current time in Europe/Oslo, to the second."""
     return dt.datetime.now(OSLO).replace(microsecond=0)
+
+
+def format_timestamp(value: dt.datetime, where: str) -> str:
+    """``value`` as an xs:dateTime with its UTC offset; :class:`~dmtool.errors.BuildError` naming the field ``where``
+    when it has no timezone or an offset that is not whole minutes (xs:dateTime cannot carry one)."""
+    offset = value.utcoffset()
+    if offset is None:
+        raise BuildError(where, "needs a timezone: use Europe/Oslo time (dmtool.clock.OSLO)")
+    if offset.seconds % 60 or offset.microseconds:
+        raise BuildError(where, f"the UTC offset {offset} is not a whole number of minutes")
+    return value.isoformat()
 
 
 def parse_timestamp(text: str) -> dt.datetime | None:

@@ -15,7 +15,7 @@ from typing import Final
 
 from lxml import etree
 
-from . import codelists, rules, xsd
+from . import clock, codelists, rules, xsd
 from . import namespaces as ns
 from .errors import BuildError, RuleError
 from .facts import Facts
@@ -271,7 +271,7 @@ class _Writer:
         info = self.el(root, ns.MSGHEAD, "MsgInfo")
         self.cs(info, ns.MSGHEAD, "Type", CS(message.kind, _display("8279", message.kind)), "kind")
         self.el(info, ns.MSGHEAD, "MIGversion").text = MIG_VERSION
-        self.el(info, ns.MSGHEAD, "GenDate").text = _timestamp(message.gen_date)
+        self.el(info, ns.MSGHEAD, "GenDate").text = clock.format_timestamp(message.gen_date, "gen_date")
         self.text(info, ns.MSGHEAD, "MsgId", message.msg_id, "msg_id")
         if message.ack is not None:
             self.cs(info, ns.MSGHEAD, "Ack", CS(message.ack, _display("7304", message.ack)), "ack")
@@ -296,15 +296,6 @@ class _Writer:
         else:
             self.notat(dialog, message.body, "body")
         return root
-
-
-def _timestamp(value: dt.datetime) -> str:
-    offset = value.utcoffset()
-    if offset is None:
-        raise BuildError("gen_date", "GenDate needs a timezone: use Europe/Oslo time (dmtool.clock.OSLO)")
-    if offset.seconds % 60 or offset.microseconds:
-        raise BuildError("gen_date", f"the UTC offset {offset} is not a whole number of minutes")
-    return value.isoformat()
 
 
 def to_element(message: Message, dialog_version: DialogVersion | None = None, *, strict: bool = True) -> etree._Element:
