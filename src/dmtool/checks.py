@@ -15,12 +15,13 @@ from typing import Final
 from lxml import etree
 
 from . import clock, codelists, ids, tree
-from .facts import Facts, ident_of, idents
+from .facts import Facts, ident_of
 from .model import Kind
 
 Finding = tuple[str, etree._Element | None]
 
 _AVVIK_OID: Final = codelists.get("8117").oid
+_KINDS: Final = frozenset(Kind)
 _PERSON_TYPES: Final = frozenset({ids.FNR, ids.DNR, ids.HNR, ids.FHN})
 _MARKUP: Final = re.compile(
     r"<\s*/?\s*(?:html|head|body|p|br|div|span|b|i|u|em|strong|font|img|a|table|tr|td|th|ul|ol|li|h[1-6]|script|style"
@@ -86,17 +87,12 @@ def plain_text(facts: Facts) -> Iterator[Finding]:
                 yield f"{where} {problem}", element
 
 
-def _patient(facts: Facts) -> etree._Element | None:
-    return tree.child(facts.info, "Patient")
-
-
 def no_hjelpenummer(facts: Facts) -> Iterator[Finding]:
     """The patient's person number is a valid fødselsnummer or D-nummer, and its TypeId says which."""
-    patient = _patient(facts)
-    if patient is None:
+    if facts.patient is None:
         return
     born_by = None if facts.gen_date is None else facts.gen_date.astimezone(clock.OSLO).date()
-    for ident, number, code in idents(patient):
+    for ident, number, code in facts.patient_idents:
         if code not in _PERSON_TYPES and not (number.isdigit() and len(number) == 11):
             continue
         if code in (ids.HNR, ids.FHN):
@@ -116,14 +112,14 @@ def no_hjelpenummer(facts: Facts) -> Iterator[Finding]:
 
 def patient_required(facts: Facts) -> Iterator[Finding]:
     """``Patient`` is there, with family and given name and an identifier."""
-    patient = _patient(facts)
+    patient = facts.patient
     if patient is None:
         yield "the message has no Patient: a named patient with fødselsnummer or D-nummer is required", facts.info
         return
     for local, what in (("FamilyName", "family name"), ("GivenName", "given name")):
         if not (tree.text(tree.child(patient, local)) or "").strip():
             yield f"the patient's {what} ({local}) is missing", patient
-    found = idents(patient)
+    found = facts.patient_idents
     if not any(code in _PERSON_TYPES or (number.isdigit() and len(number) == 11) for _, number, code in found):
         others = ", ".join(sorted({code or "untyped" for _, number, code in found if number}))
         what = f"only {others}" if others else "no identifier"
@@ -161,7 +157,7 @@ def service_addressing(facts: Facts) -> Iterator[Finding]:
 
 def type_matches_body(facts: Facts) -> Iterator[Finding]:
     """``MsgInfo/Type`` agrees with the body; one body per message."""
-    if facts.kind not in set(Kind) or facts.dialog is None:
+    if facts.kind not in _KINDS or facts.dialog is None:
         return
     bodies = facts.bodies
     type_element = tree.child(facts.info, "Type")
@@ -240,7 +236,7 @@ def ack_requested(facts: Facts) -> Iterator[Finding]:
 
 def unsupported_kind(facts: Facts) -> Iterator[Finding]:
     """``MsgInfo/Type`` is one of the five dialog kinds."""
-    if facts.info is not None and facts.kind not in set(Kind):
+    if facts.info is not None and facts.kind not in _KINDS:
         yield (
             f"MsgInfo/Type {facts.kind!r} is not a dialog kind dmtool supports ({', '.join(Kind)})",
             tree.child(facts.info, "Type"),

@@ -57,6 +57,7 @@ class Facts:
         self.settings = settings or Settings()
         self.original = original
         self.info = tree.child(msghead, "MsgInfo")
+        self._chains: dict[str, list[etree._Element]] = {}
 
     @functools.cached_property
     def kind(self) -> str:
@@ -97,10 +98,10 @@ class Facts:
 
     @functools.cached_property
     def free_text(self) -> list[tuple[etree._Element, str]]:
-        """Every free-text element of the body (quoted requests included) with its text."""
+        """Every free-text element of the body (quoted requests included) with its text, in document order."""
         if self.dialog is None:
             return []
-        return [(item, tree.text(item) or "") for local in FREE_TEXT for item in tree.descendants(self.dialog, local)]
+        return [(item, tree.text(item) or "") for item in tree.descendants(self.dialog, *FREE_TEXT)]
 
     @functools.cached_property
     def main_text(self) -> str:
@@ -120,6 +121,16 @@ class Facts:
         return "\n".join(part for part in parts if part)
 
     @functools.cached_property
+    def patient(self) -> etree._Element | None:
+        """``MsgInfo/Patient``, if there is one."""
+        return tree.child(self.info, "Patient")
+
+    @functools.cached_property
+    def patient_idents(self) -> list[tuple[etree._Element, str, str]]:
+        """The patient's identifiers as :func:`idents` gives them (none without a patient)."""
+        return [] if self.patient is None else idents(self.patient)
+
+    @functools.cached_property
     def gen_date(self) -> dt.datetime | None:
         """GenDate, aware (Oslo time when it has no offset); ``None`` when missing or unreadable."""
         return clock.parse_timestamp(tree.text(tree.child(self.info, "GenDate")) or "")
@@ -135,11 +146,13 @@ class Facts:
 
     def organisation_chain(self, role: str) -> list[etree._Element]:
         """The ``Organisation`` levels of ``Sender`` or ``Receiver``, outermost first."""
-        levels = []
-        level = tree.path(self.info, role, "Organisation")
-        while level is not None:
-            levels.append(level)
-            level = tree.child(level, "Organisation")
+        levels = self._chains.get(role)
+        if levels is None:
+            levels = self._chains[role] = []
+            level = tree.path(self.info, role, "Organisation")
+            while level is not None:
+                levels.append(level)
+                level = tree.child(level, "Organisation")
         return levels
 
     def her_ids(self, role: str) -> tuple[str, ...]:
@@ -148,12 +161,17 @@ class Facts:
 
 
 def idents(element: etree._Element) -> list[tuple[etree._Element, str, str]]:
-    """The ``Ident`` children of ``element`` as (element, Id text stripped, TypeId code)."""
+    """The ``Ident`` children of ``element`` as (element, Id text stripped, TypeId code): the first ``Id`` and the
+    first ``TypeId`` of each."""
     found = []
-    for ident in tree.children(element, "Ident"):
-        type_id = tree.child(ident, "TypeId")
-        code = "" if type_id is None else type_id.get("V", "").strip()
-        found.append((ident, (tree.text(tree.child(ident, "Id")) or "").strip(), code))
+    for ident in element.iterchildren("{*}Ident"):
+        number = code = None
+        for part in ident.iterchildren("{*}Id", "{*}TypeId"):
+            if tree.name(part) == "Id":
+                number = (tree.text(part) or "").strip() if number is None else number
+            elif code is None:
+                code = part.get("V", "").strip()
+        found.append((ident, number or "", code or ""))
     return found
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import threading
 from dataclasses import dataclass
 from typing import Final
 
@@ -45,7 +46,8 @@ _DIALOG_VERSIONS: Final[dict[str, Version]] = {
     f"{{{ns.DIALOG_10}}}Dialogmelding": "dialog-1.0",
     f"{{{ns.DIALOG_11}}}Dialogmelding": "dialog-1.1",
 }
-_NS: Final = {"mh": ns.MSGHEAD, "a10": ns.APPREC_10, "a11": ns.APPREC_11}
+_MH: Final = f"{{{ns.MSGHEAD}}}"
+_PARSERS: Final = threading.local()
 
 
 class LoadError(Exception):
@@ -82,6 +84,14 @@ class _RefuseResolver(etree.Resolver):
 
 
 def _parser() -> etree.XMLParser:
+    """This thread's safe parser, made on first use (an lxml parser may be reused, but by one thread at a time)."""
+    parser: etree.XMLParser | None = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = _PARSERS.parser = _new_parser()
+    return parser
+
+
+def _new_parser() -> etree.XMLParser:
     parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -175,9 +185,18 @@ def _describe(element: etree._Element) -> str:
     return ns.shorten(str(element.tag))
 
 
+def _first(element: etree._Element | None, *tags: str) -> etree._Element | None:
+    """The element reached from ``element`` by the first child of each (namespaced) tag in turn, or ``None``."""
+    for tag in tags:
+        if element is None:
+            return None
+        element = next(element.iterchildren(tag), None)
+    return element
+
+
 def _dialog_version(msghead: etree._Element) -> tuple[Version | None, tuple[Issue, ...]]:
-    content = msghead.find("mh:Document/mh:RefDoc/mh:Content", _NS)
-    body = None if content is None else next(iter(content.iterchildren(etree.Element)), None)
+    content = _first(msghead, _MH + "Document", _MH + "RefDoc", _MH + "Content")
+    body = None if content is None else next(content.iterchildren(etree.Element), None)
     if body is None:
         return None, (
             _unsupported(
@@ -226,14 +245,13 @@ def identify(root: etree._Element) -> Loaded:
     problems: tuple[Issue, ...] = ()
     if kind == "msghead":
         version, problems = _dialog_version(element)
-        type_el = element.find("mh:MsgInfo/mh:Type", _NS)
-        msg_type = None if type_el is None else type_el.get("V")
-        msg_id = element.findtext("mh:MsgInfo/mh:MsgId", None, _NS)
+        info = _first(element, _MH + "MsgInfo")
+        type_el, id_el = _first(info, _MH + "Type"), _first(info, _MH + "MsgId")
     else:
-        prefix = "a10" if version == "apprec-1.0" else "a11"
-        type_el = element.find(f"{prefix}:MsgType", _NS)
-        msg_type = None if type_el is None else type_el.get("V")
-        msg_id = element.findtext(f"{prefix}:Id", None, _NS)
+        namespace = ns.APPREC_10 if version == "apprec-1.0" else ns.APPREC_11
+        type_el, id_el = _first(element, f"{{{namespace}}}MsgType"), _first(element, f"{{{namespace}}}Id")
+    msg_type = None if type_el is None else type_el.get("V")
+    msg_id = None if id_el is None else id_el.text or ""
     return Loaded(element, kind, version, schema_set, msg_type, msg_id, wrapped, problems)
 
 
