@@ -22,7 +22,7 @@ from hypothesis.errors import InvalidArgument
 from paths import EXAMPLES, ROOT
 
 import dmtool
-from dmtool import codelists, compose, rules, spec
+from dmtool import checks, codelists, compose, rules, spec
 from dmtool import strategies as dms
 from dmtool.cli import main
 from dmtool.clock import OSLO
@@ -674,3 +674,24 @@ def test_every_data_uri_is_refused(uri):
     """PLAIN-TEXT: "no embedded images or data URIs" - not only those written ``data:<type>;base64,``."""
     data = edit(HELSEFAGLIG, TEXT_11, f"<TekstNotatInnhold>Se {uri} Til hjemmesykepleien.".encode())
     assert errors(data) == ["PLAIN-TEXT"]
+
+
+_BASE64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(
+        st.one_of(
+            st.one_of(st.sampled_from([199, 200, 201, 399, 400, 401]), st.integers(0, 620)).flatmap(
+                lambda size: st.text(alphabet=_BASE64_ALPHABET, min_size=size, max_size=size)  # runs near the limits
+            ),
+            st.text(alphabet=" \næøå=-.", max_size=3),
+        ),
+        max_size=12,
+    ).map("".join)
+)
+def test_the_base64_run_search_agrees_with_the_plain_pattern(text: str) -> None:
+    """PLAIN-TEXT's fast search for a long base64 run finds exactly what ``[A-Za-z0-9+/]{400,}`` finds."""
+    expected = re.search(f"[A-Za-z0-9+/]{{{checks.BASE64_RUN},}}", text) is not None
+    assert checks.has_base64_run(text) is expected
