@@ -1,9 +1,9 @@
 """The ``dmtool`` command line: a thin layer over the library.
 
 ``validate`` exits 0 when all inputs are valid (warnings allowed), 1 when at least one is invalid, 2 for a usage or
-I/O error. ``build`` and ``parse`` exit 0 on success, 1 for a bad spec or a message that cannot be read or built
-(one line on standard error naming the key or the line), 2 for a usage error or a file that cannot be read or
-written.
+I/O error (a file that cannot be read, or one whose worker process crashed). ``build`` and ``parse`` exit 0 on
+success, 1 for a bad spec or a message that cannot be read or built (one line on standard error naming the key or the
+line), 2 for a usage error or a file that cannot be read or written.
 """
 
 from __future__ import annotations
@@ -90,13 +90,19 @@ def _describe(report: Report) -> str:
     return " ".join(p for p in parts if p)
 
 
-def _print_text(report: Report, unreadable: bool) -> None:
-    if unreadable:
-        verdict, colour = "UNREADABLE", "yellow"
-    elif report.valid:
-        verdict, colour = "valid", "green"
-    else:
-        verdict, colour = "INVALID", "red"
+def _outcome(report: Report, unchecked: bool) -> str:
+    """What the summary counts ``report`` as: valid, invalid, unreadable (``IO-ERROR``) or crashed
+    (``WORKER-CRASHED``)."""
+    if unchecked:
+        return "crashed" if report.issues[0].rule == batch.WORKER_CRASHED else "unreadable"
+    return "valid" if report.valid else "invalid"
+
+
+_VERDICTS = {"valid": "green", "invalid": "red", "unreadable": "yellow", "crashed": "yellow"}
+
+
+def _print_text(report: Report, outcome: str) -> None:
+    verdict, colour = outcome if outcome == "valid" else outcome.upper(), _VERDICTS[outcome]
     click.echo(f"{report.path}: " + click.style(verdict, fg=colour, bold=True) + f"  {_describe(report)}".rstrip())
     for issue in report.issues:
         where = f"line {issue.line}" if issue.line else "-"
@@ -169,26 +175,29 @@ def validate_command(
 ) -> None:
     """Validate messages: files, directories (every *.xml below) or - for standard input.
 
-    Exit status: 0 all valid (warnings allowed), 1 at least one invalid, 2 usage or I/O error.
+    Exit status: 0 all valid (warnings allowed), 1 at least one invalid, 2 usage or I/O error (or a worker crashed).
     """
     settings = _settings(profile, last_contact, admitted, short_max_chars)
     answered = None if original is None else original_of(_read_message(original, EXIT_ERROR))
-    counts = {"valid": 0, "invalid": 0, "unreadable": 0}
+    counts = dict.fromkeys(_VERDICTS, 0)
     items = list(_expand(paths))
     with _progress(len(items), "validating") as advance:
-        for report, unreadable in batch.check_all(items, settings, answered, jobs):
-            counts["unreadable" if unreadable else "valid" if report.valid else "invalid"] += 1
+        for report, unchecked in batch.check_all(items, settings, answered, jobs):
+            outcome = _outcome(report, unchecked)
+            counts[outcome] += 1
             if fmt == "json":
                 click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
             else:
-                _print_text(report, unreadable)
+                _print_text(report, outcome)
             advance(1)
     total = sum(counts.values())
     if fmt == "text":
+        crashed = f", {counts['crashed']} crashed" if counts["crashed"] else ""
         click.echo(
             f"{total} checked: {counts['valid']} valid, {counts['invalid']} invalid, {counts['unreadable']} unreadable"
+            + crashed
         )
-    if counts["unreadable"] or total == 0:
+    if counts["unreadable"] or counts["crashed"] or total == 0:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_INVALID if counts["invalid"] else EXIT_VALID)
 
