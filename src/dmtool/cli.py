@@ -50,7 +50,9 @@ def _expand(paths: tuple[str, ...]) -> Iterator[Input]:
         if os.path.isdir(name):
             found = _xml_files(name)
             if not found:
-                click.echo(f"dmtool: no *.xml files under {name}", err=True)
+                click.echo(
+                    f"dmtool: no *.xml files under {name}; give *.xml files or a folder that holds some", err=True
+                )
             yield from (Input(file, file) for file in found)
         else:
             yield Input(name, name)
@@ -236,8 +238,19 @@ def _read_bytes(name: str) -> bytes:
     try:
         data, _ = read_source(sys.stdin.buffer if name == "-" else Path(name))
     except OSError as error:
-        _fail(EXIT_ERROR, f"cannot read {name}: {error.strerror or error}; check that the file exists and is readable")
+        _fail(
+            EXIT_ERROR,
+            f"{_shown(name)}: IO-ERROR: cannot read it: {error.strerror or error}; check that the file exists and is "
+            "readable",
+        )
     return data
+
+
+def _problems(error: ParseError) -> str:
+    """The issues of ``error`` for one line of standard error: the line of each (when known), its rule, its message."""
+    return "; ".join(
+        f"{'' if issue.line is None else f'line {issue.line}: '}{issue.rule}: {issue.message}" for issue in error.issues
+    )
 
 
 def _read_message(name: str, status: int = EXIT_INVALID) -> Message:
@@ -246,7 +259,7 @@ def _read_message(name: str, status: int = EXIT_INVALID) -> Message:
     try:
         return reader.parse(data)
     except ParseError as error:
-        _fail(status, f"{_shown(name)}: cannot read the message: {error}")
+        _fail(status, f"{_shown(name)}: cannot read the message: {_problems(error)}")
 
 
 def _emit(data: bytes, output: str | None) -> None:
@@ -265,14 +278,18 @@ def _emit(data: bytes, output: str | None) -> None:
         os.replace(temporary, target)
     except OSError as error:
         temporary.unlink(missing_ok=True)
-        _fail(EXIT_ERROR, f"cannot write {output}: {error.strerror or error}")
+        _fail(
+            EXIT_ERROR,
+            f"cannot write {output}: {error.strerror or error}; check that its folder exists and may be written to",
+        )
 
 
-def _write_message(message: Message, output: str | None) -> None:
+def _write_message(message: Message, output: str | None, source: str) -> None:
+    """Write ``message``, made from the file ``source``; exit 1 naming that file when it cannot be built."""
     try:
         xml = writer.to_xml(message)
     except BuildError as error:
-        _fail(EXIT_INVALID, f"cannot build the {message.kind}: {error}")
+        _fail(EXIT_INVALID, f"{_shown(source)}: cannot build the {message.kind}: {error}")
     _emit(xml, output)
 
 
@@ -417,9 +434,9 @@ def build_command(
             message = compose.svar(request, text)
         except ValueError as error:
             _fail(EXIT_INVALID, f"{_shown(reply_to)}: {error}")
-        _write_message(message, output)
+        _write_message(message, output, reply_to)
     elif kind == "avvik" and about is not None and reason in compose.AVVIK_REASONS and text is not None:
-        _write_message(compose.avvik(_read_message(about), cast(compose.AvvikReason, reason), text), output)
+        _write_message(compose.avvik(_read_message(about), cast(compose.AvvikReason, reason), text), output, about)
 
 
 # -- parse ------------------------------------------------------------------------------------------------------------
@@ -616,12 +633,15 @@ def apprec_command(
 
 
 def _check_apprec(name: str, original: str | None, fmt: str) -> None:
-    data = _read_bytes(name)
+    try:
+        receipt = apprec.parse_apprec(_read_bytes(name))
+    except ParseError as error:
+        _fail(EXIT_INVALID, f"{_shown(name)}: cannot check the receipt: {_problems(error)}")
     against = None if original is None else _read_bytes(original)
     try:
-        verdict = check_apprec(data, against, path=name)
+        verdict = check_apprec(receipt, against, path=name)
     except ParseError as error:
-        _fail(EXIT_INVALID, f"cannot check: {error}")
+        _fail(EXIT_INVALID, f"{_shown(original or name)}: cannot read the original message: {_problems(error)}")
     if fmt == "json":
         click.echo(json.dumps(verdict.to_dict(), ensure_ascii=False))
     else:
