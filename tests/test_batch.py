@@ -3,6 +3,7 @@ happens to the files or to the workers."""
 
 from __future__ import annotations
 
+import faulthandler
 import json
 import multiprocessing
 import os
@@ -66,10 +67,16 @@ def test_parallel_results_equal_sequential_ones(tmp_path: Path) -> None:
 
 # -- workers that die -------------------------------------------------------------------------------------------------
 
+
+def _segfault() -> None:
+    faulthandler.disable()  # pytest's would print the worker's stack into the test log
+    os.kill(os.getpid(), signal.SIGSEGV)
+
+
 DEATHS: dict[str, Callable[[], None]] = {
     "exit": lambda: os._exit(3),
     "sigkill": lambda: os.kill(os.getpid(), signal.SIGKILL),
-    "segfault": lambda: os.kill(os.getpid(), signal.SIGSEGV),
+    "segfault": _segfault,
 }
 
 
