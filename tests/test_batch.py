@@ -1,11 +1,20 @@
-"""dmtool validate DIR --jobs N: the same results in the same order on any number of workers."""
+"""dmtool validate DIR --jobs N: every input exactly once, in the same order on any number of workers, whatever
+happens to the files or to the workers."""
 
 from __future__ import annotations
 
+import faulthandler
 import json
+import multiprocessing
+import os
+import random
 import shutil
+import signal
+from collections.abc import Callable
 from pathlib import Path
 
+import clirun
+import pytest
 from click.testing import CliRunner
 from paths import EXAMPLES, ROOT
 
@@ -14,11 +23,22 @@ from dmtool.cli import main
 from dmtool.profiles import Settings
 
 GENERATED = ROOT / "fixtures" / "generated" / "messages"
+#: Killing a worker from inside it needs the test's replacement of ``batch.check`` in the worker: forked workers.
+needs_fork = pytest.mark.skipif(
+    multiprocessing.get_start_method() != "fork",
+    reason="the worker runs the test's check only when workers are forked from the test process",
+)
 
 
 def run(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(main, list(args))
     return result.exit_code, result.output
+
+
+def generated_items(tmp_path: Path) -> list[batch.Input]:
+    items = [batch.Input(str(path), path) for path in sorted(GENERATED.glob("*.xml"))]
+    items.append(batch.Input("missing.xml", tmp_path / "missing.xml"))
+    return items
 
 
 def test_one_and_two_workers_print_the_same_lines_in_the_same_order(tmp_path: Path) -> None:
@@ -37,10 +57,176 @@ def test_one_and_two_workers_print_the_same_lines_in_the_same_order(tmp_path: Pa
 
 
 def test_parallel_results_equal_sequential_ones(tmp_path: Path) -> None:
-    items = [batch.Input(str(path), path) for path in sorted(GENERATED.glob("*.xml"))]
-    items.append(batch.Input("missing.xml", tmp_path / "missing.xml"))
+    items = generated_items(tmp_path)
     sequential = list(batch.check_all(items, Settings(), None, jobs=1))
     parallel = list(batch.check_all(items, Settings(), None, jobs=2))
     assert parallel == sequential
     report, unreadable = parallel[-1]
     assert unreadable and report.issues[0].rule == "IO-ERROR"
+
+
+# -- workers that die -------------------------------------------------------------------------------------------------
+
+
+def _segfault() -> None:
+    faulthandler.disable()  # pytest's would print the worker's stack into the test log
+    os.kill(os.getpid(), signal.SIGSEGV)
+
+
+DEATHS: dict[str, Callable[[], None]] = {
+    "exit": lambda: os._exit(3),
+    "sigkill": lambda: os.kill(os.getpid(), signal.SIGKILL),
+    "segfault": _segfault,
+}
+
+
+def dying_on(monkeypatch: pytest.MonkeyPatch, fatal: set[str], death: Callable[[], None], once: Path | None = None):
+    """Make the worker die while it checks a file named in ``fatal``; with ``once``, only the first time (the file
+    ``once`` is created then)."""
+    check = batch.check
+
+    def dying(item: batch.Input, settings: Settings, original: object) -> batch.Result:
+        if item.shown in fatal and os.getpid() != parent:
+            if once is None:
+                death()
+            try:
+                os.close(os.open(once, os.O_CREAT | os.O_EXCL))
+            except FileExistsError:
+                pass
+            else:
+                death()
+        return check(item, settings, None)
+
+    parent = os.getpid()
+    monkeypatch.setattr(batch, "check", dying)
+
+
+@needs_fork
+@pytest.mark.parametrize("death", list(DEATHS))
+def test_a_worker_that_dies_takes_no_other_result_with_it(tmp_path: Path, monkeypatch, death) -> None:
+    items = generated_items(tmp_path)
+    expected = list(batch.check_all(items, Settings(), None, jobs=1))
+    fatal = {items[3].shown, items[30].shown}
+    dying_on(monkeypatch, fatal, DEATHS[death])
+    results = list(batch.check_all(items, Settings(), None, jobs=2))
+    assert [report.path for report, _ in results] == [item.shown for item in items]
+    for item, (report, unchecked), (wanted, _) in zip(items, results, expected, strict=True):
+        if item.shown in fatal:
+            assert unchecked and [issue.rule for issue in report.issues] == ["WORKER-CRASHED"]
+            assert item.shown in report.issues[0].message and "report it as a bug" in report.issues[0].message
+        else:
+            assert report == wanted
+
+
+@needs_fork
+def test_a_file_whose_worker_dies_once_is_checked_again(tmp_path: Path, monkeypatch) -> None:
+    items = generated_items(tmp_path)
+    expected = list(batch.check_all(items, Settings(), None, jobs=1))
+    dying_on(monkeypatch, {items[10].shown}, DEATHS["sigkill"], once=tmp_path / "died")
+    assert list(batch.check_all(items, Settings(), None, jobs=2)) == expected
+    assert (tmp_path / "died").exists()
+
+
+@needs_fork
+def test_the_cli_counts_a_crashed_file_and_exits_2(tmp_path: Path, monkeypatch) -> None:
+    folder = tmp_path / "in"
+    shutil.copytree(GENERATED, folder)
+    victim = str(folder / "00005-svar-1.0-patient-required.xml")
+    dying_on(monkeypatch, {victim}, DEATHS["exit"])
+    code, output = run("validate", "--jobs", "2", str(folder))
+    assert code == 2
+    assert f"{victim}: CRASHED" in output and "error WORKER-CRASHED:" in output
+    total = len(list(folder.glob("*.xml")))
+    assert output.rstrip().endswith(f"{total} checked: 4 valid, 39 invalid, 0 unreadable, 1 crashed")
+    code, output = run("validate", "--format", "json", "--jobs", "2", str(folder))
+    assert code == 2
+    lines = [json.loads(line) for line in output.splitlines()]
+    assert len(lines) == total
+    assert [line["issues"][0]["rule"] for line in lines if line["path"] == victim] == ["WORKER-CRASHED"]
+
+
+# -- files that vanish ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_files_that_vanish_while_the_batch_runs_are_io_errors(tmp_path: Path, jobs: int) -> None:
+    """Each result deletes a file further on: gone before it is read (always so with one worker), or read already."""
+    folder = tmp_path / "in"
+    shutil.copytree(GENERATED, folder)
+    items = [batch.Input(str(path), str(path)) for path in sorted(folder.glob("*.xml"))]
+    doomed = {item.shown for item in items[5::4]}
+    results = []
+    for at, result in enumerate(batch.check_all(items, Settings(), None, jobs=jobs)):
+        results.append(result)
+        if at + 5 < len(items) and items[at + 5].shown in doomed:
+            os.unlink(items[at + 5].shown)
+    assert [report.path for report, _ in results] == [item.shown for item in items]
+    vanished = {report.path for report, unchecked in results if unchecked}
+    assert vanished <= doomed and (jobs == 2 or vanished == doomed)
+    for report, unchecked in results:
+        if unchecked:
+            (issue,) = report.issues
+            assert issue.rule == "IO-ERROR" and "No such file or directory" in issue.message
+
+
+# -- a thousand files, a hundred broken -------------------------------------------------------------------------------
+
+
+def _thousand_files(folder: Path) -> dict[str, int]:
+    """900 valid messages and 100 broken files in sub-folders, plus files that are not *.xml; the counts expected."""
+    rng = random.Random(1000)
+    valid = sorted(EXAMPLES.glob("*.xml"))
+    manifest = json.loads((GENERATED / "manifest.json").read_text())
+    invalid = [GENERATED / entry["file"] for entry in manifest["files"] if entry["verdict"] == "invalid"]
+    broken: list[tuple[str, Callable[[Path], None]]] = (
+        [("not-xml", lambda path: path.write_text(f"this is not XML {path.name}\n"))] * 15
+        + [("truncated", lambda path: path.write_bytes(rng.choice(valid).read_bytes()[:700]))] * 15
+        + [("empty", lambda path: path.write_bytes(b""))] * 10
+        + [("binary", lambda path: path.write_bytes(rng.randbytes(2048)))] * 10
+        + [("unreadable", lambda path: (shutil.copy(valid[0], path), path.chmod(0)))] * 10
+        + [("vanished", lambda path: path.symlink_to(path.with_name("gone-before-it-was-read")))] * 10
+        + [("rule", lambda path: shutil.copy(rng.choice(invalid), path))] * 30
+    )
+    slots = rng.sample(range(1000), len(broken))
+    kinds = dict(zip(slots, broken, strict=True))
+    for number in range(1000):
+        target = folder / f"part-{number % 7}" / (f"sub-{number % 3}" if number % 2 else "") / f"m{number:04d}.xml"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if number in kinds:
+            name, make = kinds[number]
+            make(target.with_name(f"m{number:04d}-{name}.xml"))
+        else:
+            shutil.copy(valid[number % len(valid)], target)
+    (folder / "part-0" / "notes.txt").write_text("not *.xml: not checked")
+    (folder / "part-1" / "m.xml.bak").write_text("<not checked")
+    return {"valid": 900, "invalid": 15 + 15 + 10 + 10 + 30, "unreadable": 10 + 10}
+
+
+def test_a_thousand_files_a_hundred_broken_give_a_thousand_results(tmp_path: Path) -> None:
+    """Unreadable files need file permissions to hold: the CLI runs without root's power to read every file."""
+    problem = clirun.permissions_problem(tmp_path)
+    if problem:
+        pytest.skip(problem)
+    folder = tmp_path / "batch"
+    counts = _thousand_files(folder)
+    runs = {
+        (fmt, jobs): clirun.run("validate", "--format", fmt, "--jobs", jobs, str(folder), honour_permissions=True)
+        for fmt, jobs in [("json", "1"), ("json", "2"), ("text", "2")]
+    }
+    for ran in runs.values():
+        assert not ran.timed_out and ran.returncode == 2
+        assert b"Traceback" not in ran.stdout + ran.stderr
+    assert runs["json", "1"].stdout == runs["json", "2"].stdout
+    lines = [json.loads(line) for line in runs["json", "2"].stdout.splitlines()]
+    paths = [line["path"] for line in lines]
+    assert len(paths) == len(set(paths)) == 1000
+    assert paths == sorted(paths, key=lambda path: Path(path).parts)
+    unreadable = [line for line in lines if line["issues"] and line["issues"][0]["rule"] == "IO-ERROR"]
+    assert len(unreadable) == counts["unreadable"]
+    assert {line["path"].rsplit("-", 1)[-1] for line in unreadable} == {"unreadable.xml", "vanished.xml"}
+    assert sum(line["valid"] for line in lines) == counts["valid"]
+    assert all("-" not in Path(line["path"]).name for line in lines if line["valid"])
+    text = runs["text", "2"].stdout.decode().splitlines()
+    assert text[-1] == f"1000 checked: {counts['valid']} valid, {counts['invalid']} invalid, 20 unreadable"
+    verdicts = [line for line in text if not line.startswith(" ")][:-1]
+    assert [line.split(": ", 1)[0] for line in verdicts] == paths

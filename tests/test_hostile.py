@@ -2,20 +2,23 @@
 
 The proofs: an entity or DTD points at a FIFO, which a watcher thread probes with a non-blocking open for writing
 (that succeeds only while somebody has it open for reading), and at a listening local TCP port whose backlog must
-stay empty.
+stay empty. ``test_cli_on_each_hostile_input`` runs every kind of hostile input of issue 8 through the command line
+in a subprocess: the rule, the exit status, no traceback, a timeout and a bound on peak memory, and the FIFO and the
+port untouched.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import random
 import socket
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import clirun
 import pytest
 from paths import EXAMPLES
 
@@ -201,22 +204,6 @@ def test_oversized_input_is_refused_before_parsing(monkeypatch):
     assert "larger than" in report.issues[0].message
 
 
-@pytest.mark.parametrize("name", ["billion", "deep", "binary"])
-def test_cli_on_hostile_file_exits_1_without_traceback(tmp_path, name):
-    data = {"billion": BILLION_LAUGHS, "deep": b"<a>" * 200_000, "binary": os.urandom(4096)}[name]
-    target = tmp_path / f"{name}.xml"
-    target.write_bytes(data)
-    result = subprocess.run(
-        [sys.executable, "-m", "dmtool", "validate", "--format", "json", str(target)],
-        capture_output=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 1
-    assert b"Traceback" not in result.stderr + result.stdout
-    assert b'"rule": "NOT-XML"' in result.stdout
-
-
 _PROLOG_ITEMS = [b"<!-- c -->", b"<!---->", b"<?pi x?>", b"\n", b"  ", b"<!-- <!DOCTYPE no> -->"]
 
 
@@ -234,3 +221,97 @@ def test_doctype_after_any_prolog_is_refused(decl, doctype):
         assert {i.rule for i in dmtool.validate(decl + b"".join(items) + b"<x/>").issues} == {"UNSUPPORTED-MESSAGE"}
 
     check()
+
+
+# -- every hostile input through the command line: rule, exit status, bounded, no traceback, nothing opened ----------
+
+FORESPORSEL = (EXAMPLES / "foresporsel-1.0.xml").read_bytes()
+_DECL, _MESSAGE = FORESPORSEL.split(b"?>", 1)
+_DECL += b"?>"
+_IN_SPORSMAL = FORESPORSEL.index(b"<Sporsmal>") + len(b"<Sporsmal>")
+
+
+def in_text(inside: bytes) -> bytes:
+    """The forespørsel with ``inside`` at the start of its Sporsmal text."""
+    return FORESPORSEL[:_IN_SPORSMAL] + inside + FORESPORSEL[_IN_SPORSMAL:]
+
+
+#: Peak memory allowed to one dmtool process on any of these inputs (about 30 MiB at rest, and 50 MiB read at most: a
+#: 100 MB input read whole would pass it).
+PEAK_MIB = 120
+
+#: (input, rules reported, exit status). ``{fifo}`` and ``{url}`` stand for a FIFO nobody may open and a local port
+#: nobody may connect to; ``None`` as input: a 100 MB file with a single text node, written in ``tmp_path``.
+HOSTILE: dict[str, tuple[bytes | None, set[str], int]] = {
+    "billion-laughs": (BILLION_LAUGHS, {"NOT-XML"}, 1),
+    "quadratic-blowup": (QUADRATIC, {"NOT-XML"}, 1),
+    "external-entity-file": (b'<!DOCTYPE x [<!ENTITY e SYSTEM "file://{fifo}">]><x>&e;</x>', {"NOT-XML"}, 1),
+    "external-entity-url": (b'<!DOCTYPE x [<!ENTITY e SYSTEM "{url}">]><x>&e;</x>', {"NOT-XML"}, 1),
+    "parameter-entity-url": (b'<!DOCTYPE x [<!ENTITY % p SYSTEM "{url}"> %p;]><x/>', {"NOT-XML"}, 1),
+    "external-dtd-file": (_DECL + b'<!DOCTYPE MsgHead SYSTEM "{fifo}">' + _MESSAGE, {"NOT-XML"}, 1),
+    "external-dtd-url": (_DECL + b'<!DOCTYPE MsgHead PUBLIC "-//X//Y" "{url}">' + _MESSAGE, {"NOT-XML"}, 1),
+    "internal-dtd": (_DECL + b'<!DOCTYPE MsgHead [<!ATTLIST MsgHead x CDATA "y">]>' + _MESSAGE, {"NOT-XML"}, 1),
+    "xinclude-file": (
+        in_text(b'<xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="{fifo}"/>'),
+        {"XSD", "PLAIN-TEXT"},
+        1,
+    ),
+    "xinclude-url": (
+        in_text(b'<xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="{url}" parse="text"/>'),
+        {"XSD", "PLAIN-TEXT"},
+        1,
+    ),
+    # Processing instructions are XML: kept, never acted on; a message with one is as valid as without it.
+    "pi-stylesheet": (_DECL + b'<?xml-stylesheet type="text/xsl" href="{url}"?>' + _MESSAGE, set(), 0),
+    "pi-in-text": (in_text(b'<?php include "{fifo}"; ?>'), set(), 0),
+    "pi-not-a-message": (b'<?xml-stylesheet href="{fifo}"?><x/>', {"UNSUPPORTED-MESSAGE"}, 1),
+    "deep-200k": (b"<a>" * 200_000 + b"</a>" * 200_000, {"NOT-XML"}, 1),
+    "text-node-100mb": (None, {"NOT-XML"}, 1),
+    "invalid-utf8": (in_text(b"\xff\xfe\xc3("), {"NOT-XML"}, 1),
+    "utf16-bom-no-declaration": (_MESSAGE.decode().encode("utf-16"), {"NOT-XML"}, 1),
+    "utf16-no-bom-no-declaration": (_MESSAGE.decode().encode("utf-16-le"), {"NOT-XML"}, 1),
+    "nul-byte": (in_text(b"\x00"), {"NOT-XML"}, 1),
+    "truncated": (FORESPORSEL[: len(FORESPORSEL) // 2], {"NOT-XML"}, 1),
+    "empty": (b"", {"NOT-XML"}, 1),
+    "binary": (bytes(random.Random(8).getrandbits(8) for _ in range(4096)), {"NOT-XML"}, 1),
+    "msghead-in-msghead": (
+        FORESPORSEL.replace(b"</Dialogmelding>", b"</Dialogmelding>" + _MESSAGE, 1),
+        {"NO-ATTACHMENTS"},
+        1,
+    ),
+    "wrapper-with-two-msgheads": (b"<Wrapper>" + _MESSAGE + _MESSAGE + b"</Wrapper>", {"UNSUPPORTED-MESSAGE"}, 1),
+}
+
+
+def _write_100mb_text_node(target: Path) -> None:
+    """A message-shaped file of 100 MB whose one text node is nearly all of it, written a megabyte at a time."""
+    with target.open("wb") as handle:
+        handle.write(FORESPORSEL[:_IN_SPORSMAL])
+        for _ in range(100):
+            handle.write(b"Pasienten har det bra. " * (1024 * 1024 // 23))
+        handle.write(FORESPORSEL[_IN_SPORSMAL:])
+    assert target.stat().st_size > 100_000_000
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_cli_on_each_hostile_input(tmp_path, name):
+    """Rule, exit status, no traceback, 30 s and 200 MiB at most, and neither the FIFO nor the port touched."""
+    data, rules, status = HOSTILE[name]
+    target = tmp_path / f"{name}.xml"
+    with watched_fifo(tmp_path) as (fifo, opened), listening_port() as (port, server):
+        if data is None:
+            _write_100mb_text_node(target)
+        else:
+            target.write_bytes(
+                data.replace(b"{fifo}", str(fifo).encode()).replace(b"{url}", f"http://127.0.0.1:{port}/x".encode())
+            )
+        ran = clirun.run("validate", "--format", "json", str(target), timeout=30)
+        threading.Event().wait(0.05)
+        assert _no_connection(server), "dmtool connected to the port the input names"
+    assert not opened, "dmtool opened the FIFO the input names"
+    assert not ran.timed_out
+    assert ran.peak_mib < PEAK_MIB
+    assert b"Traceback" not in ran.stdout + ran.stderr
+    (result,) = map(json.loads, ran.stdout.splitlines())
+    assert {issue["rule"] for issue in result["issues"] if issue["severity"] == "error"} == rules
+    assert ran.returncode == status

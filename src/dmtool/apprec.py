@@ -184,7 +184,15 @@ def parse_apprec(source: Source) -> AppRec:
     except LoadError as exc:
         raise ParseError((exc.issue,)) from None
     if loaded.kind != "apprec" or loaded.version is None:
-        raise ParseError((Issue("UNSUPPORTED-MESSAGE", Severity.ERROR, "the input is not an AppRec 1.0 or 1.1"),))
+        raise ParseError(
+            (
+                Issue(
+                    "UNSUPPORTED-MESSAGE",
+                    Severity.ERROR,
+                    "the input is not an AppRec 1.0 or 1.1; give the receipt (AppRec) to check",
+                ),
+            )
+        )
     return from_element(loaded.element, "1.0" if loaded.version == "apprec-1.0" else "1.1")
 
 

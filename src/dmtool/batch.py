@@ -1,7 +1,10 @@
 """Validating many inputs: in order, streamed, on several processes when there are many files.
 
-Results come back in the order of the inputs whatever the number of workers, one at a time as they are ready, so a
-caller can print them as they come. The schemas are compiled once per worker process.
+Results come back in the order of the inputs whatever the number of workers, one chunk at a time as they are ready,
+so a caller can print them as they come. Every input gets exactly one result: a file that cannot be read gets one
+issue ``IO-ERROR``, and a worker process that dies (killed, out of memory, a crash in a C library) takes no other
+file's result with it: what it had not finished is checked again, and a file that kills its worker a second time
+gets one issue ``WORKER-CRASHED``. The schemas are compiled once per worker process.
 """
 
 from __future__ import annotations
@@ -9,18 +12,28 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from .facts import Original
 from .profiles import Settings
 from .report import Issue, Report, Severity
 from .validation import validate
 
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
 #: Fewer inputs than this are validated in this process: starting workers costs more than it saves.
 MIN_PARALLEL: Final = 16
+#: The id of the one issue of a file that could not be read.
+IO_ERROR: Final = "IO-ERROR"
+#: The id of the one issue of a file that killed its worker process, and killed it again when checked alone.
+WORKER_CRASHED: Final = "WORKER-CRASHED"
+
+#: One result: the report, and whether it is no verdict on the file (``IO_ERROR`` or ``WORKER_CRASHED``).
+Result = tuple[Report, bool]
 
 
 @dataclass(frozen=True)
@@ -31,7 +44,7 @@ class Input:
     path: str | Path | None
 
 
-def check(item: Input, settings: Settings, original: Original | None) -> tuple[Report, bool]:
+def check(item: Input, settings: Settings, original: Original | None) -> Result:
     """The report for ``item`` and whether it could not be read (rule ``IO-ERROR``)."""
     try:
         if item.path is None:
@@ -40,7 +53,22 @@ def check(item: Input, settings: Settings, original: Original | None) -> tuple[R
     except OSError as error:
         reason = error.strerror or str(error)
         message = f"cannot read {item.shown}: {reason}; check that the file exists and is readable"
-        return Report(path=item.shown, issues=(Issue("IO-ERROR", Severity.ERROR, message),)), True
+        return Report(path=item.shown, issues=(Issue(IO_ERROR, Severity.ERROR, message),)), True
+
+
+def check_many(items: Sequence[Input], settings: Settings, original: Original | None) -> list[Result]:
+    """:func:`check` for each of ``items``, in order: what a worker process runs."""
+    return [check(item, settings, original) for item in items]
+
+
+def crashed(item: Input) -> Result:
+    """The result of a file whose worker process died again when it checked the file alone (``WORKER-CRASHED``)."""
+    message = (
+        f"the worker process checking {item.shown} died, and died again when the file was checked alone, so it was "
+        "not checked; check that the machine has enough memory, and if it happens again report it as a bug in dmtool, "
+        "with the file"
+    )
+    return Report(path=item.shown, issues=(Issue(WORKER_CRASHED, Severity.ERROR, message),)), True
 
 
 def default_jobs() -> int:
@@ -50,14 +78,67 @@ def default_jobs() -> int:
 
 def check_all(
     items: Sequence[Input], settings: Settings, original: Original | None, jobs: int | None = None
-) -> Iterator[tuple[Report, bool]]:
+) -> Iterator[Result]:
     """:func:`check` for every item, in order; on ``jobs`` worker processes (default: all cores) when that pays."""
     workers = min(jobs or default_jobs(), len(items))
     if workers < 2 or len(items) < MIN_PARALLEL or any(item.path is None for item in items):
         yield from (check(item, settings, original) for item in items)
         return
-    from concurrent.futures import ProcessPoolExecutor  # only batches pay for importing it
+    size = max(1, min(256, len(items) // (workers * 8)))
+    task = functools.partial(check_many, settings=settings, original=original)
+    yield from _in_pool([items[at : at + size] for at in range(0, len(items), size)], task, workers)
 
-    chunk = max(1, min(256, len(items) // (workers * 8)))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(functools.partial(check, settings=settings, original=original), items, chunksize=chunk)
+
+#: What a pool runs: :func:`check_many` with the settings and the original bound.
+Task = Callable[[Sequence[Input]], list[Result]]
+
+
+def _in_pool(chunks: list[Sequence[Input]], task: Task, workers: int) -> Iterator[Result]:
+    """``task`` on each chunk on a pool of ``workers`` processes; the results in order, a chunk at a time.
+
+    A worker that dies breaks the pool, and every chunk not yet taken from it is lost. The first of them is run again
+    file by file (:func:`_isolated`), since it may hold the file that killed the worker; the others go to a fresh
+    pool. Every round settles at least one chunk, so a file that kills every worker that reads it ends the loop too.
+    """
+    from concurrent.futures import ProcessPoolExecutor  # only batches pay for importing it
+    from concurrent.futures.process import BrokenProcessPool
+
+    while chunks:
+        lost = None
+        pool = ProcessPoolExecutor(max_workers=workers)
+        try:
+            futures = [pool.submit(task, chunk) for chunk in chunks]
+            for at, future in enumerate(futures):
+                try:
+                    results = future.result()
+                except BrokenProcessPool:
+                    lost = at
+                    break
+                yield from results
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        if lost is None:
+            return
+        yield from _isolated(chunks[lost], task)
+        chunks = chunks[lost + 1 :]
+
+
+def _isolated(items: Sequence[Input], task: Task) -> Iterator[Result]:
+    """``task`` on each item alone, on a pool of one worker that is replaced when it dies: only the file being
+    checked is in it then, so that file is known to have killed it (:func:`crashed`)."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    pool: ProcessPoolExecutor | None = None
+    try:
+        for item in items:
+            pool = pool or ProcessPoolExecutor(max_workers=1)
+            try:
+                results = pool.submit(task, [item]).result()
+            except BrokenProcessPool:
+                pool.shutdown(wait=True)
+                pool, results = None, [crashed(item)]
+            yield from results
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)

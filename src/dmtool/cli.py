@@ -1,9 +1,9 @@
 """The ``dmtool`` command line: a thin layer over the library.
 
 ``validate`` exits 0 when all inputs are valid (warnings allowed), 1 when at least one is invalid, 2 for a usage or
-I/O error. ``build`` and ``parse`` exit 0 on success, 1 for a bad spec or a message that cannot be read or built
-(one line on standard error naming the key or the line), 2 for a usage error or a file that cannot be read or
-written.
+I/O error (a file that cannot be read, or one whose worker process crashed). ``build`` and ``parse`` exit 0 on
+success, 1 for a bad spec or a message that cannot be read or built (one line on standard error naming the key or the
+line), 2 for a usage error or a file that cannot be read or written.
 """
 
 from __future__ import annotations
@@ -50,7 +50,9 @@ def _expand(paths: tuple[str, ...]) -> Iterator[Input]:
         if os.path.isdir(name):
             found = _xml_files(name)
             if not found:
-                click.echo(f"dmtool: no *.xml files under {name}", err=True)
+                click.echo(
+                    f"dmtool: no *.xml files under {name}; give *.xml files or a folder that holds some", err=True
+                )
             yield from (Input(file, file) for file in found)
         else:
             yield Input(name, name)
@@ -90,13 +92,19 @@ def _describe(report: Report) -> str:
     return " ".join(p for p in parts if p)
 
 
-def _print_text(report: Report, unreadable: bool) -> None:
-    if unreadable:
-        verdict, colour = "UNREADABLE", "yellow"
-    elif report.valid:
-        verdict, colour = "valid", "green"
-    else:
-        verdict, colour = "INVALID", "red"
+def _outcome(report: Report, unchecked: bool) -> str:
+    """What the summary counts ``report`` as: valid, invalid, unreadable (``IO-ERROR``) or crashed
+    (``WORKER-CRASHED``)."""
+    if unchecked:
+        return "crashed" if report.issues[0].rule == batch.WORKER_CRASHED else "unreadable"
+    return "valid" if report.valid else "invalid"
+
+
+_VERDICTS = {"valid": "green", "invalid": "red", "unreadable": "yellow", "crashed": "yellow"}
+
+
+def _print_text(report: Report, outcome: str) -> None:
+    verdict, colour = outcome if outcome == "valid" else outcome.upper(), _VERDICTS[outcome]
     click.echo(f"{report.path}: " + click.style(verdict, fg=colour, bold=True) + f"  {_describe(report)}".rstrip())
     for issue in report.issues:
         where = f"line {issue.line}" if issue.line else "-"
@@ -169,26 +177,29 @@ def validate_command(
 ) -> None:
     """Validate messages: files, directories (every *.xml below) or - for standard input.
 
-    Exit status: 0 all valid (warnings allowed), 1 at least one invalid, 2 usage or I/O error.
+    Exit status: 0 all valid (warnings allowed), 1 at least one invalid, 2 usage or I/O error (or a worker crashed).
     """
     settings = _settings(profile, last_contact, admitted, short_max_chars)
     answered = None if original is None else original_of(_read_message(original, EXIT_ERROR))
-    counts = {"valid": 0, "invalid": 0, "unreadable": 0}
+    counts = dict.fromkeys(_VERDICTS, 0)
     items = list(_expand(paths))
     with _progress(len(items), "validating") as advance:
-        for report, unreadable in batch.check_all(items, settings, answered, jobs):
-            counts["unreadable" if unreadable else "valid" if report.valid else "invalid"] += 1
+        for report, unchecked in batch.check_all(items, settings, answered, jobs):
+            outcome = _outcome(report, unchecked)
+            counts[outcome] += 1
             if fmt == "json":
                 click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
             else:
-                _print_text(report, unreadable)
+                _print_text(report, outcome)
             advance(1)
     total = sum(counts.values())
     if fmt == "text":
+        crashed = f", {counts['crashed']} crashed" if counts["crashed"] else ""
         click.echo(
             f"{total} checked: {counts['valid']} valid, {counts['invalid']} invalid, {counts['unreadable']} unreadable"
+            + crashed
         )
-    if counts["unreadable"] or total == 0:
+    if counts["unreadable"] or counts["crashed"] or total == 0:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_INVALID if counts["invalid"] else EXIT_VALID)
 
@@ -227,8 +238,19 @@ def _read_bytes(name: str) -> bytes:
     try:
         data, _ = read_source(sys.stdin.buffer if name == "-" else Path(name))
     except OSError as error:
-        _fail(EXIT_ERROR, f"cannot read {name}: {error.strerror or error}; check that the file exists and is readable")
+        _fail(
+            EXIT_ERROR,
+            f"{_shown(name)}: IO-ERROR: cannot read it: {error.strerror or error}; check that the file exists and is "
+            "readable",
+        )
     return data
+
+
+def _problems(error: ParseError) -> str:
+    """The issues of ``error`` for one line of standard error: the line of each (when known), its rule, its message."""
+    return "; ".join(
+        f"{'' if issue.line is None else f'line {issue.line}: '}{issue.rule}: {issue.message}" for issue in error.issues
+    )
 
 
 def _read_message(name: str, status: int = EXIT_INVALID) -> Message:
@@ -237,7 +259,7 @@ def _read_message(name: str, status: int = EXIT_INVALID) -> Message:
     try:
         return reader.parse(data)
     except ParseError as error:
-        _fail(status, f"{_shown(name)}: cannot read the message: {error}")
+        _fail(status, f"{_shown(name)}: cannot read the message: {_problems(error)}")
 
 
 def _emit(data: bytes, output: str | None) -> None:
@@ -256,14 +278,18 @@ def _emit(data: bytes, output: str | None) -> None:
         os.replace(temporary, target)
     except OSError as error:
         temporary.unlink(missing_ok=True)
-        _fail(EXIT_ERROR, f"cannot write {output}: {error.strerror or error}")
+        _fail(
+            EXIT_ERROR,
+            f"cannot write {output}: {error.strerror or error}; check that its folder exists and may be written to",
+        )
 
 
-def _write_message(message: Message, output: str | None) -> None:
+def _write_message(message: Message, output: str | None, source: str) -> None:
+    """Write ``message``, made from the file ``source``; exit 1 naming that file when it cannot be built."""
     try:
         xml = writer.to_xml(message)
     except BuildError as error:
-        _fail(EXIT_INVALID, f"cannot build the {message.kind}: {error}")
+        _fail(EXIT_INVALID, f"{_shown(source)}: cannot build the {message.kind}: {error}")
     _emit(xml, output)
 
 
@@ -408,9 +434,9 @@ def build_command(
             message = compose.svar(request, text)
         except ValueError as error:
             _fail(EXIT_INVALID, f"{_shown(reply_to)}: {error}")
-        _write_message(message, output)
+        _write_message(message, output, reply_to)
     elif kind == "avvik" and about is not None and reason in compose.AVVIK_REASONS and text is not None:
-        _write_message(compose.avvik(_read_message(about), cast(compose.AvvikReason, reason), text), output)
+        _write_message(compose.avvik(_read_message(about), cast(compose.AvvikReason, reason), text), output, about)
 
 
 # -- parse ------------------------------------------------------------------------------------------------------------
@@ -607,12 +633,15 @@ def apprec_command(
 
 
 def _check_apprec(name: str, original: str | None, fmt: str) -> None:
-    data = _read_bytes(name)
+    try:
+        receipt = apprec.parse_apprec(_read_bytes(name))
+    except ParseError as error:
+        _fail(EXIT_INVALID, f"{_shown(name)}: cannot check the receipt: {_problems(error)}")
     against = None if original is None else _read_bytes(original)
     try:
-        verdict = check_apprec(data, against, path=name)
+        verdict = check_apprec(receipt, against, path=name)
     except ParseError as error:
-        _fail(EXIT_INVALID, f"cannot check: {error}")
+        _fail(EXIT_INVALID, f"{_shown(original or name)}: cannot read the original message: {_problems(error)}")
     if fmt == "json":
         click.echo(json.dumps(verdict.to_dict(), ensure_ascii=False))
     else:

@@ -30,9 +30,14 @@ _ALLOWED_ENCODINGS: Final = frozenset({"utf-8", "iso8859-1", "ascii"})
 _XML_DECL: Final = re.compile(rb"^<\?xml\s[^>]*?encoding\s*=\s*[\"']([A-Za-z][A-Za-z0-9._-]*)[\"']")
 #: libxml2's words for its safety limits, and what dmtool tells the user instead.
 _LIMIT_MESSAGES: Final = {
-    "Excessive depth": "elements nested deeper than 2048 levels are refused for safety",
+    "Excessive depth": "elements nested deeper than 2048 levels are refused for safety; no Dialogmelding nests that "
+    "deep: check that this is the right file",
     "Text node too long": "a single text node larger than 10 MB is refused for safety",
 }
+#: What to do about XML that libxml2 cannot read: the damage is in the bytes, so the sender must send them again.
+_RESEND: Final = "fix the XML at that line, or ask the sender to send the message again"
+_RECODE: Final = "save the message in UTF-8, or declare the encoding it is written in (UTF-8 or ISO-8859-1)"
+_CONTROL: Final = "XML allows no such character (a NUL or another control character): remove it, or ask the sender"
 _PROLOG_SPACE: Final = re.compile(rb"[ \t\r\n]*")
 _UTF8_BOM: Final = b"\xef\xbb\xbf"
 _WIDE_BOMS: Final = (b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00", b"\xfe\xff", b"\xff\xfe")
@@ -115,12 +120,18 @@ def _unsupported(message: str, line: int | None = None) -> Issue:
 def _check_encoding(data: bytes) -> bytes:
     """Refuse encodings other than UTF-8 / ISO-8859-1; return ``data`` without a UTF-8 byte order mark."""
     if not data.strip():
-        raise _not_xml("the input is empty: expected an XML message")
+        raise _not_xml(
+            "the input is empty: expected an XML message; check that this is the right file and that it "
+            "was written completely"
+        )
     for bom in _WIDE_BOMS:
         if data.startswith(bom):
             raise _not_xml("the input is UTF-16 or UTF-32: only UTF-8 and ISO-8859-1 are supported; re-encode it")
     if data[:1] == b"\x00" or data[1:2] == b"\x00":
-        raise _not_xml("the input looks like UTF-16 without a byte order mark: only UTF-8 and ISO-8859-1 are supported")
+        raise _not_xml(
+            "the input looks like UTF-16 without a byte order mark: only UTF-8 and ISO-8859-1 are supported; "
+            "re-encode it"
+        )
     has_bom = data.startswith(_UTF8_BOM)
     body = data[len(_UTF8_BOM) :] if has_bom else data
     match = _XML_DECL.match(body)
@@ -129,11 +140,15 @@ def _check_encoding(data: bytes) -> bytes:
         try:
             encoding = codecs.lookup(declared).name
         except LookupError:
-            raise _not_xml(f"unknown encoding {declared!r} in the XML declaration", 1) from None
+            raise _not_xml(f"unknown encoding {declared!r} in the XML declaration; {_RECODE}", 1) from None
         if encoding not in _ALLOWED_ENCODINGS:
             raise _not_xml(f"encoding {declared!r} is not supported: use UTF-8 or ISO-8859-1", 1)
         if has_bom and encoding != "utf-8":
-            raise _not_xml(f"the input starts with a UTF-8 byte order mark but declares encoding {declared!r}", 1)
+            raise _not_xml(
+                f"the input starts with a UTF-8 byte order mark but declares encoding {declared!r}; declare UTF-8 or "
+                "remove the byte order mark",
+                1,
+            )
     return body
 
 
@@ -163,16 +178,26 @@ def _refuse_doctype(body: bytes) -> None:
 def parse_bytes(data: bytes) -> etree._Element:
     """Parse ``data`` safely and return its root element; raise :class:`LoadError` (``NOT-XML``) when unusable."""
     if len(data) > MAX_SIZE:
-        raise _not_xml(f"the input is larger than {MAX_SIZE // (1024 * 1024)} MiB")
+        raise _not_xml(
+            f"the input is larger than {MAX_SIZE // (1024 * 1024)} MiB, more than any Dialogmelding needs; check that "
+            "this is the right file"
+        )
     body = _check_encoding(data)
     _refuse_doctype(body)
     try:
         root = etree.fromstring(body, _parser())
     except etree.XMLSyntaxError as exc:
-        message = exc.msg or str(exc)
-        message = next((ours for theirs, ours in _LIMIT_MESSAGES.items() if theirs in message), message)
-        raise _not_xml(f"not well-formed XML: {message}", exc.lineno or None) from None
+        raise _not_xml(f"not well-formed XML: {_syntax_message(exc.msg or str(exc))}", exc.lineno or None) from None
     return root
+
+
+def _syntax_message(theirs: str) -> str:
+    """libxml2's message on one line, and what to do about it; dmtool's own words for its safety limits."""
+    ours = next((ours for words, ours in _LIMIT_MESSAGES.items() if words in theirs), None)
+    if ours is not None:
+        return ours
+    advice = _RECODE if "encoding" in theirs else _CONTROL if "Char" in theirs else _RESEND
+    return f"{' '.join(theirs.split()).replace(' ,', ',')}; {advice}"
 
 
 def _outermost_messages(root: etree._Element) -> list[etree._Element]:
@@ -200,7 +225,8 @@ def _dialog_version(msghead: etree._Element) -> tuple[Version | None, tuple[Issu
     if body is None:
         return None, (
             _unsupported(
-                "the MsgHead carries no Dialogmelding in its first Document/RefDoc/Content",
+                "the MsgHead carries no Dialogmelding in its first Document/RefDoc/Content; put the Dialogmelding "
+                "there",
                 msghead.sourceline,
             ),
         )
@@ -224,9 +250,11 @@ def identify(root: etree._Element) -> Loaded:
         if len(messages) != 1:
             what = _describe(root)
             reason = (
-                f"{what} is not a MsgHead or AppRec, and holds none"
+                f"{what} is not a MsgHead or AppRec, and holds none; send a MsgHead with a Dialogmelding, an AppRec, "
+                "or a wrapper holding one of them"
                 if not messages
-                else f"the wrapper {what} holds {len(messages)} messages; expected exactly one"
+                else f"the wrapper {what} holds {len(messages)} messages; expected exactly one: send each message in a "
+                "file of its own"
             )
             return Loaded(
                 root,
