@@ -65,6 +65,26 @@ def test_parallel_results_equal_sequential_ones(tmp_path: Path) -> None:
     assert unreadable and report.issues[0].rule == "IO-ERROR"
 
 
+def test_the_pool_holds_only_a_few_chunks_ahead_of_the_reader(tmp_path: Path, monkeypatch) -> None:
+    """Memory stays flat on big batches: chunks are handed to the pool only as results are read."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    submitted: list[int] = []
+    submit = ProcessPoolExecutor.submit
+
+    def counting(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+        submitted.append(len(args[0]))
+        return submit(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", counting)
+    items = generated_items(tmp_path) * 4
+    window = 2 * batch.AHEAD + 1  # chunks in the pool at most, with two workers
+    read = 0
+    for read, _ in enumerate(batch.check_all(items, Settings(), None, jobs=2), start=1):
+        assert sum(submitted) <= read + window * max(submitted)
+    assert read == len(items) and sum(submitted) == len(items) and len(submitted) > 2 * window
+
+
 # -- workers that die -------------------------------------------------------------------------------------------------
 
 
@@ -145,7 +165,40 @@ def test_the_cli_counts_a_crashed_file_and_exits_2(tmp_path: Path, monkeypatch) 
     assert [line["issues"][0]["rule"] for line in lines if line["path"] == victim] == ["WORKER-CRASHED"]
 
 
+@pytest.mark.parametrize("jobs", [pytest.param(1), pytest.param(2, marks=needs_fork)])
+def test_a_bug_on_one_file_costs_only_that_file_its_verdict(tmp_path: Path, monkeypatch, jobs: int) -> None:
+    folder = tmp_path / "in"
+    shutil.copytree(GENERATED, folder)
+    victim = str(folder / "00005-svar-1.0-patient-required.xml")
+    validate = batch.validate
+
+    def buggy(source, **options):  # type: ignore[no-untyped-def]
+        if options.get("path") == victim:
+            raise KeyError("secret-detail")
+        return validate(source, **options)
+
+    monkeypatch.setattr(batch, "validate", buggy)
+    code, output = run("validate", "--jobs", str(jobs), str(folder))
+    assert code == 2 and "Traceback" not in output and "secret-detail" not in output
+    assert f"{victim}: CRASHED" in output and "error INTERNAL-ERROR: dmtool failed while checking" in output
+    total = len(list(folder.glob("*.xml")))
+    assert output.rstrip().endswith(f"{total} checked: 4 valid, 39 invalid, 0 unreadable, 1 crashed")
+
+
 # -- files that vanish ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_fifo_in_a_folder_is_reported_not_waited_for(tmp_path: Path, jobs: str) -> None:
+    folder = tmp_path / "in"
+    shutil.copytree(GENERATED, folder)
+    os.mkfifo(folder / "00000-pipe.xml")
+    ran = clirun.run("validate", "--format", "json", "--jobs", jobs, str(folder), timeout=60)
+    assert not ran.timed_out and ran.returncode == 2
+    first = json.loads(ran.stdout.splitlines()[0])
+    assert first["path"].endswith("00000-pipe.xml") and first["issues"][0]["rule"] == "IO-ERROR"
+    assert "not a regular file" in first["issues"][0]["message"]
+    assert len(ran.stdout.splitlines()) == len(list(GENERATED.glob("*.xml"))) + 1
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

@@ -9,8 +9,10 @@ gets one issue ``WORKER-CRASHED``. The schemas are compiled once per worker proc
 
 from __future__ import annotations
 
+import collections
 import functools
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -27,6 +29,10 @@ if TYPE_CHECKING:
 
 #: Fewer inputs than this are validated in this process: starting workers costs more than it saves.
 MIN_PARALLEL: Final = 16
+#: The id of the one issue of a file whose check failed on a bug in dmtool (an exception validation never raises).
+INTERNAL_ERROR: Final = "INTERNAL-ERROR"
+#: Chunks handed to the pool per worker beyond the one whose results are being read.
+AHEAD: Final = 2
 #: The id of the one issue of a file that could not be read.
 IO_ERROR: Final = "IO-ERROR"
 #: The id of the one issue of a file that killed its worker process, and killed it again when checked alone.
@@ -36,24 +42,35 @@ WORKER_CRASHED: Final = "WORKER-CRASHED"
 Result = tuple[Report, bool]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Input:
-    """One input: a file (``path``) shown as ``shown``, or standard input (``path`` is ``None``)."""
+    """One input: a file (``path``) shown as ``shown``, or standard input (``path`` is ``None``). ``listed``: found in
+    a folder, so only a regular file is read (a FIFO would block the batch)."""
 
     shown: str
     path: str | Path | None
+    listed: bool = False
 
 
 def check(item: Input, settings: Settings, original: Original | None) -> Result:
-    """The report for ``item`` and whether it could not be read (rule ``IO-ERROR``)."""
+    """The report for ``item`` and whether it got no verdict: it could not be read (``IO-ERROR``), or checking it
+    failed on a bug in dmtool (``INTERNAL-ERROR``)."""
     try:
         if item.path is None:
             return validate(sys.stdin.buffer, path="-", settings=settings, original=original), False
+        if item.listed and not stat.S_ISREG(os.stat(item.path).st_mode):
+            raise OSError(0, "not a regular file (a FIFO, socket or device), and only files are read from folders")
         return validate(item.path, path=item.shown, settings=settings, original=original), False
     except OSError as error:
         reason = error.strerror or str(error)
         message = f"cannot read {item.shown}: {reason}; check that the file exists and is readable"
         return Report(path=item.shown, issues=(Issue(IO_ERROR, Severity.ERROR, message),)), True
+    except Exception as error:  # a bug in dmtool must not cost the rest of the batch its results
+        message = (
+            f"dmtool failed while checking {item.shown} ({type(error).__name__}), so it was not checked; this is a bug "
+            "in dmtool: report it, with the file"
+        )
+        return Report(path=item.shown, issues=(Issue(INTERNAL_ERROR, Severity.ERROR, message),)), True
 
 
 def check_many(items: Sequence[Input], settings: Settings, original: Original | None) -> list[Result]:
@@ -96,21 +113,26 @@ Task = Callable[[Sequence[Input]], list[Result]]
 def _in_pool(chunks: list[Sequence[Input]], task: Task, workers: int) -> Iterator[Result]:
     """``task`` on each chunk on a pool of ``workers`` processes; the results in order, a chunk at a time.
 
+    At most :data:`AHEAD` chunks per worker are handed to the pool beyond the one being read, so memory does not
+    grow with the batch: results wait for the reader only that far ahead.
+
     A worker that dies breaks the pool, and every chunk not yet taken from it is lost. The first of them is run again
     file by file (:func:`_isolated`), since it may hold the file that killed the worker; the others go to a fresh
     pool. Every round settles at least one chunk, so a file that kills every worker that reads it ends the loop too.
     """
-    from concurrent.futures import ProcessPoolExecutor  # only batches pay for importing it
+    from concurrent.futures import Future, ProcessPoolExecutor  # only batches pay for importing them
     from concurrent.futures.process import BrokenProcessPool
 
     while chunks:
         lost = None
         pool = ProcessPoolExecutor(max_workers=workers)
+        pending: collections.deque[Future[list[Result]]] = collections.deque()
         try:
-            futures = [pool.submit(task, chunk) for chunk in chunks]
-            for at, future in enumerate(futures):
-                try:
-                    results = future.result()
+            for at in range(len(chunks)):
+                try:  # a broken pool refuses new chunks too
+                    while len(pending) <= workers * AHEAD and at + len(pending) < len(chunks):
+                        pending.append(pool.submit(task, chunks[at + len(pending)]))
+                    results = pending.popleft().result()
                 except BrokenProcessPool:
                     lost = at
                     break

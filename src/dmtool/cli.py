@@ -53,7 +53,7 @@ def _expand(paths: tuple[str, ...]) -> Iterator[Input]:
                 click.echo(
                     f"dmtool: no *.xml files under {name}; give *.xml files or a folder that holds some", err=True
                 )
-            yield from (Input(file, file) for file in found)
+            yield from (Input(file, file, listed=True) for file in found)
         else:
             yield Input(name, name)
 
@@ -94,9 +94,9 @@ def _describe(report: Report) -> str:
 
 def _outcome(report: Report, unchecked: bool) -> str:
     """What the summary counts ``report`` as: valid, invalid, unreadable (``IO-ERROR``) or crashed
-    (``WORKER-CRASHED``)."""
+    (``WORKER-CRASHED``, ``INTERNAL-ERROR``)."""
     if unchecked:
-        return "crashed" if report.issues[0].rule == batch.WORKER_CRASHED else "unreadable"
+        return "unreadable" if report.issues[0].rule == batch.IO_ERROR else "crashed"
     return "valid" if report.valid else "invalid"
 
 
