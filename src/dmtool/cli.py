@@ -62,13 +62,14 @@ def _xml_files(folder: str) -> list[str]:
     """Every ``*.xml`` file below ``folder`` (symbolic links to folders are not followed), in path order: sorted by
     path components, as :class:`pathlib.Path` sorts. Held as strings: 20,000 ``Path`` objects cost megabytes."""
     found = [
-        os.path.join(top, file)
+        os.path.normpath(os.path.join(top, file))
         for top, _, files in os.walk(folder)
         for file in files
         if os.path.splitext(file)[1].lower() == ".xml"
     ]
     # The separator made the lowest character: string order is then component order, without a list per path.
-    return sorted((os.path.normpath(file) for file in found), key=lambda file: file.replace(os.sep, "\0"))
+    found.sort(key=lambda file: file.replace(os.sep, "\0"))
+    return found
 
 
 @contextlib.contextmanager
