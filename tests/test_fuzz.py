@@ -1,0 +1,159 @@
+"""Fuzzing: valid messages and receipts, mutated at the byte and the tree level, get a clear verdict everywhere.
+
+The mutations are those of the coverage-guided harness ``tools/fuzz.py`` (:func:`fuzz.mutate_bytes`: flipped bits,
+cuts, splices, NULs, bytes that are not UTF-8, markup fragments; :func:`fuzz.mutate_tree`: elements deleted,
+duplicated, moved, renamed, emptied, put in another namespace, odd text and attribute values), driven here by
+hypothesis, and so is the oracle (:func:`fuzz.exercise`): ``validate`` returns a report, ``parse`` and
+``parse_apprec`` a model or :class:`dmtool.ParseError`, ``apprec_for`` a receipt that writes (``ValueError`` only
+for an AppRec or unknown parties), ``check_apprec`` a verdict or ``ParseError``; no repr or stack trace in what they
+say. The command line answers the same mutants with its documented exit status, JSON that parses, one line on
+standard error, and no traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from paths import EXAMPLES, ROOT
+
+import dmtool
+from dmtool import apprec, loader
+from dmtool import strategies as dms
+from dmtool.cli import main
+
+sys.path.insert(0, str(ROOT / "tools"))
+import fuzz
+
+SETTINGS = dict(
+    deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
+)
+CORPUS = [path.read_bytes() for path in sorted(EXAMPLES.glob("*.xml"))]
+
+
+@st.composite
+def receipts_for(draw: st.DrawFn) -> bytes:
+    """The AppRec (1.0 or 1.1) dmtool writes for a generated message."""
+    message = dmtool.to_xml(draw(dms.messages()))
+    return apprec.to_xml(dmtool.apprec_for(message, version=draw(st.sampled_from(apprec.APPREC_VERSIONS))))
+
+
+#: What the mutants start from: generated messages, their receipts, and the examples.
+valid_inputs = st.one_of(dms.messages().map(dmtool.to_xml), receipts_for(), st.sampled_from(CORPUS))
+
+
+@st.composite
+def mutants(draw: st.DrawFn, tree: bool = True, byte: bool = True) -> bytes:
+    """A valid input changed one to four times, at the tree level, the byte level, or both."""
+    data = draw(valid_inputs)
+    rng = draw(st.randoms(use_true_random=False))
+    for _ in range(draw(st.integers(1, 4))):
+        changed = fuzz.mutate_tree(data, rng) if tree and (not byte or draw(st.booleans())) else None
+        data = changed if changed is not None else fuzz.mutate_bytes(data, rng) if byte else data
+    return data
+
+
+@settings(max_examples=150, **SETTINGS)
+@given(mutants(byte=False))
+def test_tree_mutants_keep_the_library_contracts(data):
+    fuzz.exercise(data)
+
+
+@settings(max_examples=150, **SETTINGS)
+@given(mutants(tree=False))
+def test_byte_mutants_keep_the_library_contracts(data):
+    fuzz.exercise(data)
+
+
+@settings(max_examples=60, **SETTINGS)
+@given(mutants())
+def test_mutants_of_both_kinds_keep_the_library_contracts(data):
+    fuzz.exercise(data)
+
+
+@contextmanager
+def as_file(data: bytes) -> Iterator[Path]:
+    """``data`` in a temporary ``.xml`` file (hypothesis examples cannot share pytest's ``tmp_path``)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "m.xml"
+        path.write_bytes(data)
+        yield path
+
+
+def run(data: bytes, *args: str) -> Result:
+    """``dmtool ARGS`` with the last argument the file holding ``data``; it must end by exiting, never by raising."""
+    result = CliRunner().invoke(main, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exc_info
+    for stream in (result.stdout, result.stderr):
+        assert "Traceback" not in stream or b"Traceback" in data
+        assert not fuzz.leaks(stream, data), stream
+    return result
+
+
+@settings(max_examples=60, **SETTINGS)
+@given(mutants())
+def test_cli_validate_json_gives_one_verdict_for_a_mutant(data):
+    report = dmtool.validate(data)
+    with as_file(data) as path:
+        result = run(data, "validate", "--format", "json", str(path))
+    assert result.exit_code == (0 if report.valid else 1), result.output
+    (line,) = result.stdout.splitlines()
+    said = json.loads(line)
+    assert said == {**report.to_dict(), "path": str(path)}
+    assert result.stderr == ""
+
+
+@settings(max_examples=60, **SETTINGS)
+@given(mutants())
+def test_cli_apprec_writes_a_receipt_or_says_why_not(data):
+    report = dmtool.validate(data)
+    with as_file(data) as path:
+        made = run(data, "apprec", str(path))
+        given_parties = run(data, "apprec", str(path), "--sender-her", "8000101", "--receiver-her", "8000001")
+        checked = run(data, "apprec", "check", str(path), "--format", "json")
+    for result in (made, given_parties):
+        assert result.exit_code in (0, 1)
+        assert result.stderr.startswith("dmtool: ") and result.stderr.count("\n") == 1, result.stderr
+        if result.exit_code == 0:
+            dmtool.parse_apprec(result.stdout_bytes)
+        else:
+            assert result.stdout == ""
+    assert (given_parties.exit_code == 1) == (report.kind == "apprec")
+    assert checked.exit_code in (0, 1)
+    if checked.stdout:
+        verdict = json.loads(checked.stdout)
+        assert checked.exit_code == (0 if verdict["consistent"] else 1)
+    else:
+        assert checked.exit_code == 1 and checked.stderr.startswith("dmtool: cannot check: ")
+
+
+def test_leaks_are_what_the_input_does_not_hold():
+    said = "ParseError('x') at <lxml.etree._Element object at 0x7f> <Severity.ERROR: 'error'> with 2 Error(s)"
+    assert fuzz.leaks(said, b"") == ["ParseError(", "<lxml.", "object at 0x", "<Severity.ERROR: "]
+    assert fuzz.leaks(said, b"<x>ParseError(</x>") == ["<lxml.", "object at 0x", "<Severity.ERROR: "]
+
+
+def test_the_harness_seeds_and_dictionary_cover_the_fixtures():
+    seeds = fuzz._seed_files()
+    assert {path.name for path in EXAMPLES.glob("*.xml")} <= {path.name for path in seeds}
+    words = fuzz.dictionary(seeds)
+    assert {b"MsgHead", b"AppRec", b"TekstNotatInnhold", b"V", b"<!DOCTYPE x>"} <= set(words)
+
+
+def test_mutations_change_the_input_and_tree_mutants_stay_xml():
+    rng = random.Random(0)
+    data = CORPUS[0]
+    assert sum(fuzz.mutate_bytes(data, rng) != data for _ in range(100)) > 80
+    assert fuzz.mutate_tree(b"not xml", rng) is None
+    for _ in range(50):
+        changed = fuzz.mutate_tree(data, rng)
+        assert changed is not None and changed != data
+        loader.parse_bytes(changed)
