@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -157,3 +158,20 @@ def test_mutations_change_the_input_and_tree_mutants_stay_xml():
         changed = fuzz.mutate_tree(data, rng)
         assert changed is not None and changed != data
         loader.parse_bytes(changed)
+
+
+# -- what the fuzzers found -------------------------------------------------------------------------------------------
+
+FORESPORSEL = (EXAMPLES / "foresporsel-1.0.xml").read_bytes()
+GEN_DATE = b"<GenDate>2026-11-20T09:15:00+01:00</GenDate>"
+
+
+@pytest.mark.parametrize("type_id", ["XYZ", "FHNFNR", ""])
+def test_an_invalid_number_with_an_unknown_type_id_is_reported_not_a_crash(type_id):
+    data = FORESPORSEL.replace(b"<Id>14037549100</Id>", b"<Id>37002016029</Id>").replace(
+        b'<TypeId V="FNR" DN="F\xc3\xb8dselsnummer"', f'<TypeId V="{type_id}" DN="x"'.encode()
+    )
+    messages = [issue.message for issue in dmtool.validate(data).errors if issue.rule == "NO-HJELPENUMMER"]
+    assert messages == [
+        "the patient's number 37002016029 is not a valid fødselsnummer: the digits hold no valid birth date"
+    ]

@@ -108,7 +108,8 @@ def no_hjelpenummer(facts: Facts) -> Iterator[Finding]:
             yield f"the patient's number {number} is an {ids.NAMES[found.kind]} (hjelpenummer), not a fødselsnummer " \
                   "or D-nummer", ident  # fmt: skip
         elif found.reason is not None:
-            yield f"the patient's number {number} is not a valid {ids.NAMES[code or ids.FNR]}: {found.reason}", ident
+            name = ids.NAMES.get(code, ids.NAMES[ids.FNR])  # any TypeId may come with 11 digits
+            yield f"the patient's number {number} is not a valid {name}: {found.reason}", ident
         elif code != found.kind:
             yield f"the patient's number {number} is a {ids.NAMES[found.kind or ids.FNR]} but TypeId says " \
                   f"{code or 'nothing'}; use {found.kind}", ident  # fmt: skip
