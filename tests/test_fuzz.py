@@ -12,6 +12,7 @@ standard error, and no traceback.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import random
 import sys
@@ -166,6 +167,11 @@ FORESPORSEL = (EXAMPLES / "foresporsel-1.0.xml").read_bytes()
 GEN_DATE = b"<GenDate>2026-11-20T09:15:00+01:00</GenDate>"
 
 
+def with_gen_date(value: str) -> bytes:
+    assert FORESPORSEL.count(GEN_DATE) == 1
+    return FORESPORSEL.replace(GEN_DATE, f"<GenDate>{value}</GenDate>".encode())
+
+
 @pytest.mark.parametrize("type_id", ["XYZ", "FHNFNR", ""])
 def test_an_invalid_number_with_an_unknown_type_id_is_reported_not_a_crash(type_id):
     data = FORESPORSEL.replace(b"<Id>14037549100</Id>", b"<Id>37002016029</Id>").replace(
@@ -175,3 +181,9 @@ def test_an_invalid_number_with_an_unknown_type_id_is_reported_not_a_crash(type_
     assert messages == [
         "the patient's number 37002016029 is not a valid fødselsnummer: the digits hold no valid birth date"
     ]
+
+
+def test_a_forespørsel_sent_at_the_end_of_the_calendar_is_answered_by_its_last_day():
+    report = dmtool.validate(with_gen_date("9999-12-31T12:00:00+01:00"))
+    assert report.valid and report.reply_by == dt.date.max
+    fuzz.exercise(with_gen_date("9999-12-31T12:00:00+01:00"))
