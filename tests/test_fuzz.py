@@ -187,3 +187,21 @@ def test_a_forespørsel_sent_at_the_end_of_the_calendar_is_answered_by_its_last_
     report = dmtool.validate(with_gen_date("9999-12-31T12:00:00+01:00"))
     assert report.valid and report.reply_by == dt.date.max
     fuzz.exercise(with_gen_date("9999-12-31T12:00:00+01:00"))
+
+
+@pytest.mark.parametrize("value", ["9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00"])
+def test_a_gen_date_whose_oslo_time_is_outside_the_calendar_is_no_date(value):
+    data = with_gen_date(value)
+    assert dmtool.validate(data).reply_by is None
+    with pytest.raises(dmtool.ParseError, match=r"GenDate .* is not a date and time"):
+        dmtool.parse(data)
+    fuzz.exercise(data)
+
+
+@pytest.mark.parametrize("value", ["2026-03-29T02:30:00", "2026-10-25T02:30:00"], ids=["spring-gap", "autumn-fold"])
+def test_the_receipt_for_a_message_sent_at_a_missing_or_repeated_oslo_hour_names_it(value):
+    """Without an offset, GenDate is Oslo time; in the spring gap or the repeated autumn hour, a time in a time zone
+    never equals a fixed-offset time, so the receipt's IssueDate seemed not to be the original's GenDate."""
+    data = with_gen_date(value)
+    verdict = dmtool.check_apprec(apprec.to_xml(dmtool.apprec_for(data)), data)
+    assert verdict.consistent, verdict.report.issues

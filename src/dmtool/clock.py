@@ -28,13 +28,17 @@ def format_timestamp(value: dt.datetime, where: str) -> str:
 
 
 def parse_timestamp(text: str) -> dt.datetime | None:
-    """``text`` (surrounding space ignored) as an aware date and time: Oslo time when it has no offset; ``None`` when
-    it is not an ISO 8601 date and time."""
+    """``text`` (surrounding space ignored) as a date and time with a fixed UTC offset (see :func:`fixed_offset`):
+    Oslo time when it has no offset; ``None`` when it is not an ISO 8601 date and time, or when its Oslo time falls
+    outside the years 1 to 9999 (the rules count days in Oslo time)."""
     try:
         parsed = dt.datetime.fromisoformat(text.strip())
-    except ValueError:
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=OSLO)
+        parsed.astimezone(OSLO)
+    except (ValueError, OverflowError):
         return None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=OSLO)
+    return fixed_offset(parsed)
 
 
 def fixed_offset(value: dt.datetime) -> dt.datetime:
