@@ -205,3 +205,11 @@ def test_the_receipt_for_a_message_sent_at_a_missing_or_repeated_oslo_hour_names
     data = with_gen_date(value)
     verdict = dmtool.check_apprec(apprec.to_xml(dmtool.apprec_for(data)), data)
     assert verdict.consistent, verdict.report.issues
+
+
+@pytest.mark.parametrize("profile", ["oslo", "vestre-viken"])
+def test_a_last_contact_at_the_end_of_the_calendar_keeps_the_time_window_open(profile):
+    result = CliRunner().invoke(main, ["validate", "--profile", profile, "--last-contact", "9999-12-31",
+                                       str(EXAMPLES / "foresporsel-1.0.xml")])  # fmt: skip
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exc_info
+    assert "TIME-WINDOW" not in result.stdout

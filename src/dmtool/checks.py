@@ -280,8 +280,11 @@ def recipient_allowed(facts: Facts) -> Iterator[Finding]:
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` moved ``months`` months on; the last day of the month when that month is shorter."""
+    """``day`` moved ``months`` months on; the last day of the month when that month is shorter; the calendar's last
+    day (9999-12-31) when that is later."""
     year, month = divmod(day.month - 1 + months, 12)
     year += day.year
+    if year > dt.MAXYEAR:
+        return dt.date.max
     last = calendar.monthrange(year, month + 1)[1]
     return dt.date(year, month + 1, min(day.day, last))
