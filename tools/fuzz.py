@@ -1,7 +1,9 @@
 """Coverage-guided fuzzing of dmtool with atheris (libFuzzer for Python), for runs longer than the test suite's.
 
 Every input goes through the whole library API, and :func:`exercise` checks that each entry point keeps its
-documented contract: :func:`dmtool.validate` returns a report (never raises for bytes), :func:`dmtool.parse` and
+documented contract: :func:`dmtool.validate` returns a report (never raises for bytes; it runs once with the
+national rules and once under a profile, with the facts the profile rules need, and with an original message to
+compare replies with, both chosen by the input's checksum), :func:`dmtool.parse` and
 :func:`dmtool.parse_apprec` return a model or raise :class:`dmtool.ParseError`, :func:`dmtool.apprec_for` returns a
 receipt (:class:`ValueError` only for an AppRec, or for parties it cannot read when they are not given) that
 :func:`dmtool.apprec.to_xml` writes, and :func:`dmtool.check_apprec` returns a verdict or raises
@@ -25,16 +27,23 @@ from __future__ import annotations
 
 import argparse
 import copy
+import datetime as dt
+import functools
 import json
 import random
 import re
 import shutil
 import sys
+import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from lxml import etree
+
+if TYPE_CHECKING:
+    from dmtool.facts import Original
+    from dmtool.profiles import Settings
 
 ROOT: Final = Path(__file__).resolve().parents[1]
 SEEDS: Final = (ROOT / "fixtures" / "examples", ROOT / "fixtures" / "generated")
@@ -56,7 +65,8 @@ _NOT_UTF8: Final = (b"\xff", b"\x80", b"\xc3", b"\xe2\x82", b"\xed\xa0\x80", b"\
 _ODD_VALUES: Final = (
     "", " ", "\t\r\n", "0", "-1", "99999999999999999999999999999999", "1e309", "NaN", "0" * 40, "ÆØÅ æøå",
     "<&>\"'", "\x85\x7f\u00a0\u2028\ufeff\ufffd", "\U0001f600", "2026-02-30", "0000-00-00T00:00:00",
-    "9999-12-31T23:59:59+14:00", "10000-01-01T00:00:00", "2026-03-29T02:30:00", "2026-01-01T00:00:00+24:00",
+    "9999-12-31T23:59:59+14:00", "9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00", "10000-01-01T00:00:00",
+    "2026-03-29T02:30:00", "2026-10-25T02:30:00", "2026-01-01T00:00:00+24:00",
     "8000001", "8000001 ", "DIALOG_SVAR", "APPREC", "FNR", "HER", "J", "N", "x" * 600,
 )  # fmt: skip
 _NAMESPACES: Final = (
@@ -95,6 +105,11 @@ def exercise(data: bytes) -> None:
     if not isinstance(report, dmtool.Report):
         raise AssertionError(f"validate returned {type(report).__name__}, not a Report")
     _check_said("the report", report.to_dict(), data)
+    variants = _settings()
+    settings = variants[zlib.crc32(data) % len(variants)]
+    _check_said(
+        "the report under a profile", dmtool.validate(data, settings=settings, original=_original()).to_dict(), data
+    )
 
     if report.kind == "msghead":
         try:
@@ -158,6 +173,30 @@ def exercise(data: bytes) -> None:
         except dmtool.ParseError:
             continue
         _check_said("the verdict", verdict.to_dict(), data)
+
+
+@functools.cache
+def _settings() -> tuple[Settings, ...]:
+    """Every profile with a last contact long ago, at the calendar's ends and admitted or not: the settings the
+    profile rules run with, one chosen for each input (by its checksum, so that a crash replays)."""
+    from dmtool.profiles import PROFILES, Settings
+
+    days = (dt.date(2026, 1, 1), dt.date.min, dt.date.max)
+    return tuple(
+        Settings(profile, last_contact=day, admitted=admitted)
+        for profile in PROFILES.values()
+        for day in days
+        for admitted in (None, True, False)
+    )
+
+
+@functools.cache
+def _original() -> Original:
+    """The :data:`ORIGINAL` message, as what replies are validated against."""
+    from dmtool.facts import original_of
+    from dmtool.reader import parse
+
+    return original_of(parse(ORIGINAL))
 
 
 def _odd_text(rng: random.Random) -> str:
