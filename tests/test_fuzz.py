@@ -6,8 +6,9 @@ duplicated, moved, renamed, emptied, put in another namespace, odd text and attr
 hypothesis, and so is the oracle (:func:`fuzz.exercise`): ``validate`` returns a report, ``parse`` and
 ``parse_apprec`` a model or :class:`dmtool.ParseError`, ``apprec_for`` a receipt that writes (``ValueError`` only
 for an AppRec or unknown parties), ``check_apprec`` a verdict or ``ParseError``; no repr or stack trace in what they
-say. The command line answers the same mutants with its documented exit status, JSON that parses, one line on
-standard error, and no traceback.
+say. The command line (``validate``, ``apprec``, ``apprec check``, ``parse``, ``build svar`` and ``build avvik``)
+answers the same mutants with its documented exit status, JSON that parses, one line on standard error, and no
+traceback.
 """
 
 from __future__ import annotations
@@ -135,6 +136,36 @@ def test_cli_apprec_writes_a_receipt_or_says_why_not(data):
         assert checked.exit_code == (0 if verdict["consistent"] else 1)
     else:
         assert checked.exit_code == 1 and checked.stderr.startswith("dmtool: cannot check: ")
+
+
+@settings(max_examples=40, **SETTINGS)
+@given(mutants())
+def test_cli_parse_and_replies_read_a_mutant_or_say_why_not(data):
+    try:
+        dmtool.parse(data)
+    except dmtool.ParseError:
+        readable = False
+    else:
+        readable = True
+    with as_file(data) as path:
+        parsed = run(data, "parse", "--format", "json", str(path))
+        replies = [
+            run(data, "build", "svar", "--reply-to", str(path), "--text", "Målingene kommer i eget brev."),
+            run(
+                data, "build", "avvik", "--about", str(path), "--reason", "teknisk-feil", "--text", "Vedlegget mangler."
+            ),
+        ]
+    assert parsed.exit_code == (0 if readable else 1), parsed.stderr
+    if readable:
+        assert json.loads(parsed.stdout)["msg_id"] is not None
+    for result in [parsed, *replies]:
+        if result.exit_code == 0:
+            assert result.stderr == ""
+        else:
+            assert result.exit_code == 1 and result.stdout == "", result.stdout
+            assert result.stderr.startswith("dmtool: ") and result.stderr.count("\n") == 1, result.stderr
+    for reply in replies:
+        assert reply.exit_code == 1 or dmtool.validate(reply.stdout_bytes).kind == "msghead"
 
 
 def test_leaks_are_what_the_input_does_not_hold():
