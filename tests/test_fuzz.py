@@ -244,3 +244,18 @@ def test_a_last_contact_at_the_end_of_the_calendar_keeps_the_time_window_open(pr
                                        str(EXAMPLES / "foresporsel-1.0.xml")])  # fmt: skip
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exc_info
     assert "TIME-WINDOW" not in result.stdout
+
+
+@pytest.mark.parametrize("number", ["¹4037549100", "\uff114037549100"], ids=["superscript", "fullwidth"])
+def test_a_patient_number_with_digits_of_another_script_is_not_a_fødselsnummer(number):
+    """str.isdigit takes "¹" (python-stdnum's int() then failed) and fullwidth digits (a valid fødselsnummer)."""
+    data = FORESPORSEL.replace(b"<Id>14037549100</Id>", f"<Id>{number}</Id>".encode())
+    messages = [issue.message for issue in dmtool.validate(data).errors if issue.rule == "NO-HJELPENUMMER"]
+    assert messages == [f"the patient's number {number} is not a valid fødselsnummer: a person number has 11 digits"]
+    fuzz.exercise(data)
+
+
+def test_a_her_id_with_digits_of_another_script_is_no_her_id():
+    data = FORESPORSEL.replace(b"<Id>8000101</Id>", "<Id>8000\u066101</Id>".encode())
+    messages = [issue.message for issue in dmtool.validate(data).errors if issue.rule == "SERVICE-ADDRESSING"]
+    assert messages == ["Receiver: '8000\u066101' is not a HER-id: a HER-id is a number of 1 to 9 digits"]
