@@ -323,7 +323,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _write_dictionary(words, dictionary(seeds))
     replay = [option for option in args.libfuzzer if not option.startswith("-")]
 
-    import atheris  # type: ignore[import-untyped]  # the fuzz extra; it has no type hints
+    import atheris  # the fuzz extra
 
     with atheris.instrument_imports(include=["dmtool"]):
         import dmtool  # noqa: F401  # and every dmtool module the API uses, instrumented for coverage
