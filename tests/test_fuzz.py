@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -259,3 +260,22 @@ def test_a_her_id_with_digits_of_another_script_is_no_her_id():
     data = FORESPORSEL.replace(b"<Id>8000101</Id>", "<Id>8000\u066101</Id>".encode())
     messages = [issue.message for issue in dmtool.validate(data).errors if issue.rule == "SERVICE-ADDRESSING"]
     assert messages == ["Receiver: '8000\u066101' is not a HER-id: a HER-id is a number of 1 to 9 digits"]
+
+
+@pytest.mark.parametrize(
+    ("text", "problems"),
+    [
+        ("'<' + ' ' * 200_000 + 'p'", 0),  # quadratic: about three hours
+        ("'data:text/plain' + ';' * 60", 0),  # exponential: longer than anyone waits
+        ("('A' * 399 + ' ') * 100_000", 0),  # 400 times linear: 30 s for 40 MB
+        ("'<' + ' ' * 200_000 + '/ p>'", 1),
+        ("'data:text/plain' + ';' * 60 + ',x'", 1),
+    ],
+    ids=["markup", "data-uri", "base64", "markup-found", "data-uri-found"],
+)
+def test_the_plain_text_checks_take_linear_time(text, problems):
+    """Found by reading the patterns after the fuzzers' runs: texts a few kilobytes long kept validate busy for
+    hours. Run in a subprocess, so that a regression fails here instead of hanging the suite."""
+    code = f"from dmtool import checks; print(len(list(checks.text_problems({text}))))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=10, check=True)
+    assert result.stdout == f"{problems}\n"
