@@ -93,7 +93,8 @@ def as_file(data: bytes) -> Iterator[Path]:
 
 
 def run(data: bytes, *args: str) -> Result:
-    """``dmtool ARGS`` with the last argument the file holding ``data``; it must end by exiting, never by raising."""
+    """``dmtool ARGS`` on the file that holds ``data``: it must end by exiting, never by raising, and say nothing
+    with a traceback or a Python repr in it."""
     result = CliRunner().invoke(main, list(args))
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exc_info
     for stream in (result.stdout, result.stderr):
@@ -176,7 +177,7 @@ def test_leaks_are_what_the_input_does_not_hold():
 
 
 def test_the_harness_seeds_and_dictionary_cover_the_fixtures():
-    seeds = fuzz._seed_files()
+    seeds = fuzz.seed_files()
     assert {path.name for path in EXAMPLES.glob("*.xml")} <= {path.name for path in seeds}
     words = fuzz.dictionary(seeds)
     assert {b"MsgHead", b"AppRec", b"TekstNotatInnhold", b"V", b"<!DOCTYPE x>"} <= set(words)

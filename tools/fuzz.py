@@ -276,7 +276,8 @@ def dictionary(seeds: Sequence[Path]) -> list[bytes]:
     return sorted(names) + [fragment.encode("latin-1") for fragment in _FRAGMENTS]
 
 
-def _seed_files() -> list[Path]:
+def seed_files() -> list[Path]:
+    """The ``*.xml`` files of :data:`SEEDS`: the examples and the generated sample corpus."""
     return sorted(path for folder in SEEDS for path in folder.rglob("*.xml"))
 
 
@@ -315,7 +316,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("libfuzzer", nargs="*", help="Further libFuzzer options or files to replay (after --).")
     args = parser.parse_args(argv)
 
-    seeds = _seed_files()
+    seeds = seed_files()
     args.corpus.mkdir(parents=True, exist_ok=True)
     if not any(args.corpus.iterdir()):
         for seed in seeds:
