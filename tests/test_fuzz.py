@@ -280,3 +280,10 @@ def test_the_plain_text_checks_take_linear_time(text, problems):
     code = f"from dmtool import checks; print(len(list(checks.text_problems({text}))))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=10, check=True)
     assert result.stdout == f"{problems}\n"
+
+
+def test_the_sweep_sets_every_text_and_attribute_to_every_odd_value():
+    edits = list(fuzz.odd_value_edits(b'<a x="1"><b/></a>'))
+    assert len(edits) == 3 * len(fuzz.ODD_VALUES) == len(set(edits))
+    declaration = b"<?xml version='1.0' encoding='UTF-8'?>\n"
+    assert declaration + b'<a x="NaN"><b/></a>' in edits and declaration + b'<a x="1"><b>NaN</b></a>' in edits

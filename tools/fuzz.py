@@ -19,8 +19,9 @@ Install the ``fuzz`` extra and run from the project root (one worker; ``--second
 ``CORPUS_DIR`` is created when missing and seeded with the files of ``fixtures/examples`` and ``fixtures/generated``;
 libFuzzer adds every input that reaches new code. A dictionary of XML fragments (the seeds' element and attribute
 names, ``<!DOCTYPE``, ``&ent;``, ``]]>`` ...) is written beside it and given with ``-dict``. Replay one input (a
-crash, or a file of the corpus) with ``tools/fuzz.py CORPUS_DIR -- crash-FILE``. ``tests/test_fuzz.py`` uses
-:func:`exercise` as the oracle of its hypothesis properties.
+crash, or a file of the corpus) with ``tools/fuzz.py CORPUS_DIR -- crash-FILE``. ``tools/fuzz.py --sweep`` does not
+fuzz: it tries every odd value in every element and attribute of ``fixtures/examples`` (a few minutes).
+``tests/test_fuzz.py`` uses :func:`exercise` as the oracle of its hypothesis properties.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ import re
 import shutil
 import sys
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -63,7 +64,7 @@ _FRAGMENTS: Final = (
 _NOT_UTF8: Final = (b"\xff", b"\x80", b"\xc3", b"\xe2\x82", b"\xed\xa0\x80", b"\xc0\xaf", b"\xf4\x90\x80\x80")
 #: Text and attribute values a generated message never has; all are characters XML can carry. The last two took the
 #: plain-text checks seconds and hours (a hang is a libFuzzer timeout).
-_ODD_VALUES: Final = (
+ODD_VALUES: Final = (
     "", " ", "\t\r\n", "0", "-1", "99999999999999999999999999999999", "1e309", "NaN", "0" * 40, "ÆØÅ æøå",
     "<&>\"'", "\x85\x7f\u00a0\u2028\ufeff\ufffd", "\U0001f600", "2026-02-30", "0000-00-00T00:00:00",
     "9999-12-31T23:59:59+14:00", "9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00", "10000-01-01T00:00:00",
@@ -203,7 +204,7 @@ def _original() -> Original:
 
 def _odd_text(rng: random.Random) -> str:
     if rng.random() < 0.7:
-        return rng.choice(_ODD_VALUES)
+        return rng.choice(ODD_VALUES)
     ranges = [rng.choice(_XML_CHARS) for _ in range(rng.randint(1, 20))]
     return "".join(chr(rng.randint(low, high)) for low, high in ranges)
 
@@ -230,7 +231,7 @@ def mutate_bytes(data: bytes, rng: random.Random) -> bytes:
 def mutate_tree(data: bytes, rng: random.Random) -> bytes | None:
     """One change to the element tree of ``data``, which is written back in UTF-8 or ISO-8859-1; ``None`` when
     ``data`` is not XML that dmtool reads. The change deletes, duplicates, moves, renames or empties an element, puts
-    it in another namespace, or puts odd text (:data:`_ODD_VALUES`, random characters) in its text or an attribute.
+    it in another namespace, or puts odd text (:data:`ODD_VALUES`, random characters) in its text or an attribute.
     """
     from dmtool import loader
 
@@ -265,6 +266,44 @@ def mutate_tree(data: bytes, rng: random.Random) -> bytes | None:
         element.clear()
     encoding = rng.choice(["UTF-8", "ISO-8859-1"])
     return etree.tostring(root.getroottree(), encoding=encoding, xml_declaration=True)
+
+
+def odd_value_edits(data: bytes) -> Iterator[bytes]:
+    """``data`` with the text of each element, and each attribute, set to each of :data:`ODD_VALUES` in turn: the
+    systematic sweep of what :func:`mutate_tree` draws at random. ``data`` must be XML that dmtool reads."""
+    from dmtool import loader
+
+    root = loader.parse_bytes(data)
+    for element in root.iter(etree.Element):
+        for name in (None, *element.attrib):
+            old = element.text if name is None else element.get(name)
+            for value in ODD_VALUES:
+                if name is None:
+                    element.text = value
+                else:
+                    element.set(name, value)
+                yield etree.tostring(root.getroottree(), encoding="UTF-8", xml_declaration=True)
+            if name is None:
+                element.text = old
+            else:
+                element.set(name, old or "")
+
+
+def sweep(seeds: Sequence[Path]) -> int:
+    """:func:`exercise` every :func:`odd_value_edits` of the ``seeds``; print each failure (the first of each kind
+    in full) and return how many there were."""
+    failures = 0
+    seen: set[str] = set()
+    for seed in seeds:
+        for edited in odd_value_edits(seed.read_bytes()):
+            try:
+                exercise(edited)
+            except Exception as error:  # every failure is reported, whatever it is
+                failures += 1
+                kind = f"{type(error).__name__}: {str(error)[:120]}"
+                print(f"{seed.name}: {kind}" + ("" if kind in seen else f"\n{edited.decode('utf-8')}"))
+                seen.add(kind)
+    return failures
 
 
 def dictionary(seeds: Sequence[Path]) -> list[bytes]:
@@ -308,13 +347,27 @@ def _mutator(mutate: Callable[[bytes, int], bytes]) -> Callable[[bytes, int, int
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Seed the corpus folder, write the dictionary and run libFuzzer; returns only when the run ends normally."""
+    """Seed the corpus folder, write the dictionary and run libFuzzer (returns only when the run ends normally); or
+    with ``--sweep`` run :func:`sweep` on the examples."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("corpus", type=Path, help="Corpus folder (created and seeded when missing or empty).")
+    parser.add_argument(
+        "corpus", type=Path, nargs="?", help="Corpus folder (created and seeded when missing or empty)."
+    )
+    parser.add_argument(
+        "--sweep",
+        action="store_true",
+        help="Instead of fuzzing, try every odd value in every element and attribute of the examples.",
+    )
     parser.add_argument("--seconds", type=int, default=600, help="Stop after this many seconds [default: 600].")
     parser.add_argument("--timeout", type=int, default=10, help="One input taking longer is a hang [default: 10 s].")
     parser.add_argument("libfuzzer", nargs="*", help="Further libFuzzer options or files to replay (after --).")
     args = parser.parse_args(argv)
+    if args.sweep:
+        failures = sweep(sorted(SEEDS[0].glob("*.xml")))
+        print(f"sweep: {failures} failure(s)")
+        return 1 if failures else 0
+    if args.corpus is None:
+        parser.error("give the corpus folder (or --sweep)")
 
     seeds = seed_files()
     args.corpus.mkdir(parents=True, exist_ok=True)
