@@ -231,6 +231,19 @@ def test_a_gen_date_whose_oslo_time_is_outside_the_calendar_is_no_date(value):
     fuzz.exercise(data)
 
 
+@pytest.mark.parametrize(
+    "value", ["1974-03-10T02:17:35+14:90", "2026-01-01T00:00:00+15:30", "2026-01-01T00:00:00+01:00:30"]
+)
+def test_a_gen_date_with_an_offset_xml_cannot_carry_is_no_date(value):
+    """Found by tools/fuzz.py: Python reads "+14:90" as 15 h 30 min, which the receipt's IssueDate then carried, and
+    to_xml refused its own receipt (xs:dateTime offsets are whole minutes up to 14 hours)."""
+    data = with_gen_date(value)
+    assert dmtool.parse_apprec(apprec.to_xml(dmtool.apprec_for(data))).status == "2"
+    with pytest.raises(dmtool.ParseError, match=r"GenDate .* is not a date and time"):
+        dmtool.parse(data)
+    fuzz.exercise(data)
+
+
 @pytest.mark.parametrize("value", ["2026-03-29T02:30:00", "2026-10-25T02:30:00"], ids=["spring-gap", "autumn-fold"])
 def test_the_receipt_for_a_message_sent_at_a_missing_or_repeated_oslo_hour_names_it(value):
     """Without an offset, GenDate is Oslo time; in the spring gap or the repeated autumn hour, a time in a time zone
