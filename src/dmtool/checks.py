@@ -23,18 +23,20 @@ Finding = tuple[str, etree._Element | None]
 _AVVIK_OID: Final = codelists.get("8117").oid
 _KINDS: Final = frozenset(Kind)
 _PERSON_TYPES: Final = frozenset({ids.FNR, ids.DNR, ids.HNR, ids.FHN})
+#: The free-text patterns are written so that no text can be matched in two ways: "<" and many spaces, and
+#: "data:a/b;;;;..." took time quadratic and exponential in the length of the text. Long base64 runs are found by
+#: :func:`has_base64_run`.
 _MARKUP: Final = re.compile(
-    r"<\s*/?\s*(?:html|head|body|p|br|div|span|b|i|u|em|strong|font|img|a|table|tr|td|th|ul|ol|li|h[1-6]|script|style"
-    r"|svg|iframe|object|embed)\b[^<>]*>",
+    r"<\s*(?:/\s*)?(?:html|head|body|p|br|div|span|b|i|u|em|strong|font|img|a|table|tr|td|th|ul|ol|li|h[1-6]|script"
+    r"|style|svg|iframe|object|embed)\b[^<>]*>",
     re.IGNORECASE,
 )
-_DATA_URI: Final = re.compile(r"\bdata:[a-z]+/[a-z0-9.+-]+(?:;[^,\s]*)*,", re.IGNORECASE)
+_DATA_URI: Final = re.compile(r"\bdata:[a-z]+/[a-z0-9.+-]+(?:;[^,;\s]*)*,", re.IGNORECASE)
 _DATA_SCHEME: Final = re.compile(r"data:", re.IGNORECASE)
 #: A run of base64 characters at least this long is taken for an embedded file.
 BASE64_RUN: Final = 400
 _BASE64_CHARS: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
-_BASE64_HALF_RUN: Final = re.compile(f"[A-Za-z0-9+/]{{{BASE64_RUN // 2}}}")
-_BASE64_REST: Final = re.compile(r"[A-Za-z0-9+/]*")
+_BASE64_RUN_CHARS: Final = re.compile(r"[A-Za-z0-9+/]*")
 _MUNICIPAL: Final = re.compile(
     r"kommune|hjemmesykepleie|hjemmetjeneste|sykehjem|omsorg|tildeling|saksbehandling|bestiller|helsehus|"
     r"korttidsavdeling|rehabilitering i kommunen",
@@ -74,17 +76,18 @@ def no_attachments(facts: Facts) -> Iterator[Finding]:
 def has_base64_run(text: str) -> bool:
     """True when ``text`` holds :data:`BASE64_RUN` or more base64 characters in a row.
 
-    A regular expression would try every position and re-read each word (0.7 s for 20 MB of text). Any such run
-    covers a whole stretch ``[p, p + BASE64_RUN // 2)`` with ``p`` a multiple of ``BASE64_RUN // 2``, so only those
-    stretches are tried, and the run is measured from the first that is all base64.
+    A regular expression tries every position and re-reads each word (0.7 s for 20 MB of text). A run that long
+    starts at most ``BASE64_RUN // 2 - 1`` characters before a multiple of ``BASE64_RUN // 2`` and goes on at least
+    ``BASE64_RUN // 2`` after it, so only those positions are tried: the run is read forward from one, then only the
+    characters it still needs are checked behind it. Every step is a regular expression on a bounded stretch, so any
+    text takes linear time.
     """
     half = BASE64_RUN // 2
     for at in range(0, len(text) - half + 1, half):
-        if text[at] in _BASE64_CHARS and _BASE64_HALF_RUN.match(text, at):
-            start = at
-            while start > 0 and at - start < BASE64_RUN and text[start - 1] in _BASE64_CHARS:
-                start -= 1
-            if _BASE64_REST.match(text, at).end() - start >= BASE64_RUN:  # type: ignore[union-attr]  # "*" matches
+        if text[at] in _BASE64_CHARS:
+            ahead = _BASE64_RUN_CHARS.match(text, at).end() - at  # type: ignore[union-attr]  # "*" always matches
+            behind = BASE64_RUN - ahead
+            if ahead >= half and (behind <= 0 or (behind <= at and _BASE64_RUN_CHARS.fullmatch(text, at - behind, at))):
                 return True
     return False
 
@@ -127,7 +130,8 @@ def no_hjelpenummer(facts: Facts) -> Iterator[Finding]:
             yield f"the patient's number {number} is an {ids.NAMES[found.kind]} (hjelpenummer), not a fødselsnummer " \
                   "or D-nummer", ident  # fmt: skip
         elif found.reason is not None:
-            yield f"the patient's number {number} is not a valid {ids.NAMES[code or ids.FNR]}: {found.reason}", ident
+            name = ids.NAMES.get(code, ids.NAMES[ids.FNR])  # any TypeId may come with 11 digits
+            yield f"the patient's number {number} is not a valid {name}: {found.reason}", ident
         elif code != found.kind:
             yield f"the patient's number {number} is a {ids.NAMES[found.kind or ids.FNR]} but TypeId says " \
                   f"{code or 'nothing'}; use {found.kind}", ident  # fmt: skip
@@ -298,8 +302,11 @@ def recipient_allowed(facts: Facts) -> Iterator[Finding]:
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` moved ``months`` months on; the last day of the month when that month is shorter."""
+    """``day`` moved ``months`` months on; the last day of the month when that month is shorter; the calendar's last
+    day (9999-12-31) when that is later."""
     year, month = divmod(day.month - 1 + months, 12)
     year += day.year
+    if year > dt.MAXYEAR:
+        return dt.date.max
     last = calendar.monthrange(year, month + 1)[1]
     return dt.date(year, month + 1, min(day.day, last))

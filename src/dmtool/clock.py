@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 from .errors import BuildError
 
 OSLO: Final = ZoneInfo("Europe/Oslo")
+#: The largest UTC offset of an xs:dateTime.
+_MAX_OFFSET: Final = dt.timedelta(hours=14)
 
 
 def now() -> dt.datetime:
@@ -28,13 +30,21 @@ def format_timestamp(value: dt.datetime, where: str) -> str:
 
 
 def parse_timestamp(text: str) -> dt.datetime | None:
-    """``text`` (surrounding space ignored) as an aware date and time: Oslo time when it has no offset; ``None`` when
-    it is not an ISO 8601 date and time."""
+    """``text`` (surrounding space ignored) as a date and time with a fixed UTC offset (see :func:`fixed_offset`):
+    Oslo time when it has no offset; ``None`` when it is not an ISO 8601 date and time with an offset xs:dateTime can
+    carry (whole minutes, at most 14 hours), or when its Oslo time falls outside the years 1 to 9999 (the rules count
+    days in Oslo time)."""
     try:
         parsed = dt.datetime.fromisoformat(text.strip())
-    except ValueError:
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=OSLO)
+        parsed.astimezone(OSLO)
+    except (ValueError, OverflowError):
         return None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=OSLO)
+    offset = parsed.utcoffset()
+    if offset is None or abs(offset) > _MAX_OFFSET or offset % dt.timedelta(minutes=1):
+        return None
+    return fixed_offset(parsed)
 
 
 def fixed_offset(value: dt.datetime) -> dt.datetime:

@@ -54,10 +54,11 @@ def is_working_day(day: dt.date) -> bool:
 
 
 def add_working_days(start: dt.date, days: int) -> dt.date:
-    """The date ``days`` working days after ``start`` (``start`` itself does not count)."""
+    """The date ``days`` working days after ``start`` (``start`` itself does not count); the calendar's last day
+    (9999-12-31) when that is later."""
     day = start
     counted = 0
-    while counted < days:
+    while counted < days and day < dt.date.max:
         day += dt.timedelta(days=1)
         if is_working_day(day):
             counted += 1

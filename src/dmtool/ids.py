@@ -29,7 +29,7 @@ HNR: Final = "HNR"
 FHN: Final = "FHN"
 #: What each person-number kind is called in messages to people.
 NAMES: Final[dict[str, str]] = {FNR: "fødselsnummer", DNR: "D-nummer", HNR: "H-nummer", FHN: "FH-nummer"}
-_HER_ID: Final = re.compile(r"[1-9]\d{0,8}")
+_HER_ID: Final = re.compile(r"[1-9][0-9]{0,8}")  # not \d, which takes every script's digits
 
 
 class InvalidIdentifier(ValueError):
@@ -71,7 +71,7 @@ def classify(number: str, *, born_by: dt.date | None = None) -> PersonNumber:
     from stdnum.no import fodselsnummer
 
     digits = compact(number)
-    if len(digits) != 11 or not digits.isdigit():
+    if len(digits) != 11 or not (digits.isascii() and digits.isdigit()):  # not "¹", nor fullwidth digits
         return PersonNumber(number, None, "a person number has 11 digits")
     if digits[0] in "89":
         kind = FHN
