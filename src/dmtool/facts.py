@@ -167,9 +167,10 @@ def idents(element: etree._Element) -> list[tuple[etree._Element, str, str]]:
     for ident in element.iterchildren("{*}Ident"):
         number = code = None
         for part in ident.iterchildren("{*}Id", "{*}TypeId"):
-            if tree.name(part) == "Id":
-                number = (tree.text(part) or "").strip() if number is None else number
-            elif code is None:
+            is_id = tree.name(part) == "Id"
+            if is_id and number is None:
+                number = (tree.text(part) or "").strip()
+            elif not is_id and code is None:
                 code = part.get("V", "").strip()
         found.append((ident, number or "", code or ""))
     return found
