@@ -65,7 +65,7 @@ def no_attachments(facts: Facts) -> Iterator[Finding]:
         reference = tree.child(ref_doc, "FileReference")
         if reference is not None:
             yield "a FileReference points at an external document; send the information as text", reference
-    content = tree.path(facts.msghead, "Document", "RefDoc", "Content")
+    content = facts.content
     for extra in [] if content is None else list(content.iterchildren(etree.Element))[1:]:
         what = "a MsgHead nested in the message (an EPJ fault)" if tree.name(extra) == "MsgHead" else tree.name(extra)
         yield f"Content holds {what} besides the Dialogmelding: send the Dialogmelding only", extra
@@ -174,8 +174,8 @@ def service_addressing(facts: Facts) -> Iterator[Finding]:
             continue
         innermost = chain[-1]
         her = ident_of(innermost, "HER")
-        name = (tree.text(tree.child(innermost, "OrganisationName")) or "").strip() or "the organisation"
         if her is None:
+            name = (tree.text(tree.child(innermost, "OrganisationName")) or "").strip() or "the organisation"
             what = "the addressed service" if role == "Receiver" else "the sending unit"
             yield f"{role}: {name}, {what}, has no HER-id; address by HER-id from the address register", innermost
         elif (problem := ids.her_id_problem(her)) is not None:

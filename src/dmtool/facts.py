@@ -71,10 +71,14 @@ class Facts:
         return (tree.text(tree.child(self.info, "MsgId")) or "").strip()
 
     @functools.cached_property
+    def content(self) -> etree._Element | None:
+        """``Document/RefDoc/Content`` of the first Document, if there is one."""
+        return tree.path(self.msghead, "Document", "RefDoc", "Content")
+
+    @functools.cached_property
     def dialog(self) -> etree._Element | None:
         """The Dialogmelding in the first Document, if there is one."""
-        content = tree.path(self.msghead, "Document", "RefDoc", "Content")
-        return None if content is None else next(content.iterchildren(etree.Element), None)
+        return None if self.content is None else next(self.content.iterchildren(etree.Element), None)
 
     @functools.cached_property
     def version(self) -> str | None:
