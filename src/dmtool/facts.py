@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lxml import etree
@@ -93,7 +94,7 @@ class Facts:
         """Every ``Foresporsel`` and ``Notat`` directly in the Dialogmelding."""
         if self.dialog is None:
             return []
-        return [item for item in self.dialog.iterchildren(etree.Element) if tree.name(item) in ("Foresporsel", "Notat")]
+        return list(self.dialog.iterchildren("{*}Foresporsel", "{*}Notat"))
 
     @functools.cached_property
     def body(self) -> etree._Element | None:
@@ -131,8 +132,8 @@ class Facts:
 
     @functools.cached_property
     def patient_idents(self) -> list[tuple[etree._Element, str, str]]:
-        """The patient's identifiers as :func:`idents` gives them (none without a patient)."""
-        return [] if self.patient is None else idents(self.patient)
+        """The patient's identifiers as :func:`iter_idents` gives them (none without a patient)."""
+        return [] if self.patient is None else list(iter_idents(self.patient))
 
     @functools.cached_property
     def gen_date(self) -> dt.datetime | None:
@@ -164,10 +165,9 @@ class Facts:
         return tuple(her for level in self.organisation_chain(role) if (her := ident_of(level, "HER")))
 
 
-def idents(element: etree._Element) -> list[tuple[etree._Element, str, str]]:
-    """The ``Ident`` children of ``element`` as (element, Id text stripped, TypeId code): the first ``Id`` and the
-    first ``TypeId`` of each."""
-    found = []
+def iter_idents(element: etree._Element) -> Iterator[tuple[etree._Element, str, str]]:
+    """The ``Ident`` children of ``element`` as (element, Id text stripped, TypeId code), one at a time: the first
+    ``Id`` and the first ``TypeId`` of each."""
     for ident in element.iterchildren("{*}Ident"):
         number = code = None
         for part in ident.iterchildren("{*}Id", "{*}TypeId"):
@@ -176,10 +176,9 @@ def idents(element: etree._Element) -> list[tuple[etree._Element, str, str]]:
                 number = (tree.text(part) or "").strip()
             elif not is_id and code is None:
                 code = part.get("V", "").strip()
-        found.append((ident, number or "", code or ""))
-    return found
+        yield ident, number or "", code or ""
 
 
 def ident_of(element: etree._Element, type_code: str) -> str | None:
     """The first identifier of ``element`` of type ``type_code``, or ``None``."""
-    return next((number for _, number, code in idents(element) if code == type_code), None)
+    return next((number for _, number, code in iter_idents(element) if code == type_code), None)

@@ -1087,7 +1087,7 @@ def _break_service_addressing(draw: st.DrawFn, root: etree._Element, message: Me
     while level is not None and tree.child(level, "Organisation") is not None:
         level = tree.child(level, "Organisation")
     assert level is not None
-    her = next(ident for ident, _, code in facts.idents(level) if code == "HER")
+    her = next(ident for ident, _, code in facts.iter_idents(level) if code == "HER")
     type_id, id_element = tree.child(her, "TypeId"), tree.child(her, "Id")
     assert type_id is not None and id_element is not None
     variant = draw(st.sampled_from(["org-number", "other-type", "not-a-her-id"]))
