@@ -9,6 +9,7 @@ port untouched.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import random
@@ -17,6 +18,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 
 import clirun
 import pytest
@@ -202,6 +204,27 @@ def test_oversized_input_is_refused_before_parsing(monkeypatch):
     monkeypatch.setattr(loader, "MAX_SIZE", 1000)
     report = _only_not_xml(b"<a>" + b"x" * 2000 + b"</a>")
     assert "larger than" in report.issues[0].message
+
+
+@pytest.mark.parametrize("shrink", [0, 1, 7, 900])
+@pytest.mark.parametrize("length", [0, 1, 999, 1000, 1001, 1002, 1500])
+def test_inputs_are_read_whole_up_to_the_bound_and_no_further(tmp_path, monkeypatch, length, shrink):
+    """Files are read at their size, not by setting the bound aside: what comes back is the same, for a file, a
+    file object without a file, and a file that grew after its size was taken (``shrink`` bytes ago)."""
+    from dmtool import loader, source
+
+    monkeypatch.setattr(loader, "MAX_SIZE", 1000)
+    data = bytes(range(256)) * 6
+    data = data[:length]
+    path = tmp_path / "m.xml"
+    path.write_bytes(data)
+    assert source.read_source(path) == (data[:1001], str(path))
+    assert source.read_source(io.BytesIO(data))[0] == data[:1001]
+    earlier = tmp_path / "earlier.xml"  # the file as it was when its size was taken
+    earlier.write_bytes(data[: max(0, length - shrink)])
+    with path.open("rb") as handle, earlier.open("rb") as before:
+        grown = SimpleNamespace(fileno=before.fileno, read=handle.read)
+        assert source.read_bounded(grown) == data[:1001]  # type: ignore[arg-type]
 
 
 _PROLOG_ITEMS = [b"<!-- c -->", b"<!---->", b"<?pi x?>", b"\n", b"  ", b"<!-- <!DOCTYPE no> -->"]
