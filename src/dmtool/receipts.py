@@ -24,7 +24,7 @@ from .loader import LoadError, load
 from .model import CV
 from .report import Issue, Report
 from .source import Source, read_source
-from .validation import validate
+from .validation import examine
 
 STATUS_OK, STATUS_REJECTED, STATUS_PARTLY = "1", "2", "3"
 #: Rules whose breach refuses only part of a message: the receipt says 3 (OK, feil i delmelding) when they are the
@@ -100,10 +100,9 @@ def apprec_for(
     :class:`ValueError` for an AppRec (no receipt is sent for a receipt) or when a party is unknown.
     """
     data, _ = read_source(source)
-    report = report if report is not None else validate(data)
+    report, facts = examine(data) if report is None else (report, _facts(data))
     if report.kind == "apprec":
         raise ValueError("the message is an AppRec: no receipt is sent for a receipt")
-    facts = _facts(data)
     own = party_from_chain(facts, "Receiver") if facts is not None else None
     theirs = party_from_chain(facts, "Sender") if facts is not None else None
     chosen_sender, chosen_receiver = sender or own, receiver or theirs

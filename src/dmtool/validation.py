@@ -50,24 +50,31 @@ def validate(
     raises: it becomes issues. Only an unreadable path raises :class:`OSError`.
     """
     data, source_path = read_source(source)
-    shown = path if path is not None else source_path
+    return examine(data, path if path is not None else source_path, settings, original)[0]
+
+
+def examine(
+    data: bytes, path: str | None = None, settings: Settings | None = None, original: Original | None = None
+) -> tuple[Report, Facts | None]:
+    """:func:`validate` on bytes, and the :class:`~dmtool.facts.Facts` of the MsgHead when the input is one (even
+    an unsupported one), for callers that go on to read the message without parsing it again."""
     try:
         loaded = load(data)
     except LoadError as exc:
-        return Report(path=shown, issues=(exc.issue,))
+        return Report(path=path, issues=(exc.issue,)), None
     issues = list(loaded.problems)
     if loaded.schema_set is not None:
         issues += _xsd_issues(loaded.schema_set, loaded.element)
     reply_by = None
     if loaded.kind == "apprec" and loaded.version is not None and not loaded.problems:
         issues += _apprec_issues(loaded.element, "1.0" if loaded.version == "apprec-1.0" else "1.1")
-    if loaded.kind == "msghead" and not loaded.problems:
-        facts = Facts(loaded.element, settings, original)
+    facts = Facts(loaded.element, settings, original) if loaded.kind == "msghead" else None
+    if facts is not None and not loaded.problems:
         issues += rules.evaluate(facts)
         if facts.kind == Kind.FORESPORSEL and facts.gen_date is not None:
             reply_by = deadlines.reply_deadline(facts.gen_date, facts.settings.profile)
-    return Report(
-        path=shown,
+    report = Report(
+        path=path,
         kind=loaded.kind,
         version=loaded.version,
         msg_type=loaded.msg_type,
@@ -76,6 +83,7 @@ def validate(
         issues=tuple(issues),
         reply_by=reply_by,
     )
+    return report, facts
 
 
 def is_valid(source: Source, *, settings: Settings | None = None) -> bool:
