@@ -615,6 +615,16 @@ def test_cli_rejected_message_exit_0_with_status_2(tmp_path: Path):
     assert [e.code for e in receipt.errors] == ["X99"] and receipt.errors[0].original_text.startswith("ACK-REQUESTED")
 
 
+def test_cli_receipt_follows_the_profile_options():
+    """The receipt's verdict is the one ``validate`` gives under the same profile options."""
+    message = str(EXAMPLES / "foresporsel-1.0.xml")
+    assert run("apprec", message).stderr.startswith("dmtool: AppRec status 1 OK")
+    result = run("apprec", message, "--profile", "ostfold", "--not-admitted")
+    assert result.exit_code == 0 and "AppRec status 2 Avvist: X99" in result.stderr
+    receipt = parse_apprec(result.stdout_bytes)
+    assert [error.original_text.split(":")[0] for error in receipt.errors] == ["TIME-WINDOW"]
+
+
 def test_cli_check_usage_and_unreadable(tmp_path: Path):
     garbage = tmp_path / "garbage.xml"
     garbage.write_bytes(b"<<<")

@@ -4,7 +4,8 @@ Results come back in the order of the inputs whatever the number of workers, one
 so a caller can print them as they come. Every input gets exactly one result: a file that cannot be read gets one
 issue ``IO-ERROR``, and a worker process that dies (killed, out of memory, a crash in a C library) takes no other
 file's result with it: what it had not finished is checked again, and a file that kills its worker a second time
-gets one issue ``WORKER-CRASHED``. The schemas are compiled once per worker process.
+gets one issue ``WORKER-CRASHED``. A file whose check fails on a bug in dmtool gets one issue ``INTERNAL-ERROR``.
+The schemas are compiled once per worker process.
 """
 
 from __future__ import annotations
@@ -29,16 +30,17 @@ if TYPE_CHECKING:
 
 #: Fewer inputs than this are validated in this process: starting workers costs more than it saves.
 MIN_PARALLEL: Final = 16
-#: The id of the one issue of a file whose check failed on a bug in dmtool (an exception validation never raises).
-INTERNAL_ERROR: Final = "INTERNAL-ERROR"
 #: Chunks handed to the pool per worker beyond the one whose results are being read.
 AHEAD: Final = 2
 #: The id of the one issue of a file that could not be read.
 IO_ERROR: Final = "IO-ERROR"
 #: The id of the one issue of a file that killed its worker process, and killed it again when checked alone.
 WORKER_CRASHED: Final = "WORKER-CRASHED"
+#: The id of the one issue of a file whose check failed on a bug in dmtool (an exception validation never raises).
+INTERNAL_ERROR: Final = "INTERNAL-ERROR"
 
-#: One result: the report, and whether it is no verdict on the file (``IO_ERROR`` or ``WORKER_CRASHED``).
+#: One result: the report, and whether it is no verdict on the file (``IO_ERROR``, ``WORKER_CRASHED`` or
+#: ``INTERNAL_ERROR``).
 Result = tuple[Report, bool]
 
 

@@ -30,7 +30,6 @@ from .model import CS, CV, DIALOG_VERSIONS, HealthcareProfessional, Ident, Messa
 from .profiles import Settings
 from .report import Report, Severity
 from .source import read_source
-from .validation import validate
 
 EXIT_VALID, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
 
@@ -616,14 +615,13 @@ def apprec_command(
         raise click.UsageError("--original and --format belong to 'dmtool apprec check'")
     settings = _settings(profile, last_contact, admitted, short_max_chars)
     data = _read_bytes(args[0])
-    report = validate(data, path=args[0], settings=settings)
     try:
         receipt = receipts.apprec_for(
             data,
-            report,
-            cast(apprec.AppRecVersion, apprec_version),
+            version=cast(apprec.AppRecVersion, apprec_version),
             sender=None if sender_her is None else receipts.party_by_her(sender_her),
             receiver=None if receiver_her is None else receipts.party_by_her(receiver_her),
+            settings=settings,
         )
     except ValueError as error:
         _fail(EXIT_INVALID, f"{_shown(args[0])}: cannot make the AppRec: {error}")

@@ -22,6 +22,7 @@ from .apprec import AppRec, AppRecVersion, Party, Unit
 from .facts import Facts, ident_of
 from .loader import LoadError, load
 from .model import CV
+from .profiles import Settings
 from .report import Issue, Report
 from .source import Source, read_source
 from .validation import examine
@@ -91,16 +92,18 @@ def apprec_for(
     receiver: Party | None = None,
     gen_date: dt.datetime | None = None,
     apprec_id: str | None = None,
+    settings: Settings | None = None,
 ) -> AppRec:
     """The receipt for the received message in ``source`` (a path, bytes or binary file).
 
-    ``report`` is the message's validation report (validated here when not given). The receipt's sender is the
+    ``report`` is the message's validation report; when it is not given, the message is validated here under
+    ``settings`` (default: national), reading it once for the report and the receipt. The receipt's sender is the
     message's receiver and its receiver the message's sender; ``sender``/``receiver`` supply them when the message
     cannot be read far enough to find them (an integration engine knows them from transport). Raises
     :class:`ValueError` for an AppRec (no receipt is sent for a receipt) or when a party is unknown.
     """
     data, _ = read_source(source)
-    report, facts = examine(data) if report is None else (report, _facts(data))
+    report, facts = examine(data, settings=settings) if report is None else (report, _facts(data))
     if report.kind == "apprec":
         raise ValueError("the message is an AppRec: no receipt is sent for a receipt")
     own = party_from_chain(facts, "Receiver") if facts is not None else None
