@@ -15,6 +15,7 @@ from . import clock, deadlines, tree
 from .checks import Finding
 from .facts import Facts
 from .model import Kind
+from .tree import first
 
 #: How much of a text the word heuristics read.
 SCAN_CHARS: Final = 100_000
@@ -70,7 +71,7 @@ def not_urgent(facts: Facts) -> Iterator[Finding]:
     if match:
         yield f"the text says {match.group(0)!r}: urgent matters go by phone, not Dialogmelding", facts.body
     body = facts.body
-    urgency = tree.child(body, "Hastegrad") if body is not None and tree.name(body) == "Foresporsel" else None
+    urgency = first(facts.body_parts, "Hastegrad") if body is not None and tree.name(body) == "Foresporsel" else None
     if urgency is not None and urgency.get("V", "").strip() == "1":
         yield "Hastegrad 1 (øyeblikkelig hjelp): emergencies go by phone, not Dialogmelding", urgency
 
@@ -83,7 +84,7 @@ def greeting_and_identity(facts: Facts) -> Iterator[Finding]:
     if not text.strip():
         return
     service = facts.organisation_chain("Receiver")
-    service_name = (tree.text(tree.child(service[-1], "OrganisationName")) or "").strip() if service else ""
+    service_name = service[-1].name if service else ""
     missing = []
     if not (_GREETING.search(facts.main_text[:300]) or (service_name and service_name.lower() in text[:300].lower())):
         missing.append("whom it is for (e.g. 'Til ...')")

@@ -15,8 +15,9 @@ from typing import Final
 from lxml import etree
 
 from . import clock, codelists, ids, tree
-from .facts import Facts, ident_of
+from .facts import Facts
 from .model import Kind
+from .tree import first
 
 Finding = tuple[str, etree._Element | None]
 
@@ -47,26 +48,23 @@ _LAB_RADIOLOGY: Final = re.compile(r"laborator|radiolog|røntgen|bildediagnost|m
 
 def no_attachments(facts: Facts) -> Iterator[Finding]:
     """One Document holding the Dialogmelding as XML; nothing else."""
-    documents = tree.children(facts.msghead, "Document")
-    for report in tree.children(facts.msghead, "PatientReport"):
+    for report in facts.parts.get("PatientReport", ()):
         yield "the MsgHead carries a PatientReport; a Dialogmelding is one Document with plain text", report
-    for extra in documents[1:]:
+    for extra in facts.documents[1:]:
         yield "a further Document (an attachment): information sent as an attachment will not reach the receiver", extra
-    for index, document in enumerate(documents):
-        ref_doc = tree.child(document, "RefDoc")
+    for index, (ref_doc, parts) in enumerate(facts.ref_docs):
         if ref_doc is None:
             continue
-        msg_type = tree.child(ref_doc, "MsgType")
+        msg_type = first(parts, "MsgType")
         if index == 0 and msg_type is not None and msg_type.get("V", "").strip() != "XML":
             yield f"the Document's RefDoc/MsgType is {msg_type.get('V')!r}; the Dialogmelding must be XML", msg_type
-        mime = tree.child(ref_doc, "MimeType")
+        mime = first(parts, "MimeType")
         if mime is not None and (tree.text(mime) or "").strip().lower() not in ("text/xml", "application/xml"):
             yield f"MimeType {(tree.text(mime) or '').strip()!r}: only the XML Dialogmelding may be sent", mime
-        reference = tree.child(ref_doc, "FileReference")
+        reference = first(parts, "FileReference")
         if reference is not None:
             yield "a FileReference points at an external document; send the information as text", reference
-    content = facts.content
-    for extra in [] if content is None else list(content.iterchildren(etree.Element))[1:]:
+    for extra in facts.in_content[1:]:
         what = "a MsgHead nested in the message (an EPJ fault)" if tree.name(extra) == "MsgHead" else tree.name(extra)
         yield f"Content holds {what} besides the Dialogmelding: send the Dialogmelding only", extra
     for container in tree.descendants(facts.msghead, "Base64Container"):
@@ -144,7 +142,7 @@ def patient_required(facts: Facts) -> Iterator[Finding]:
         yield "the message has no Patient: a named patient with fødselsnummer or D-nummer is required", facts.info
         return
     for local, what in (("FamilyName", "family name"), ("GivenName", "given name")):
-        if not (tree.text(tree.child(patient, local)) or "").strip():
+        if not (tree.text(first(facts.patient_parts, local)) or "").strip():
             yield f"the patient's {what} ({local}) is missing", patient
     found = facts.patient_idents
     if not any(code in _PERSON_TYPES or (number.isdigit() and len(number) == 11) for _, number, code in found):
@@ -157,11 +155,11 @@ def one_recipient(facts: Facts) -> Iterator[Finding]:
     """One Receiver, no copy recipients."""
     if facts.info is None:
         return
-    for extra in tree.children(facts.info, "Receiver")[1:]:
+    for extra in facts.info_parts.get("Receiver", [])[1:]:
         yield "a second Receiver: send one message per recipient", extra
-    for other in tree.children(facts.info, "OtherReceiver"):
+    for other in facts.info_parts.get("OtherReceiver", ()):
         yield "an OtherReceiver (copy recipient): send one message per recipient, no copies", other
-    for document in tree.children(facts.msghead, "PatientReport"):
+    for document in facts.parts.get("PatientReport", ()):
         for patient in tree.children(document, "Patient"):
             yield "a PatientReport names a further patient or recipient", patient
 
@@ -173,13 +171,14 @@ def service_addressing(facts: Facts) -> Iterator[Finding]:
         if not chain:
             continue
         innermost = chain[-1]
-        her = ident_of(innermost, "HER")
+        her = innermost.ident("HER")
         if her is None:
-            name = (tree.text(tree.child(innermost, "OrganisationName")) or "").strip() or "the organisation"
+            name = innermost.name or "the organisation"
             what = "the addressed service" if role == "Receiver" else "the sending unit"
-            yield f"{role}: {name}, {what}, has no HER-id; address by HER-id from the address register", innermost
+            yield f"{role}: {name}, {what}, has no HER-id; address by HER-id from the address register", \
+                innermost.element  # fmt: skip
         elif (problem := ids.her_id_problem(her)) is not None:
-            yield f"{role}: {problem}", innermost
+            yield f"{role}: {problem}", innermost.element
 
 
 def type_matches_body(facts: Facts) -> Iterator[Finding]:
@@ -187,7 +186,7 @@ def type_matches_body(facts: Facts) -> Iterator[Finding]:
     if facts.kind not in _KINDS or facts.dialog is None:
         return
     bodies = facts.bodies
-    type_element = tree.child(facts.info, "Type")
+    type_element = facts.type_element
     for extra in bodies[1:]:
         yield f"a further {tree.name(extra)}: one request or note per message", extra
     if not bodies:
@@ -197,7 +196,7 @@ def type_matches_body(facts: Facts) -> Iterator[Finding]:
     expected = "Foresporsel" if facts.kind == Kind.FORESPORSEL else "Notat"
     if tree.name(body) != expected:
         yield f"{facts.kind} carries a {tree.name(body)}; it must carry a {expected}", type_element
-    elif facts.kind == Kind.SVAR and tree.child(body, "Foresporsel") is None:
+    elif facts.kind == Kind.SVAR and first(facts.body_parts, "Foresporsel") is None:
         yield "a DIALOG_SVAR must quote the Foresporsel it answers inside its Notat", body
     if facts.kind == Kind.HELSEFAGLIG and facts.version == "1.0":
         yield "DIALOG_HELSEFAGLIG is Dialogmelding 1.1; this body is 1.0", type_element
@@ -214,7 +213,7 @@ def _references(facts: Facts, what: str) -> Iterator[Finding]:
     original = facts.original
     if original is None:
         return
-    element = tree.child(facts.info, "ConversationRef")
+    element = facts.conversation_element
     if ref[0] != original.msg_id:
         yield f"RefToParent is {ref[0]!r}, but the answered message's MsgId is {original.msg_id!r}", element
     if ref[1] and ref[1] != original.conversation:
@@ -222,7 +221,7 @@ def _references(facts: Facts, what: str) -> Iterator[Finding]:
     receivers = facts.her_ids("Receiver")
     if original.sender_her_ids and receivers and receivers[-1] not in original.sender_her_ids:
         yield f"the receiver (HER {receivers[-1]}) is not the answered message's sender " \
-              f"(HER {', '.join(original.sender_her_ids)})", tree.child(facts.info, "Receiver")  # fmt: skip
+              f"(HER {', '.join(original.sender_her_ids)})", first(facts.info_parts, "Receiver")  # fmt: skip
 
 
 def svar_references_foresporsel(facts: Facts) -> Iterator[Finding]:
@@ -242,7 +241,7 @@ def avvik_references_message(facts: Facts) -> Iterator[Finding]:
     body = facts.body
     if body is None or tree.name(body) != "Notat":
         return
-    tema = tree.child(body, "TemaKodet")
+    tema = first(facts.body_parts, "TemaKodet")
     code = None if tema is None else tema.get("V", "").strip()
     if tema is None or tema.get("S", "").strip() != _AVVIK_OID:
         yield "an avvik needs its reason as TemaKodet from code list 8117 (1 feil adressat, 2 teknisk feil)", tema
@@ -250,13 +249,13 @@ def avvik_references_message(facts: Facts) -> Iterator[Finding]:
         yield "8117 code 9 Annet is not an allowed reason: use 1 (feil adressat) or 2 (teknisk feil)", tema
     elif code not in ("1", "2"):
         yield f"8117 code {code!r} is not an allowed reason: use 1 (feil adressat) or 2 (teknisk feil)", tema
-    elif code == "2" and not (tree.text(tree.child(body, "TekstNotatInnhold")) or "").strip():
+    elif code == "2" and not (tree.text(first(facts.body_parts, "TekstNotatInnhold")) or "").strip():
         yield "a technical-error avvik (8117 code 2) must say in TekstNotatInnhold what is missing", body
 
 
 def ack_requested(facts: Facts) -> Iterator[Finding]:
     """``Ack``, when present, is J."""
-    ack = tree.child(facts.info, "Ack")
+    ack = first(facts.info_parts, "Ack")
     if ack is not None and ack.get("V", "").strip() != "J":
         yield f"Ack is {ack.get('V')!r}: a receipt must be requested (J, or leave Ack out)", ack
 
@@ -266,7 +265,7 @@ def unsupported_kind(facts: Facts) -> Iterator[Finding]:
     if facts.info is not None and facts.kind not in _KINDS:
         yield (
             f"MsgInfo/Type {facts.kind!r} is not a dialog kind dmtool supports ({', '.join(Kind)})",
-            tree.child(facts.info, "Type"),
+            facts.type_element,
         )
 
 
@@ -293,12 +292,12 @@ def recipient_allowed(facts: Facts) -> Iterator[Finding]:
     chain = facts.organisation_chain("Receiver")
     if not chain:
         return
-    names = " / ".join((tree.text(tree.child(level, "OrganisationName")) or "").strip() for level in chain)
+    names = " / ".join(level.name for level in chain)
     if profile.gp_only and _MUNICIPAL.search(names):
-        yield f"profile {profile.name}: write to the GP, not to a municipal service ({names})", chain[-1]
+        yield f"profile {profile.name}: write to the GP, not to a municipal service ({names})", chain[-1].element
     if profile.no_lab_radiology and facts.settings.admitted is not True and _LAB_RADIOLOGY.search(names):
         yield f"profile {profile.name}: no dialog with laboratory or radiology ({names}) for a patient who is not " \
-              "admitted", chain[-1]  # fmt: skip
+              "admitted", chain[-1].element  # fmt: skip
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:

@@ -1,24 +1,30 @@
-"""What the guideline rules look at: a MsgHead as received, with the facts the rules share worked out once.
+"""What the guideline rules look at: a MsgHead as received, read once into the facts the rules share.
 
 The rules read the XML tree, not the model: they must see what the model leaves out (attachments, copy recipients,
 markup) and work on messages that are not schema-valid. Elements are found by local name, as the reader does.
+
+Every element the rules look into is read once, when the facts are made: its children by local name
+(:func:`dmtool.tree.index`). Looking each name up in turn cost more than all the rules' own logic; the only facts
+left to first use are those few rules need (the identifiers of the outer organisation levels).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from lxml import etree
 
 from . import clock, tree
 from .model import Message
 from .profiles import Settings
+from .tree import Parts, first
 
 #: Free-text elements of a Dialogmelding body (plain text only, by the guidelines).
 FREE_TEXT = ("Sakstype", "Tema", "TekstNotatInnhold", "Merknad", "EmneSporsmal", "Sporsmal", "Begrunnelse")
+_DIALOG_VERSIONS = {"2006-10-11": "1.0", "2013-01-23": "1.1"}
 
 
 @dataclass(frozen=True)
@@ -48,8 +54,32 @@ def original_of(message: Message) -> Original:
     )
 
 
+Ident = tuple[etree._Element, str, str]
+"""An ``Ident`` element with its ``Id`` text stripped and its ``TypeId`` code (``""`` for a missing part)."""
+
+
+class Level(NamedTuple):
+    """One ``Organisation`` level of ``Sender`` or ``Receiver``: the element and its children by local name."""
+
+    element: etree._Element
+    parts: Parts
+
+    @property
+    def name(self) -> str:
+        """``OrganisationName`` stripped, or ``""``."""
+        return (tree.text(first(self.parts, "OrganisationName")) or "").strip()
+
+    def ident(self, type_code: str) -> str | None:
+        """The first identifier of this level of type ``type_code``, or ``None``."""
+        return ident_of(self.parts.get("Ident", ()), type_code)
+
+
 class Facts:
-    """One MsgHead and what the rules derive from it; each fact is computed on first use."""
+    """One MsgHead and what the rules derive from it, read in one pass over the parts the rules look into.
+
+    ``parts`` are the MsgHead's children by local name; ``info`` is ``MsgInfo`` and ``info_parts`` its children;
+    ``documents`` the ``Document`` children, each with its ``RefDoc`` and the RefDoc's children (``ref_docs``).
+    """
 
     def __init__(
         self, msghead: etree._Element, settings: Settings | None = None, original: Original | None = None
@@ -57,128 +87,114 @@ class Facts:
         self.msghead = msghead
         self.settings = settings or Settings()
         self.original = original
-        self.info = tree.child(msghead, "MsgInfo")
-        self._chains: dict[str, list[etree._Element]] = {}
+        self.parts = tree.index(msghead)
+        self.info = first(self.parts, "MsgInfo")
+        info = self.info_parts = tree.index(self.info)
+        self.type_element = first(info, "Type")
+        #: ``MsgInfo/Type/@V``, or ``""``.
+        self.kind: str = "" if self.type_element is None else self.type_element.get("V", "")
+        #: ``MsgInfo/MsgId`` stripped, or ``""``.
+        self.msg_id = (tree.text(first(info, "MsgId")) or "").strip()
+        #: GenDate, aware (Oslo time when it has no offset); ``None`` when missing or unreadable.
+        self.gen_date = clock.parse_timestamp(tree.text(first(info, "GenDate")) or "")
+        self.conversation_element = first(info, "ConversationRef")
+        #: (RefToParent, RefToConversation) text, ``""`` for a missing part; ``None`` without ConversationRef.
+        self.conversation: tuple[str, str] | None = None
+        if self.conversation_element is not None:
+            ref = tree.index(self.conversation_element)
+            self.conversation = (
+                (tree.text(first(ref, "RefToParent")) or "").strip(),
+                (tree.text(first(ref, "RefToConversation")) or "").strip(),
+            )
+        #: ``MsgInfo/Patient``, its children by local name, and its identifiers.
+        self.patient = first(info, "Patient")
+        self.patient_parts = tree.index(self.patient)
+        self.patient_idents = list(read_idents(self.patient_parts.get("Ident", ())))
+        self.chains = {role: self._chain(role) for role in ("Sender", "Receiver")}
+        self.documents = self.parts.get("Document", [])
+        #: Each Document's ``RefDoc`` (``None`` when it has none) and the RefDoc's children by local name.
+        self.ref_docs = [
+            (ref_doc, tree.index(ref_doc))
+            for ref_doc in (tree.child(document, "RefDoc") for document in self.documents)
+        ]
+        #: ``Document/RefDoc/Content`` of the first Document, if there is one, and the elements in it.
+        self.content = first(self.ref_docs[0][1], "Content") if self.ref_docs else None
+        self.in_content = [] if self.content is None else list(self.content.iterchildren(etree.Element))
+        #: The Dialogmelding in the first Document, if there is one.
+        self.dialog = self.in_content[0] if self.in_content else None
+        #: Every ``Foresporsel`` and ``Notat`` directly in the Dialogmelding; the first, and its children.
+        self.bodies = [] if self.dialog is None else list(self.dialog.iterchildren("{*}Foresporsel", "{*}Notat"))
+        self.body = self.bodies[0] if self.bodies else None
+        self.body_parts = tree.index(self.body)
 
-    @functools.cached_property
-    def kind(self) -> str:
-        """``MsgInfo/Type/@V``, or ``""``."""
-        element = tree.child(self.info, "Type")
-        return "" if element is None else element.get("V", "")
+    def _chain(self, role: str) -> list[Level]:
+        levels = []
+        level = tree.child(first(self.info_parts, role), "Organisation")
+        while level is not None:
+            parts = tree.index(level)
+            levels.append(Level(level, parts))
+            level = first(parts, "Organisation")
+        return levels
 
-    @functools.cached_property
-    def msg_id(self) -> str:
-        """``MsgInfo/MsgId`` stripped, or ``""``."""
-        return (tree.text(tree.child(self.info, "MsgId")) or "").strip()
-
-    @functools.cached_property
-    def content(self) -> etree._Element | None:
-        """``Document/RefDoc/Content`` of the first Document, if there is one."""
-        return tree.path(self.msghead, "Document", "RefDoc", "Content")
-
-    @functools.cached_property
-    def dialog(self) -> etree._Element | None:
-        """The Dialogmelding in the first Document, if there is one."""
-        return None if self.content is None else next(self.content.iterchildren(etree.Element), None)
-
-    @functools.cached_property
+    @property
     def version(self) -> str | None:
         """``"1.0"`` or ``"1.1"`` by the Dialogmelding's namespace, else ``None``."""
         if self.dialog is None:
             return None
         namespace = etree.QName(self.dialog).namespace or ""
-        return {"2006-10-11": "1.0", "2013-01-23": "1.1"}.get(namespace.rsplit("/", 1)[-1])
+        return _DIALOG_VERSIONS.get(namespace.rsplit("/", 1)[-1])
 
-    @functools.cached_property
-    def bodies(self) -> list[etree._Element]:
-        """Every ``Foresporsel`` and ``Notat`` directly in the Dialogmelding."""
-        if self.dialog is None:
-            return []
-        return list(self.dialog.iterchildren("{*}Foresporsel", "{*}Notat"))
-
-    @functools.cached_property
-    def body(self) -> etree._Element | None:
-        """The first body, if any."""
-        return self.bodies[0] if self.bodies else None
-
-    @functools.cached_property
-    def free_text(self) -> list[tuple[etree._Element, str]]:
+    @property
+    def free_text(self) -> Iterator[tuple[etree._Element, str]]:
         """Every free-text element of the body (quoted requests included) with its text, in document order."""
-        if self.dialog is None:
-            return []
-        return [(item, tree.text(item) or "") for item in tree.descendants(self.dialog, *FREE_TEXT)]
+        if self.dialog is not None:
+            for item in tree.descendants(self.dialog, *FREE_TEXT):
+                yield item, tree.text(item) or ""
 
-    @functools.cached_property
+    @property
     def main_text(self) -> str:
         """The text the sender wrote in the body: the note, or the question of a request (not a quoted request)."""
-        body = self.body
-        if body is None:
-            return ""
-        return tree.text(tree.child(body, "TekstNotatInnhold")) or tree.text(tree.child(body, "Sporsmal")) or ""
+        parts = self.body_parts
+        return tree.text(first(parts, "TekstNotatInnhold")) or tree.text(first(parts, "Sporsmal")) or ""
 
-    @functools.cached_property
+    @property
     def own_text(self) -> str:
-        """Everything the sender wrote: title (Tema), subject (EmneSporsmal) and :attr:`main_text`."""
-        body = self.body
-        if body is None:
-            return ""
-        parts = [tree.text(tree.child(body, local)) for local in ("Tema", "EmneSporsmal")] + [self.main_text]
-        return "\n".join(part for part in parts if part)
+        """Everything the sender wrote: title (Tema), subject (EmneSporsmal) and :attr:`main_text`, computed once."""
+        text: str | None = self.__dict__.get("_own_text")
+        if text is None:
+            parts = self.body_parts
+            found = [tree.text(first(parts, "Tema")), tree.text(first(parts, "EmneSporsmal")), self.main_text]
+            text = self.__dict__["_own_text"] = "\n".join(part for part in found if part)
+        return text
 
-    @functools.cached_property
-    def patient(self) -> etree._Element | None:
-        """``MsgInfo/Patient``, if there is one."""
-        return tree.child(self.info, "Patient")
-
-    @functools.cached_property
-    def patient_idents(self) -> list[tuple[etree._Element, str, str]]:
-        """The patient's identifiers as :func:`iter_idents` gives them (none without a patient)."""
-        return [] if self.patient is None else list(iter_idents(self.patient))
-
-    @functools.cached_property
-    def gen_date(self) -> dt.datetime | None:
-        """GenDate, aware (Oslo time when it has no offset); ``None`` when missing or unreadable."""
-        return clock.parse_timestamp(tree.text(tree.child(self.info, "GenDate")) or "")
-
-    @functools.cached_property
-    def conversation(self) -> tuple[str, str] | None:
-        """(RefToParent, RefToConversation) text, ``""`` for a missing part; ``None`` without ConversationRef."""
-        ref = tree.child(self.info, "ConversationRef")
-        if ref is None:
-            return None
-        parent = (tree.text(tree.child(ref, "RefToParent")) or "").strip()
-        return parent, (tree.text(tree.child(ref, "RefToConversation")) or "").strip()
-
-    def organisation_chain(self, role: str) -> list[etree._Element]:
-        """The ``Organisation`` levels of ``Sender`` or ``Receiver``, outermost first."""
-        levels = self._chains.get(role)
-        if levels is None:
-            levels = self._chains[role] = []
-            level = tree.path(self.info, role, "Organisation")
-            while level is not None:
-                levels.append(level)
-                level = tree.child(level, "Organisation")
-        return levels
+    def organisation_chain(self, role: str) -> list[Level]:
+        """The ``Organisation`` levels of ``Sender`` or ``Receiver`` (the first of each), outermost first."""
+        return self.chains[role]
 
     def her_ids(self, role: str) -> tuple[str, ...]:
         """The HER-ids of every organisation level of ``Sender`` or ``Receiver``, outermost first."""
-        return tuple(her for level in self.organisation_chain(role) if (her := ident_of(level, "HER")))
+        return tuple(her for level in self.chains[role] if (her := level.ident("HER")))
 
 
-def iter_idents(element: etree._Element) -> Iterator[tuple[etree._Element, str, str]]:
-    """The ``Ident`` children of ``element`` as (element, Id text stripped, TypeId code), one at a time: the first
-    ``Id`` and the first ``TypeId`` of each."""
-    for ident in element.iterchildren("{*}Ident"):
+def read_idents(idents: Iterable[etree._Element]) -> Iterator[Ident]:
+    """Each ``Ident`` element as (element, Id text stripped, TypeId code), one at a time: the first ``Id`` and the
+    first ``TypeId`` of each."""
+    for ident in idents:
         number = code = None
         for part in ident.iterchildren("{*}Id", "{*}TypeId"):
-            is_id = tree.name(part) == "Id"
-            if is_id and number is None:
+            if str(part.tag).endswith("TypeId"):
+                if code is None:
+                    code = part.get("V", "").strip()
+            elif number is None:
                 number = (tree.text(part) or "").strip()
-            elif not is_id and code is None:
-                code = part.get("V", "").strip()
         yield ident, number or "", code or ""
 
 
-def ident_of(element: etree._Element, type_code: str) -> str | None:
-    """The first identifier of ``element`` of type ``type_code``, or ``None``."""
-    return next((number for _, number, code in iter_idents(element) if code == type_code), None)
+def iter_idents(element: etree._Element) -> Iterator[Ident]:
+    """The ``Ident`` children of ``element`` as :func:`read_idents` gives them."""
+    return read_idents(element.iterchildren("{*}Ident"))
+
+
+def ident_of(idents: Iterable[etree._Element], type_code: str) -> str | None:
+    """The first identifier among the ``Ident`` elements ``idents`` of type ``type_code``, or ``None``."""
+    return next((number for _, number, code in read_idents(idents) if code == type_code), None)

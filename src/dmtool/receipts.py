@@ -15,16 +15,15 @@ import dataclasses
 import datetime as dt
 from typing import Final
 
-from lxml import etree
-
 from . import clock, codelists, compose, rules, tree
 from .apprec import AppRec, AppRecVersion, Party, Unit
-from .facts import Facts, ident_of
+from .facts import Facts, Level, ident_of
 from .loader import LoadError, load
 from .model import CV
 from .profiles import Settings
 from .report import Issue, Report
 from .source import Source, read_source
+from .tree import first
 from .validation import examine
 
 STATUS_OK, STATUS_REJECTED, STATUS_PARTLY = "1", "2", "3"
@@ -42,21 +41,22 @@ def party_from_chain(facts: Facts, role: str) -> Party | None:
     if not chain:
         return None
 
-    def unit(level: etree._Element) -> Unit:
-        name = tree.text(tree.child(level, "OrganisationName"))
-        her = ident_of(level, "HER")
+    def unit(level: Level) -> Unit:
+        name = tree.text(first(level.parts, "OrganisationName"))
+        her = level.ident("HER")
         if her:
             return Unit(name, her, "HER")
-        number = ident_of(level, "ENH") or None
+        number = level.ident("ENH") or None
         return Unit(name, number, None if number is None else "ENH")
 
     persons = []
     for level in chain:
-        person = tree.child(level, "HealthcareProfessional")
-        if person is not None:
-            names = (tree.text(tree.child(person, local)) for local in ("GivenName", "MiddleName", "FamilyName"))
+        professional = first(level.parts, "HealthcareProfessional")
+        if professional is not None:
+            person = tree.index(professional)
+            names = (tree.text(first(person, local)) for local in ("GivenName", "MiddleName", "FamilyName"))
             full = " ".join(part.strip() for part in names if part and part.strip()) or None
-            ids = [(code, number) for code in ("HER", "HPR") if (number := ident_of(person, code))]
+            ids = [(code, number) for code in ("HER", "HPR") if (number := ident_of(person.get("Ident", ()), code))]
             persons.append(Unit(full, ids[0][1] if ids else None, ids[0][0] if ids else None))
     top = unit(chain[0])
     return Party(top.name, top.id, top.id_type, tuple(unit(level) for level in chain[1:]), tuple(persons))

@@ -13,6 +13,33 @@ def name(element: etree._Element) -> str:
     return tag[tag.find("}") + 1 :]
 
 
+Parts = dict[str, list[etree._Element]]
+
+
+def index(element: etree._Element | None) -> Parts:
+    """The child elements of ``element`` by local name, each list in document order (empty for ``None``).
+
+    One pass over the children: cheaper than looking for each name in turn when several are wanted.
+    """
+    found: Parts = {}
+    if element is not None:
+        for item in element.iterchildren(etree.Element):  # elements only: no comments or processing instructions
+            tag = str(item.tag)
+            local = tag[tag.find("}") + 1 :]
+            same = found.get(local)
+            if same is None:
+                found[local] = [item]
+            else:
+                same.append(item)
+    return found
+
+
+def first(parts: Parts, local: str) -> etree._Element | None:
+    """The first element named ``local`` in ``parts`` (see :func:`index`), or ``None``."""
+    items = parts.get(local)
+    return items[0] if items else None
+
+
 def children(element: etree._Element, local: str) -> list[etree._Element]:
     """The child elements of ``element`` named ``local``, in document order."""
     return list(element.iterchildren("{*}" + local))
