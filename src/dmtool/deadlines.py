@@ -53,9 +53,11 @@ def is_working_day(day: dt.date) -> bool:
     return day.weekday() < 5 and day not in _norwegian_holidays(day.year)
 
 
+@functools.lru_cache(maxsize=4096)
 def add_working_days(start: dt.date, days: int) -> dt.date:
     """The date ``days`` working days after ``start`` (``start`` itself does not count); the calendar's last day
-    (9999-12-31) when that is later."""
+    (9999-12-31) when that is later. Remembered for the last 4,096 (start, days): a batch's messages are mostly from
+    a few days, and counting them costs about 14 µs."""
     day = start
     counted = 0
     while counted < days and day < dt.date.max:
