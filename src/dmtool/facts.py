@@ -3,9 +3,8 @@
 The rules read the XML tree, not the model: they must see what the model leaves out (attachments, copy recipients,
 markup) and work on messages that are not schema-valid. Elements are found by local name, as the reader does.
 
-Every element the rules look into is read once, when the facts are made: its children by local name
-(:func:`dmtool.tree.index`). Looking each name up in turn cost more than all the rules' own logic; the only facts
-left to first use are those few rules need (the identifiers of the outer organisation levels).
+Every element the rules look into is read once, when the facts are made: the children they look at, by local name
+(:func:`dmtool.tree.index`), rather than by a search of the siblings for each name in turn.
 """
 
 from __future__ import annotations
@@ -25,6 +24,15 @@ from .tree import Parts, first
 #: Free-text elements of a Dialogmelding body (plain text only, by the guidelines).
 FREE_TEXT = ("Sakstype", "Tema", "TekstNotatInnhold", "Merknad", "EmneSporsmal", "Sporsmal", "Begrunnelse")
 _DIALOG_VERSIONS = {"2006-10-11": "1.0", "2013-01-23": "1.1"}
+#: What the rules read of each element: the children they look at, by local name.
+_MSGHEAD = tree.named("MsgInfo", "Document", "PatientReport")
+_MSGINFO = tree.named("Type", "MsgId", "GenDate", "Ack", "ConversationRef", "Sender", "Receiver", "OtherReceiver",
+                      "Patient")  # fmt: skip
+_CONVERSATION = tree.named("RefToParent", "RefToConversation")
+_PATIENT = tree.named("FamilyName", "GivenName", "Ident")
+_LEVEL = tree.named("Organisation", "OrganisationName", "Ident", "HealthcareProfessional")
+_REF_DOC = tree.named("MsgType", "MimeType", "FileReference", "Content")
+_BODY = tree.named("Tema", "EmneSporsmal", "TekstNotatInnhold", "Sporsmal", "TemaKodet", "Foresporsel", "Hastegrad")
 
 
 @dataclass(frozen=True)
@@ -59,7 +67,8 @@ Ident = tuple[etree._Element, str, str]
 
 
 class Level(NamedTuple):
-    """One ``Organisation`` level of ``Sender`` or ``Receiver``: the element and its children by local name."""
+    """One ``Organisation`` level of ``Sender`` or ``Receiver``: the element and the children the rules and receipts
+    read (``Organisation``, ``OrganisationName``, ``Ident``, ``HealthcareProfessional``) by local name."""
 
     element: etree._Element
     parts: Parts
@@ -87,9 +96,9 @@ class Facts:
         self.msghead = msghead
         self.settings = settings or Settings()
         self.original = original
-        self.parts = tree.index(msghead)
+        self.parts = tree.index(msghead, _MSGHEAD)
         self.info = first(self.parts, "MsgInfo")
-        info = self.info_parts = tree.index(self.info)
+        info = self.info_parts = tree.index(self.info, _MSGINFO)
         self.type_element = first(info, "Type")
         #: ``MsgInfo/Type/@V``, or ``""``.
         self.kind: str = "" if self.type_element is None else self.type_element.get("V", "")
@@ -101,20 +110,20 @@ class Facts:
         #: (RefToParent, RefToConversation) text, ``""`` for a missing part; ``None`` without ConversationRef.
         self.conversation: tuple[str, str] | None = None
         if self.conversation_element is not None:
-            ref = tree.index(self.conversation_element)
+            ref = tree.index(self.conversation_element, _CONVERSATION)
             self.conversation = (
                 (tree.text(first(ref, "RefToParent")) or "").strip(),
                 (tree.text(first(ref, "RefToConversation")) or "").strip(),
             )
         #: ``MsgInfo/Patient``, its children by local name, and its identifiers.
         self.patient = first(info, "Patient")
-        self.patient_parts = tree.index(self.patient)
+        self.patient_parts = tree.index(self.patient, _PATIENT)
         self.patient_idents = list(read_idents(self.patient_parts.get("Ident", ())))
         self.chains = {role: self._chain(role) for role in ("Sender", "Receiver")}
         self.documents = self.parts.get("Document", [])
         #: Each Document's ``RefDoc`` (``None`` when it has none) and the RefDoc's children by local name.
         self.ref_docs = [
-            (ref_doc, tree.index(ref_doc))
+            (ref_doc, tree.index(ref_doc, _REF_DOC))
             for ref_doc in (tree.child(document, "RefDoc") for document in self.documents)
         ]
         #: ``Document/RefDoc/Content`` of the first Document, if there is one, and the elements in it.
@@ -125,13 +134,13 @@ class Facts:
         #: Every ``Foresporsel`` and ``Notat`` directly in the Dialogmelding; the first, and its children.
         self.bodies = [] if self.dialog is None else list(self.dialog.iterchildren("{*}Foresporsel", "{*}Notat"))
         self.body = self.bodies[0] if self.bodies else None
-        self.body_parts = tree.index(self.body)
+        self.body_parts = tree.index(self.body, _BODY)
 
     def _chain(self, role: str) -> list[Level]:
         levels = []
         level = tree.child(first(self.info_parts, role), "Organisation")
         while level is not None:
-            parts = tree.index(level)
+            parts = tree.index(level, _LEVEL)
             levels.append(Level(level, parts))
             level = first(parts, "Organisation")
         return levels

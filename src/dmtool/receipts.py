@@ -32,6 +32,7 @@ STATUS_OK, STATUS_REJECTED, STATUS_PARTLY = "1", "2", "3"
 PARTIAL_RULES: Final = frozenset({"NO-ATTACHMENTS"})
 _ERROR_LIST: Final = "8221"
 _OT_LIMIT: Final = 500
+_PERSON: Final = tree.named("GivenName", "MiddleName", "FamilyName", "Ident")
 
 
 def party_from_chain(facts: Facts, role: str) -> Party | None:
@@ -53,7 +54,7 @@ def party_from_chain(facts: Facts, role: str) -> Party | None:
     for level in chain:
         professional = first(level.parts, "HealthcareProfessional")
         if professional is not None:
-            person = tree.index(professional)
+            person = tree.index(professional, _PERSON)
             names = (tree.text(first(person, local)) for local in ("GivenName", "MiddleName", "FamilyName"))
             full = " ".join(part.strip() for part in names if part and part.strip()) or None
             ids = [(code, number) for code in ("HER", "HPR") if (number := ident_of(person.get("Ident", ()), code))]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any, Final
 
 from lxml import etree
 
@@ -16,14 +17,26 @@ def name(element: etree._Element) -> str:
 Parts = dict[str, list[etree._Element]]
 
 
-def index(element: etree._Element | None) -> Parts:
-    """The child elements of ``element`` by local name, each list in document order (empty for ``None``).
+Wanted = tuple[Any, ...]
+#: Every child element (no comments or processing instructions), for :func:`index`.
+ALL: Final[Wanted] = (etree.Element,)
 
-    One pass over the children: cheaper than looking for each name in turn when several are wanted.
+
+def named(*locals_: str) -> Wanted:
+    """The children named one of ``locals_``, in any namespace, for :func:`index`."""
+    return tuple(f"{{*}}{local}" for local in locals_)
+
+
+def index(element: etree._Element | None, wanted: Wanted = ALL) -> Parts:
+    """The ``wanted`` child elements of ``element`` (see :func:`named`) by local name, each list in document order;
+    empty for ``None``.
+
+    One pass over the children: cheaper than looking for each name in turn when several are wanted. The children not
+    wanted are skipped by libxml2, and no Python object is made for them.
     """
     found: Parts = {}
     if element is not None:
-        for item in element.iterchildren(etree.Element):  # elements only: no comments or processing instructions
+        for item in element.iterchildren(*wanted):
             tag = str(item.tag)
             local = tag[tag.find("}") + 1 :]
             same = found.get(local)
