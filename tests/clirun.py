@@ -3,7 +3,7 @@
 ``honour_permissions=True`` makes the subprocess subject to file permissions even when the tests run as root, who
 reads every file whatever its mode: the child drops ``CAP_DAC_OVERRIDE`` and ``CAP_DAC_READ_SEARCH`` from its
 bounding set before it executes Python, so that it has neither once it runs (it keeps its user id, so the
-interpreter under ``/root`` stays readable). :func:`permissions_problem` says why that cannot be done, if it cannot.
+interpreter under ``/root`` stays readable). :func:`require_permissions` skips a test when that cannot be done.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 _PR_CAPBSET_DROP = 24
 _CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH = 1, 2
@@ -80,8 +82,15 @@ def run(
         return Ran(int(status), out, err, int(peak) / 1024, timed_out)
 
 
-def permissions_problem(folder: Path) -> str | None:
-    """``None`` when :func:`run` with ``honour_permissions`` cannot read a file of mode 000; otherwise why not."""
+def require_permissions(folder: Path) -> None:
+    """Skip the calling test unless :func:`run` with ``honour_permissions`` is refused a file of mode 000 (made in
+    ``folder`` and removed again), saying why."""
+    problem = _permissions_problem(folder)
+    if problem:
+        pytest.skip(problem)
+
+
+def _permissions_problem(folder: Path) -> str | None:
     probe = folder / "probe.xml"
     probe.write_bytes(b"<x/>")
     probe.chmod(0)

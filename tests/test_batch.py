@@ -257,9 +257,7 @@ def _thousand_files(folder: Path) -> dict[str, int]:
 
 def test_a_thousand_files_a_hundred_broken_give_a_thousand_results(tmp_path: Path) -> None:
     """Unreadable files need file permissions to hold: the CLI runs without root's power to read every file."""
-    problem = clirun.permissions_problem(tmp_path)
-    if problem:
-        pytest.skip(problem)
+    clirun.require_permissions(tmp_path)
     folder = tmp_path / "batch"
     counts = _thousand_files(folder)
     runs = {

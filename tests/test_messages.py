@@ -10,7 +10,6 @@ import shutil
 from pathlib import Path
 
 import clirun
-import pytest
 import test_hostile as hostile
 from click.testing import CliRunner
 from paths import EXAMPLES, ROOT
@@ -57,9 +56,7 @@ def _broken_corpus(folder: Path) -> int:
 
 
 def test_validate_output_over_many_broken_inputs_is_actionable_and_has_no_repr(tmp_path: Path) -> None:
-    problem = clirun.permissions_problem(tmp_path)
-    if problem:
-        pytest.skip(problem)
+    clirun.require_permissions(tmp_path)
     folder = tmp_path / "broken"
     total = _broken_corpus(folder)
     as_json = clirun.run("validate", "--format", "json", "--jobs", "2", str(folder), honour_permissions=True)

@@ -120,14 +120,25 @@ class Bench:
 # -- helpers ----------------------------------------------------------------------------------------------------------
 
 
-def rate_of(work: Callable[[], int], repeat: int) -> tuple[float, float, int]:
-    """Run ``work`` (which returns how many items it handled) ``repeat`` times: best items/s, its seconds, items."""
+def measure_rate(
+    bench: Bench,
+    key: str,
+    label: str,
+    work: Callable[[], int],
+    repeat: int,
+    extra: Callable[[], dict[str, Any]] = dict,
+) -> float:
+    """Run ``work`` (which returns how many messages it handled) ``repeat`` times, print its line with the best
+    messages/s (and the figures ``extra`` gives after the runs), and return that rate."""
     best, count = float("inf"), 0
     for _ in range(max(1, repeat)):
         start = time.perf_counter()
         count = work()
         best = min(best, time.perf_counter() - start)
-    return count / best, best, count
+    rate = count / best
+    figures = {"messages": count, "seconds": best, "per_second": rate} | extra()
+    bench.measure(key, label, f"{count:>6,} msgs  {rate:>9,.0f} msg/s", **figures)
+    return rate
 
 
 def dmtool_command() -> Path:
@@ -282,30 +293,15 @@ def in_process(bench: Bench, plan: Plan, sample: list[bytes], valid: list[bytes]
         xsd.compiled(name)
     dmtool.validate(sample[0])
 
-    rate_a, seconds, count = rate_of(lambda: len(floor(sample)), plan.repeat)
-    bench.measure(
-        "a_floor",
-        "(a) floor: lxml parse + XSD",
-        f"{count:>6,} msgs  {rate_a:>9,.0f} msg/s",
-        messages=count,
-        seconds=seconds,
-        per_second=rate_a,
-    )
+    rate_a = measure_rate(bench, "a_floor", "(a) floor: lxml parse + XSD", lambda: len(floor(sample)), plan.repeat)
 
     def full_pipeline() -> int:
         for data in sample:
             dmtool.validate(data)
         return len(sample)
 
-    rate_b, seconds, count = rate_of(full_pipeline, plan.repeat)
-    bench.measure(
-        "b_validate",
-        "(b) dmtool.validate: parse, XSD, rules, report",
-        f"{count:>6,} msgs  {rate_b:>9,.0f} msg/s",
-        messages=count,
-        seconds=seconds,
-        per_second=rate_b,
-    )
+    label = "(b) dmtool.validate: parse, XSD, rules, report"
+    rate_b = measure_rate(bench, "b_validate", label, full_pipeline, plan.repeat)
     bench.target(*ratio_target("(b) >= 0.6 x (a), one core", rate_b / rate_a, 0.6))
 
     start = time.perf_counter()
@@ -339,15 +335,8 @@ def in_process(bench: Bench, plan: Plan, sample: list[bytes], valid: list[bytes]
             dmtool.to_xml(model)
         return len(models)
 
-    rate_d, seconds, count = rate_of(build_all, plan.repeat)
-    bench.measure(
-        "d_to_xml",
-        "(d) dmtool.to_xml (valid messages, parsed models)",
-        f"{count:>6,} msgs  {rate_d:>9,.0f} msg/s",
-        messages=count,
-        seconds=seconds,
-        per_second=rate_d,
-    )
+    label = "(d) dmtool.to_xml (valid messages, parsed models)"
+    rate_d = measure_rate(bench, "d_to_xml", label, build_all, plan.repeat)
     bench.target("(d) >= 5,000 messages/s", f"{rate_d:,.0f} msg/s", rate_d >= 5_000)
 
     refused = 0
@@ -362,16 +351,8 @@ def in_process(bench: Bench, plan: Plan, sample: list[bytes], valid: list[bytes]
                 refused += 1
         return len(sample)
 
-    rate_e, seconds, count = rate_of(receipts, plan.repeat)
-    bench.measure(
-        "e_apprec",
-        "(e) dmtool.apprec_for + apprec.to_xml",
-        f"{count:>6,} msgs  {rate_e:>9,.0f} msg/s",
-        messages=count,
-        seconds=seconds,
-        per_second=rate_e,
-        refused=refused,
-    )
+    label = "(e) dmtool.apprec_for + apprec.to_xml"
+    measure_rate(bench, "e_apprec", label, receipts, plan.repeat, lambda: {"refused": refused})
     if refused:
         bench.note(f"{refused:,} messages refused with ValueError (parties unreadable); counted in the rate")
 
