@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from lxml import etree
 
@@ -37,13 +37,8 @@ def index(element: etree._Element | None, wanted: Wanted = ALL) -> Parts:
     found: Parts = {}
     if element is not None:
         for item in element.iterchildren(*wanted):
-            tag = str(item.tag)
-            local = tag[tag.find("}") + 1 :]
-            same = found.get(local)
-            if same is None:
-                found[local] = [item]
-            else:
-                same.append(item)
+            tag = cast(str, item.tag)  # elements only: a str
+            found.setdefault(tag[tag.find("}") + 1 :], []).append(item)
     return found
 
 
