@@ -191,7 +191,7 @@ def read_idents(idents: Iterable[etree._Element]) -> Iterator[Ident]:
     for ident in idents:
         number = code = None
         for part in ident.iterchildren("{*}Id", "{*}TypeId"):
-            if str(part.tag).endswith("TypeId"):
+            if tree.name(part) == "TypeId":
                 if code is None:
                     code = part.get("V", "").strip()
             elif number is None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, Final, cast
 
 from lxml import etree
 
@@ -17,9 +16,8 @@ def name(element: etree._Element) -> str:
 Parts = dict[str, list[etree._Element]]
 
 
-Wanted = tuple[Any, ...]
-#: Every child element (no comments or processing instructions), for :func:`index`.
-ALL: Final[Wanted] = (etree.Element,)
+#: Which children :func:`index` reads: tag patterns made by :func:`named`.
+Wanted = tuple[str, ...]
 
 
 def named(*locals_: str) -> Wanted:
@@ -27,7 +25,7 @@ def named(*locals_: str) -> Wanted:
     return tuple(f"{{*}}{local}" for local in locals_)
 
 
-def index(element: etree._Element | None, wanted: Wanted = ALL) -> Parts:
+def index(element: etree._Element | None, wanted: Wanted) -> Parts:
     """The ``wanted`` child elements of ``element`` (see :func:`named`) by local name, each list in document order;
     empty for ``None``.
 
@@ -37,8 +35,7 @@ def index(element: etree._Element | None, wanted: Wanted = ALL) -> Parts:
     found: Parts = {}
     if element is not None:
         for item in element.iterchildren(*wanted):
-            tag = cast(str, item.tag)  # elements only: a str
-            found.setdefault(tag[tag.find("}") + 1 :], []).append(item)
+            found.setdefault(name(item), []).append(item)
     return found
 
 
