@@ -38,7 +38,7 @@ import sys
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, TypeVar
 
 from lxml import etree
 
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from dmtool.facts import Original
     from dmtool.profiles import Settings
 
+T = TypeVar("T")
 ROOT: Final = Path(__file__).resolve().parents[1]
 SEEDS: Final = (ROOT / "fixtures" / "examples", ROOT / "fixtures" / "generated")
 #: The message that fuzzed receipts are checked against.
@@ -116,18 +117,12 @@ def exercise(data: bytes) -> None:
     )
 
     if report.kind == "msghead":
-        try:
-            message = dmtool.parse(data)
-        except dmtool.ParseError:
-            pass
-        else:
-            try:
-                written = dmtool.to_xml(message, strict=False)
-            except dmtool.BuildError:
-                pass
-            else:
-                if dmtool.parse(written) != message:
-                    raise AssertionError("parse(to_xml(m)) != m for the model parsed from the input")
+        _round_trip(
+            dmtool.parse,
+            functools.partial(dmtool.to_xml, strict=False),
+            data,
+            "parse(to_xml(m)) != m for the model parsed from the input",
+        )
     else:
         try:
             dmtool.parse(data)
@@ -137,18 +132,9 @@ def exercise(data: bytes) -> None:
             raise AssertionError(f"parse read a {report.kind} input")
 
     if report.kind == "apprec":
-        try:
-            receipt = dmtool.parse_apprec(data)
-        except dmtool.ParseError:
-            pass
-        else:
-            try:
-                written = apprec.to_xml(receipt)
-            except dmtool.BuildError:
-                pass
-            else:
-                if dmtool.parse_apprec(written) != receipt:
-                    raise AssertionError("parse_apprec(to_xml(a)) != a for the AppRec parsed from the input")
+        what = "parse_apprec(to_xml(a)) != a for the AppRec parsed from the input"
+        receipt = _round_trip(dmtool.parse_apprec, apprec.to_xml, data, what)
+        if receipt is not None:
             _check_said("the verdict", dmtool.check_apprec(receipt).to_dict(), data)
         try:
             dmtool.apprec_for(data, report)
@@ -180,6 +166,24 @@ def exercise(data: bytes) -> None:
 
 
 @functools.cache
+def _round_trip(read: Callable[[bytes], T], write: Callable[[T], bytes], data: bytes, what: str) -> T | None:
+    """``read(data)``, or ``None`` when it refuses the input with ``ParseError``. The model written back (unless
+    writing refuses it with ``BuildError``) must read as the same model; ``what`` is the failure otherwise."""
+    from dmtool import BuildError, ParseError
+
+    try:
+        model = read(data)
+    except ParseError:
+        return None
+    try:
+        written = write(model)
+    except BuildError:
+        return model
+    if read(written) != model:
+        raise AssertionError(what)
+    return model
+
+
 def _settings() -> tuple[Settings, ...]:
     """Every profile with a last contact long ago, at the calendar's ends and admitted or not: the settings the
     profile rules run with, one chosen for each input (by its checksum, so that a crash replays)."""
