@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Final
 from zoneinfo import ZoneInfo
 
@@ -11,6 +12,11 @@ from .errors import BuildError
 OSLO: Final = ZoneInfo("Europe/Oslo")
 #: The largest UTC offset of an xs:dateTime.
 _MAX_OFFSET: Final = dt.timedelta(hours=14)
+#: The lexical form of an xs:dateTime (ASCII digits; offset minutes 00-59). ``datetime.fromisoformat`` alone also
+#: reads forms the schema refuses: ``20260101T100000``, a week date, a space for ``T``, and ``+01:90`` as +02:30.
+_XS_DATETIME: Final = re.compile(
+    r"-?[0-9]{4,}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-5][0-9])?"
+)
 
 
 def now() -> dt.datetime:
@@ -31,18 +37,21 @@ def format_timestamp(value: dt.datetime, where: str) -> str:
 
 def parse_timestamp(text: str) -> dt.datetime | None:
     """``text`` (surrounding space ignored) as a date and time with a fixed UTC offset (see :func:`fixed_offset`):
-    Oslo time when it has no offset; ``None`` when it is not an ISO 8601 date and time with an offset xs:dateTime can
-    carry (whole minutes, at most 14 hours), or when its Oslo time falls outside the years 1 to 9999 (the rules count
-    days in Oslo time)."""
+    Oslo time when it has no offset; ``None`` when it is not an xs:dateTime with an offset of at most 14 hours, or when
+    its Oslo time falls outside the years 1 to 9999 (the rules count days in Oslo time). ``24:00:00``, which the
+    schema allows for the end of a day, is not read either."""
+    text = text.strip()
+    if not _XS_DATETIME.fullmatch(text):
+        return None
     try:
-        parsed = dt.datetime.fromisoformat(text.strip())
+        parsed = dt.datetime.fromisoformat(text)
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=OSLO)
         parsed.astimezone(OSLO)
     except (ValueError, OverflowError):
         return None
     offset = parsed.utcoffset()
-    if offset is None or abs(offset) > _MAX_OFFSET or offset % dt.timedelta(minutes=1):
+    if offset is None or abs(offset) > _MAX_OFFSET:
         return None
     return fixed_offset(parsed)
 
