@@ -281,3 +281,35 @@ def test_a_thousand_files_a_hundred_broken_give_a_thousand_results(tmp_path: Pat
     assert text[-1] == f"1000 checked: {counts['valid']} valid, {counts['invalid']} invalid, 20 unreadable"
     verdicts = [line for line in text if not line.startswith(" ")][:-1]
     assert [line.split(": ", 1)[0] for line in verdicts] == paths
+
+
+def test_a_folder_that_cannot_be_listed_is_one_unreadable_result_in_its_place(tmp_path: Path) -> None:
+    """Its files would otherwise be lost without a word: the batch reports the folder, in path order, and exits 2."""
+    clirun.require_permissions(tmp_path)
+    folder = tmp_path / "batch"
+    for part in ("a", "b-locked", "c"):
+        (folder / part).mkdir(parents=True)
+        shutil.copy(EXAMPLES / "foresporsel-1.0.xml", folder / part / "m.xml")
+    (folder / "b-locked").chmod(0)
+    try:
+        for target in (folder, folder / "b-locked"):
+            ran = clirun.run("validate", "--format", "json", str(target), honour_permissions=True)
+            assert ran.returncode == 2 and b"Traceback" not in ran.stderr
+            lines = [json.loads(line) for line in ran.stdout.splitlines()]
+            locked = next(line for line in lines if line["path"].endswith("b-locked"))
+            assert [issue["rule"] for issue in locked["issues"]] == ["IO-ERROR"]
+            assert "cannot be listed: Permission denied" in locked["issues"][0]["message"]
+        assert [Path(line["path"]).relative_to(folder).as_posix() for line in lines] == ["b-locked"]
+        ran = clirun.run("validate", "--format", "json", str(folder), honour_permissions=True)
+        paths = [Path(json.loads(line)["path"]).relative_to(folder).as_posix() for line in ran.stdout.splitlines()]
+        assert paths == ["a/m.xml", "b-locked", "c/m.xml"]
+    finally:
+        (folder / "b-locked").chmod(0o755)
+
+
+def test_a_folder_without_xml_files_beside_other_inputs_still_exits_2(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = CliRunner().invoke(main, ["validate", str(EXAMPLES / "foresporsel-1.0.xml"), str(tmp_path / "empty")])
+    assert result.exit_code == 2
+    assert "no *.xml files under" in result.stderr
+    assert "1 checked: 1 valid" in result.stdout

@@ -47,17 +47,21 @@ Result = tuple[Report, bool]
 @dataclass(frozen=True, slots=True)
 class Input:
     """One input: a file (``path``) shown as ``shown``, or standard input (``path`` is ``None``). ``listed``: found in
-    a folder, so only a regular file is read (a FIFO would block the batch)."""
+    a folder, so only a regular file is read (a FIFO would block the batch). ``unreadable``: why it cannot be read,
+    when that is known before reading it (a folder that cannot be listed)."""
 
     shown: str
     path: str | Path | None
     listed: bool = False
+    unreadable: str | None = None
 
 
 def check(item: Input, settings: Settings, original: Original | None) -> Result:
     """The report for ``item`` and whether it got no verdict: it could not be read (``IO-ERROR``), or checking it
     failed on a bug in dmtool (``INTERNAL-ERROR``)."""
     try:
+        if item.unreadable is not None:
+            raise OSError(0, item.unreadable)
         if item.path is None:
             return validate(sys.stdin.buffer, path="-", settings=settings, original=original), False
         if item.listed and not stat.S_ISREG(os.stat(item.path).st_mode):

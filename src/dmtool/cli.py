@@ -40,34 +40,45 @@ def main() -> None:
     """Build, parse, validate and acknowledge Dialogmelding messages (MsgHead 1.2, Dialogmelding 1.0/1.1, AppRec)."""
 
 
-def _expand(paths: tuple[str, ...]) -> Iterator[Input]:
-    """Files in command-line order; a directory contributes every ``*.xml`` below it, sorted."""
+def _expand(paths: tuple[str, ...]) -> tuple[list[Input], bool]:
+    """Files in command-line order, a directory contributing every ``*.xml`` below it, sorted; and whether a directory
+    held none (said on standard error here; the exit status is then 2). A folder that cannot be listed is an input
+    that cannot be read, so that its files are not lost without a word."""
+    items: list[Input] = []
+    empty = False
     for name in paths:
         if name == "-":
-            yield Input("-", None)
-            continue
-        if os.path.isdir(name):
+            items.append(Input("-", None))
+        elif os.path.isdir(name):
             found = _xml_files(name)
             if not found:
+                empty = True
                 click.echo(
                     f"dmtool: no *.xml files under {name}; give *.xml files or a folder that holds some", err=True
                 )
-            yield from (Input(file, file, listed=True) for file in found)
+            items += (Input(file, file, listed=True, unreadable=reason) for file, reason in found)
         else:
-            yield Input(name, name)
+            items.append(Input(name, name))
+    return items, empty
 
 
-def _xml_files(folder: str) -> list[str]:
-    """Every ``*.xml`` file below ``folder`` (symbolic links to folders are not followed), in path order: sorted by
-    path components, as :class:`pathlib.Path` sorts. Held as strings: 20,000 ``Path`` objects cost megabytes."""
-    found = [
-        os.path.normpath(os.path.join(top, file))
-        for top, _, files in os.walk(folder)
-        for file in files
-        if os.path.splitext(file)[1].lower() == ".xml"
-    ]
+def _xml_files(folder: str) -> list[tuple[str, str | None]]:
+    """Every ``*.xml`` file below ``folder`` (symbolic links to folders are not followed), and every folder below it
+    that cannot be listed with the reason, in path order: sorted by path components, as :class:`pathlib.Path` sorts.
+    Held as strings: 20,000 ``Path`` objects cost megabytes."""
+    found: list[tuple[str, str | None]] = []
+
+    def unlisted(error: OSError) -> None:
+        found.append((os.path.normpath(error.filename), f"the folder cannot be listed: {error.strerror or error}"))
+
+    for top, _, files in os.walk(folder, onerror=unlisted):
+        found += (
+            (os.path.normpath(os.path.join(top, file)), None)
+            for file in files
+            if os.path.splitext(file)[1].lower() == ".xml"
+        )
     # The separator made the lowest character: string order is then component order, without a list per path.
-    found.sort(key=lambda file: file.replace(os.sep, "\0"))
+    found.sort(key=lambda entry: entry[0].replace(os.sep, "\0"))
     return found
 
 
@@ -182,7 +193,7 @@ def validate_command(
     settings = _settings(profile, last_contact, admitted, short_max_chars)
     answered = None if original is None else original_of(_read_message(original, EXIT_ERROR))
     counts = dict.fromkeys(_VERDICTS, 0)
-    items = list(_expand(paths))
+    items, empty = _expand(paths)
     with _progress(len(items), "validating") as advance:
         for report, unchecked in batch.check_all(items, settings, answered, jobs):
             outcome = _outcome(report, unchecked)
@@ -199,7 +210,7 @@ def validate_command(
             f"{total} checked: {counts['valid']} valid, {counts['invalid']} invalid, {counts['unreadable']} unreadable"
             + crashed
         )
-    if counts["unreadable"] or counts["crashed"] or total == 0:
+    if counts["unreadable"] or counts["crashed"] or empty:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_INVALID if counts["invalid"] else EXIT_VALID)
 
