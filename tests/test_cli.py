@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -121,3 +122,19 @@ def test_ci_runs_exactly_the_readme_commands():
     assert "dmtool validate fixtures/examples" in example
     ci = (ROOT / ".ci" / "run").read_text().splitlines()
     assert tests in ci, "the README's test command must be the command .ci/run runs"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize(
+    "args",
+    [("validate", "--format", "json", str(EXAMPLES / "foresporsel-1.0.xml")), ("build", "foresporsel", "--example")],
+)
+def test_output_that_cannot_be_written_is_an_io_error_not_a_traceback(args: tuple[str, ...]) -> None:
+    with open("/dev/full", "wb") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "dmtool", *args], stdout=full, stderr=subprocess.PIPE, timeout=60, check=False
+        )
+    assert result.returncode == 2
+    assert result.stderr.decode().splitlines() == [
+        "dmtool: I/O error: No space left on device; check the disk and where the output goes"
+    ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import errno
 import json
 import os
 import sys
@@ -34,7 +35,24 @@ from .source import read_source
 EXIT_VALID, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group, with one more rule for every command: an I/O error that no command handles (standard output
+    on a full disk, say) ends the run with one line and exit 2, never a traceback. A closed pipe is click's to handle:
+    it ends the run quietly."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except OSError as error:
+            if error.errno == errno.EPIPE:
+                raise
+            with contextlib.suppress(OSError, ValueError):  # nothing more reaches standard output, nor fails at exit
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            where = f" ({error.filename})" if error.filename else ""
+            _fail(EXIT_ERROR, f"I/O error{where}: {error.strerror or error}; check the disk and where the output goes")
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dmtool")
 def main() -> None:
     """Build, parse, validate and acknowledge Dialogmelding messages (MsgHead 1.2, Dialogmelding 1.0/1.1, AppRec)."""
