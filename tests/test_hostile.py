@@ -13,15 +13,19 @@ import io
 import json
 import os
 import random
+import re
 import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
+from unittest import mock
 
 import clirun
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from paths import EXAMPLES
 
 import dmtool
@@ -153,7 +157,7 @@ def test_xinclude_is_not_processed(tmp_path):
 @pytest.mark.parametrize(
     ("data", "words"),
     [
-        (b"<a>" * 200_000 + b"</a>" * 200_000, "nested deeper than 2048"),
+        (b"<a>" * 5_000 + b"</a>" * 5_000, "nested deeper than 2048"),
         (b'<?xml version="1.0" encoding="UTF-8"?><a>\xff\xfe\xc3</a>', "encoding"),
         (b"", "empty"),
         (b"   \n\t ", "empty"),
@@ -289,6 +293,13 @@ HOSTILE: dict[str, tuple[bytes | None, set[str], int]] = {
     "pi-in-text": (in_text(b'<?php include "{fifo}"; ?>'), set(), 0),
     "pi-not-a-message": (b'<?xml-stylesheet href="{fifo}"?><x/>', {"UNSUPPORTED-MESSAGE"}, 1),
     "deep-200k": (b"<a>" * 200_000 + b"</a>" * 200_000, {"NOT-XML"}, 1),
+    # refused before parsing (MAX_MARKUP): 600,000 attributes in 6.5 MB took 1.2 GB, and a 50 MiB flood would take more
+    "attributes-1m": (
+        FORESPORSEL.replace(b"<MsgHead ", b"<MsgHead " + b" ".join(b'a%d=""' % k for k in range(1_000_000)) + b" ", 1),
+        {"NOT-XML"},
+        1,
+    ),
+    "siblings-3m": (FORESPORSEL.replace(b"</MsgInfo>", b"<x/>" * 3_000_000 + b"</MsgInfo>", 1), {"NOT-XML"}, 1),
     "text-node-100mb": (None, {"NOT-XML"}, 1),
     "invalid-utf8": (in_text(b"\xff\xfe\xc3("), {"NOT-XML"}, 1),
     "utf16-bom-no-declaration": (_MESSAGE.decode().encode("utf-16"), {"NOT-XML"}, 1),
@@ -338,3 +349,19 @@ def test_cli_on_each_hostile_input(tmp_path, name):
     (result,) = map(json.loads, ran.stdout.splitlines())
     assert {issue["rule"] for issue in result["issues"] if issue["severity"] == "error"} == rules
     assert ran.returncode == status
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 40))
+def test_an_input_with_more_markup_than_the_bound_is_refused_and_no_other(extra: int) -> None:
+    """``MAX_MARKUP`` counts every ``<`` and every ``=`` inside a tag, before parsing (set here 20 above what the
+    message has): one more attribute is refused."""
+    from dmtool import loader
+
+    markup = FORESPORSEL.count(b"<") + sum(tag.count(b"=") for tag in re.findall(rb"<[^>]*>", FORESPORSEL))
+    attributes = b"".join(b' a%d=""' % k for k in range(extra))
+    with mock.patch.object(loader, "MAX_MARKUP", markup + 20):
+        report = dmtool.validate(FORESPORSEL.replace(b"<MsgHead", b"<MsgHead" + attributes, 1))
+    refused = [issue for issue in report.issues if issue.rule == "NOT-XML"]
+    assert bool(refused) == (extra > 20)
+    assert all(f"more than {markup + 20:,} tags and attributes" in issue.message for issue in refused)

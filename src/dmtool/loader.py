@@ -1,9 +1,9 @@
 """Safe loading: bytes in, the message element out, or a precise reason why not.
 
 Parsing is safe by default: no DTD (a document with a ``DOCTYPE`` is refused), no entity expansion, no network, no
-XInclude, no external resource of any kind, bounded size (:data:`MAX_SIZE`) and depth (libxml2's limit of 2048
-levels). Accepted encodings are UTF-8 and ISO-8859-1 (and their subset US-ASCII), declared in the XML declaration or
-marked by a UTF-8 byte order mark.
+XInclude, no external resource of any kind, bounded size (:data:`MAX_SIZE`), depth (libxml2's limit of 2048 levels)
+and markup (tags and attributes, :data:`MAX_MARKUP`). Accepted encodings are UTF-8 and ISO-8859-1 (and their
+subset US-ASCII), declared in the XML declaration or marked by a UTF-8 byte order mark.
 
 Inputs are recognised by the namespace of their root: MsgHead 1.2 with a Dialogmelding 1.0 or 1.1 body, AppRec 1.0
 or 1.1. Any other root is searched for exactly one MsgHead or AppRec inside it (a vendor envelope such as NAV's
@@ -25,7 +25,12 @@ from .report import Issue, Kind, Severity, Version
 
 #: Largest input accepted, in bytes.
 MAX_SIZE: Final = 50 * 1024 * 1024
-
+#: Most markup accepted in one input, counted before it is parsed: every ``<`` (a tag, a comment, ...) and every ``=``
+#: inside a tag (an attribute). A Dialogmelding has a few hundred, however long its text. A flood of elements or
+#: attributes would take memory far out of proportion to the input: libxml2 keeps about 300 bytes for each attribute,
+#: and each one the schema does not allow becomes an issue (600,000 attributes in 6.5 MB took 1.2 GB).
+MAX_MARKUP: Final = 20_000
+_TAG: Final = re.compile(rb"<[^<>]*>")
 _ALLOWED_ENCODINGS: Final = frozenset({"utf-8", "iso8859-1", "ascii"})
 _XML_DECL: Final = re.compile(rb"^<\?xml\s[^>]*?encoding\s*=\s*[\"']([A-Za-z][A-Za-z0-9._-]*)[\"']")
 #: libxml2's words for its safety limits, and what dmtool tells the user instead.
@@ -184,11 +189,28 @@ def parse_bytes(data: bytes) -> etree._Element:
         )
     body = _check_encoding(data)
     _refuse_doctype(body)
+    if _too_much_markup(body):
+        raise _not_xml(
+            f"the input has more than {MAX_MARKUP:,} tags and attributes, far more than any Dialogmelding has; it is "
+            "refused for safety before it is read: check that this is the right file"
+        )
     try:
         root = etree.fromstring(body, _parser())
     except etree.XMLSyntaxError as exc:
         raise _not_xml(f"not well-formed XML: {_syntax_message(exc.msg or str(exc))}", exc.lineno or None) from None
     return root
+
+
+def _too_much_markup(body: bytes) -> bool:
+    """True when ``body`` holds more markup than :data:`MAX_MARKUP` (an input no longer than that cannot)."""
+    if len(body) <= MAX_MARKUP:
+        return False
+    count = body.count(b"<")
+    for tag in _TAG.finditer(body):
+        if count > MAX_MARKUP:
+            break
+        count += body.count(b"=", tag.start(), tag.end())
+    return count > MAX_MARKUP
 
 
 def _syntax_message(theirs: str) -> str:
