@@ -695,3 +695,30 @@ def test_the_base64_run_search_agrees_with_the_plain_pattern(text: str) -> None:
     """PLAIN-TEXT's fast search for a long base64 run finds exactly what ``[A-Za-z0-9+/]{400,}`` finds."""
     expected = re.search(f"[A-Za-z0-9+/]{{{checks.BASE64_RUN},}}", text) is not None
     assert checks.has_base64_run(text) is expected
+
+
+_PDF_DOCUMENT = (
+    b'<Document><RefDoc><MsgType V="A" DN="Vedlegg"/><MimeType>application/pdf</MimeType><Content>'
+    b'<Base64Container xmlns="http://www.kith.no/xmlstds/base64container">JVBERi0xLjQK</Base64Container>'
+    b"</Content></RefDoc></Document>"
+)
+
+
+@settings(max_examples=20, deadline=None)
+@given(before=st.integers(0, 2), after=st.integers(0, 2))
+def test_an_attachment_before_the_dialogmelding_is_no_attachments_like_one_after_it(before: int, after: int) -> None:
+    """Some systems put the attachment first: the Dialogmelding is still found, and every other Document refused
+    as an attachment (never UNSUPPORTED-MESSAGE); the receipt is status 3 and the model reads the body."""
+    message = (EXAMPLES / "foresporsel-1.0.xml").read_bytes()
+    start, end = message.index(b"<Document>"), message.index(b"</Document>") + len(b"</Document>")
+    data = message[:start] + _PDF_DOCUMENT * before + message[start:end] + _PDF_DOCUMENT * after + message[end:]
+    report = dmtool.validate(data)
+    assert {issue.rule for issue in report.errors} == ({"NO-ATTACHMENTS"} if before + after else set())
+    further = [issue.message for issue in report.errors if issue.message.startswith("a further Document")]
+    assert sum("before the Dialogmelding" in text for text in further) == before
+    assert sum("after the Dialogmelding" in text for text in further) == after
+    receipt = dmtool.apprec_for(data, report)
+    assert receipt.status == ("3" if before + after else "1")
+    parsed = dmtool.parse(data)
+    assert parsed.msg_id == dmtool.parse(message).msg_id and parsed.body == dmtool.parse(message).body
+    assert len(parsed.unmodelled) == before + after

@@ -50,13 +50,16 @@ def no_attachments(facts: Facts) -> Iterator[Finding]:
     """One Document holding the Dialogmelding as XML; nothing else."""
     for report in facts.parts.get("PatientReport", ()):
         yield "the MsgHead carries a PatientReport; a Dialogmelding is one Document with plain text", report
-    for extra in facts.documents[1:]:
-        yield "a further Document (an attachment): information sent as an attachment will not reach the receiver", extra
+    for index, extra in enumerate(facts.documents):
+        if index != facts.body_document:
+            where = "before the Dialogmelding" if index < facts.body_document else "after the Dialogmelding"
+            what = f"a further Document (an attachment) {where}"
+            yield f"{what}: information sent as an attachment will not reach the receiver", extra
     for index, (ref_doc, parts) in enumerate(facts.ref_docs):
         if ref_doc is None:
             continue
         msg_type = first(parts, "MsgType")
-        if index == 0 and msg_type is not None and msg_type.get("V", "").strip() != "XML":
+        if index == facts.body_document and msg_type is not None and msg_type.get("V", "").strip() != "XML":
             yield f"the Document's RefDoc/MsgType is {msg_type.get('V')!r}; the Dialogmelding must be XML", msg_type
         mime = first(parts, "MimeType")
         if mime is not None and (tree.text(mime) or "").strip().lower() not in ("text/xml", "application/xml"):

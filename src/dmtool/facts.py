@@ -126,10 +126,12 @@ class Facts:
             (ref_doc, tree.index(ref_doc, _REF_DOC))
             for ref_doc in (tree.child(document, "RefDoc") for document in self.documents)
         ]
-        #: ``Document/RefDoc/Content`` of the first Document, if there is one, and the elements in it.
-        self.content = first(self.ref_docs[0][1], "Content") if self.ref_docs else None
+        #: Which Document carries the Dialogmelding (:func:`dmtool.tree.body_document`); the others are attachments.
+        self.body_document = tree.body_document(self.documents)
+        #: ``Document/RefDoc/Content`` of that Document, if there is one, and the elements in it.
+        self.content = first(self.ref_docs[self.body_document][1], "Content") if self.ref_docs else None
         self.in_content = [] if self.content is None else list(self.content.iterchildren(etree.Element))
-        #: The Dialogmelding in the first Document, if there is one.
+        #: The Dialogmelding, if there is one.
         self.dialog = self.in_content[0] if self.in_content else None
         #: Every ``Foresporsel`` and ``Notat`` directly in the Dialogmelding; the first, and its children.
         self.bodies = [] if self.dialog is None else list(self.dialog.iterchildren("{*}Foresporsel", "{*}Notat"))

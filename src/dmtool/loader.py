@@ -21,6 +21,7 @@ from typing import Final
 from lxml import etree
 
 from . import namespaces as ns
+from . import tree
 from .report import Issue, Kind, Severity, Version
 
 #: Largest input accepted, in bytes.
@@ -242,13 +243,15 @@ def _first(element: etree._Element | None, *tags: str) -> etree._Element | None:
 
 
 def _dialog_version(msghead: etree._Element) -> tuple[Version | None, tuple[Issue, ...]]:
-    content = _first(msghead, _MH + "Document", _MH + "RefDoc", _MH + "Content")
+    documents = list(msghead.iterchildren(_MH + "Document"))
+    document = documents[tree.body_document(documents)] if documents else None
+    content = _first(document, _MH + "RefDoc", _MH + "Content")
     body = None if content is None else next(content.iterchildren(etree.Element), None)
     if body is None:
         return None, (
             _unsupported(
-                "the MsgHead carries no Dialogmelding in its first Document/RefDoc/Content; put the Dialogmelding "
-                "there",
+                "the MsgHead carries no Dialogmelding in a Document/RefDoc/Content; put the Dialogmelding in the "
+                "first Document",
                 msghead.sourceline,
             ),
         )

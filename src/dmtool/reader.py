@@ -313,15 +313,17 @@ class _Reader:
         sender = self.party(info, "Sender")
         receiver = self.party(info, "Receiver")
         documents = _children(msghead, "Document")
-        for extra in documents[1:]:
-            self.unmodelled.append(
-                f"line {extra.sourceline}: MsgHead/Document (a further document) is not part of the model"
-            )
-        ref_doc = _child(documents[0], "RefDoc") if documents else None
+        at = tree.body_document(documents)
+        for index, extra in enumerate(documents):
+            if index != at:
+                self.unmodelled.append(
+                    f"line {extra.sourceline}: MsgHead/Document (a further document) is not part of the model"
+                )
+        ref_doc = _child(documents[at], "RefDoc") if documents else None
         content = None if ref_doc is None else _child(ref_doc, "Content")
         dialog = None if content is None else next(content.iterchildren(etree.Element), None)
         if documents:
-            self.rest(documents[0], {"RefDoc"}, "Document")
+            self.rest(documents[at], {"RefDoc"}, "Document")
         if ref_doc is not None:
             self.rest(ref_doc, {"Content"}, "Document/RefDoc")
         body = None if dialog is None else self.body(dialog)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from lxml import etree
 
@@ -83,3 +83,17 @@ def text(element: etree._Element | None) -> str | None:
 def has_markup(element: etree._Element) -> bool:
     """True when ``element`` holds child elements (markup), not only text."""
     return any(isinstance(item.tag, str) for item in element)
+
+
+def body_document(documents: Sequence[etree._Element]) -> int:
+    """Which of a MsgHead's ``Document`` elements carries the message: the first whose ``RefDoc/Content`` starts with
+    a ``Dialogmelding``, or else the first (0). Any other Document is an attachment, whatever its place: some
+    systems put the attachment first."""
+    if len(documents) < 2:  # the usual case: nothing to choose
+        return 0
+    for at, document in enumerate(documents):
+        content = path(document, "RefDoc", "Content")
+        body = None if content is None else next(content.iterchildren(etree.Element), None)
+        if body is not None and name(body) == "Dialogmelding":
+            return at
+    return 0
