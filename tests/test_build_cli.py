@@ -8,8 +8,10 @@ wrong option combinations are usage errors (exit 2); nothing ever prints a trace
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -19,11 +21,23 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from paths import EXAMPLES
 
-from dmtool import reader, strategies, validate, writer
+from dmtool import codelists, reader, strategies, validate, writer
 from dmtool.cli import main
-from dmtool.model import CS, CV, Foresporsel, Message, Organisation, Patient, Role
+from dmtool.model import (
+    CS,
+    CV,
+    Foresporsel,
+    HealthcareProfessional,
+    Ident,
+    Message,
+    Organisation,
+    Patient,
+    Person,
+    Role,
+)
 from dmtool.spec import SpecError, build_from_spec, example, from_data, spec_keys, to_data
 
 SPEC_KINDS = ("foresporsel", "notat", "helsefaglig")
@@ -258,6 +272,112 @@ BAD_SPECS = [
         None,
         "conversation.conversation",
         "missing",
+    ),
+    # identifier types are checked against the list the writer gives their TypeId
+    (
+        "unknown organisation id type",
+        "foresporsel",
+        lambda d: d["sender"].update(ids=[{"id": "1", "type": "QQQ"}]),
+        None,
+        "sender.ids[0].type",
+        "code 'QQQ' is not in code list 9051",
+    ),
+    (
+        "unknown professional id type",
+        "foresporsel",
+        lambda d: d["sender"]["professional"].update(ids=[{"id": "1", "type": "QQQ"}]),
+        None,
+        "sender.professional.ids[0].type",
+        "code 'QQQ' is not in code list 8116",
+    ),
+    (
+        "organisation id type for a professional",
+        "notat",
+        lambda d: d["receiver"].update(professional={"family_name": "A", "ids": [{"id": "1", "type": "RSH"}]}),
+        None,
+        "receiver.professional.ids[0].type",
+        "code 'RSH' is not in code list 8116",
+    ),
+    (
+        "unknown person id type",
+        "foresporsel",
+        lambda d: d["roles"].append({"role": "1", "person": {"given_name": "A", "ids": [{"id": "1", "type": "QQQ"}]}}),
+        None,
+        "roles[1].person.ids[0].type",
+        "code 'QQQ' is not in code list 8116",
+    ),
+    (
+        "unknown patient id type",
+        "foresporsel",
+        lambda d: d["patient"].update(id_type="XYZ"),
+        None,
+        "patient.id_type",
+        "code 'XYZ' is not in code list 8116",
+    ),
+    # an identifier, a name or the text given as an empty or blank string
+    ("empty her_id", "foresporsel", lambda d: d["receiver"].update(her_id=""), None, "receiver.her_id", "empty"),
+    (
+        "blank her_id",
+        "foresporsel",
+        lambda d: d["receiver"].update(her_id=" "),
+        None,
+        "receiver.her_id",
+        "an identifier cannot be blank; got ' ' (1 whitespace character)",
+    ),
+    (
+        "blank inner her_id",
+        "notat",
+        lambda d: d["receiver"]["unit"].update(her_id="\t"),
+        None,
+        "receiver.unit.her_id",
+        r"got '\t'",
+    ),
+    (
+        "empty hpr",
+        "foresporsel",
+        lambda d: d["sender"]["professional"].update(hpr=""),
+        None,
+        "sender.professional.hpr",
+        "an identifier cannot be empty",
+    ),
+    ("empty org_number", "notat", lambda d: d["sender"].update(org_number=""), None, "sender.org_number", "empty"),
+    ("empty name", "foresporsel", lambda d: d["sender"].update(name=""), None, "sender.name", "a name cannot be"),
+    ("blank name", "notat", lambda d: d["patient"].update(given_name="  "), None, "patient.given_name", "blank"),
+    ("empty text", "foresporsel", lambda d: d.update(text=""), None, "text", "the text cannot be empty"),
+    ("blank text", "helsefaglig", lambda d: d.update(text="\n\n"), None, "text", r"got '\n\n'"),
+    ("empty msg_id", "foresporsel", lambda d: d.update(msg_id=""), None, "msg_id", "a MsgId cannot be empty"),
+    ("empty patient id", "foresporsel", lambda d: d["patient"].update(id=""), None, "patient.id", "empty"),
+    (
+        "empty ident id",
+        "notat",
+        lambda d: d["sender"].update(ids=[{"id": "", "type": "RSH"}]),
+        None,
+        "sender.ids[0].id",
+        "empty",
+    ),
+    (
+        "empty telecom",
+        "notat",
+        lambda d: d["sender"]["professional"].update(telecom=["tel:22334455", ""]),
+        None,
+        "sender.professional.telecom[1]",
+        "an address cannot be empty",
+    ),
+    (
+        "blank conversation",
+        "helsefaglig",
+        lambda d: d.update(conversation={"parent": "a", "conversation": " "}),
+        None,
+        "conversation.conversation",
+        "blank",
+    ),
+    (
+        "blank code object",
+        "notat",
+        lambda d: d["roles"][0].update(role={"code": " ", "system": "9057"}),
+        None,
+        "roles[0].role.code",
+        "a code cannot be blank",
     ),
 ]
 
@@ -538,3 +658,120 @@ def test_console_script_bad_spec_has_no_traceback(tmp_path):
     assert result.returncode == 1
     assert result.stderr.decode().startswith(f"dmtool: {spec_file}: sender.name: expected a string, got a number")
     assert b"Traceback" not in result.stdout + result.stderr
+
+
+# -- a spec is read more strictly than parsed data --------------------------------------------------------------------
+
+#: Where a spec gives an identifier with a type, the key of that type, and the code list the writer gives its TypeId.
+ID_FIELDS = [
+    (lambda d, ident: d["sender"].update(ids=[ident]), "sender.ids[0].type", "9051"),
+    (lambda d, ident: d["receiver"]["unit"].update(ids=[ident]), "receiver.unit.ids[0].type", "9051"),
+    (lambda d, ident: d["sender"]["professional"].update(ids=[ident]), "sender.professional.ids[0].type", "8116"),
+    (lambda d, ident: d["roles"][0]["professional"].update(ids=[ident]), "roles[0].professional.ids[0].type", "8116"),
+    (
+        lambda d, ident: d["roles"].append({"role": "1", "person": {"given_name": "Ola", "ids": [ident]}}),
+        "roles[1].person.ids[0].type",
+        "8116",
+    ),
+]
+_ID_TYPES = sorted({*codelists.get("9051").codes, *codelists.get("8116").codes})
+
+
+@pytest.mark.parametrize(("put", "key", "number"), ID_FIELDS, ids=[field[1] for field in ID_FIELDS])
+@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+@given(type_code=st.one_of(st.sampled_from(_ID_TYPES), st.text(max_size=5)))
+def test_spec_identifier_type_must_be_in_the_code_list_of_its_typeid(put, key, number, type_code):
+    listed = codelists.get(number)
+    data = example("notat")
+    put(data, {"id": "7777777", "type": type_code})
+    if type_code in listed:
+        xml = writer.to_xml(build_from_spec("notat", data), strict=False).decode()
+        typed = rf'Id>7777777</(?:fk1:)?Id>\s*<(?:fk1:)?TypeId V="{type_code}" S="{re.escape(listed.oid)}"'
+        assert re.search(typed, xml), xml
+    else:
+        with pytest.raises(SpecError) as caught:
+            build_from_spec("notat", data)
+        assert caught.value.key == key
+        assert f": code {type_code!r} is not in code list {number} {listed.name}" in str(caught.value)
+
+
+@settings(max_examples=40)
+@given(id_type=st.one_of(st.sampled_from(_ID_TYPES), st.text(max_size=5)))
+def test_spec_patient_id_type_must_be_in_8116(id_type):
+    data = example("foresporsel")
+    data["patient"]["id_type"] = id_type
+    if id_type in codelists.get("8116"):
+        assert build_from_spec("foresporsel", data).patient == from_data(Patient, data["patient"])
+    else:
+        with pytest.raises(SpecError, match=r"^patient\.id_type: code .* is not in code list 8116 ") as caught:
+            build_from_spec("foresporsel", data)
+        assert caught.value.key == "patient.id_type"
+
+
+#: Spec keys (of a helsefaglig) that hold an identifier, a name or the required text, each with how to set it.
+BLANK_FIELDS: dict[str, Any] = {
+    "sender.name": lambda d, v: d["sender"].update(name=v),
+    "sender.org_number": lambda d, v: d["sender"].update(org_number=v),
+    "receiver.her_id": lambda d, v: d["receiver"].update(her_id=v),
+    "receiver.unit.unit.name": lambda d, v: d["receiver"]["unit"]["unit"].update(name=v),
+    "receiver.unit.ids[0].id": lambda d, v: d["receiver"]["unit"].update(ids=[{"id": v, "type": "RSH"}]),
+    "sender.professional.hpr": lambda d, v: d["sender"]["professional"].update(hpr=v),
+    "sender.professional.family_name": lambda d, v: d["sender"]["professional"].update(family_name=v),
+    "sender.professional.telecom[0]": lambda d, v: d["sender"]["professional"].update(telecom=[v]),
+    "receiver.professional.her_id": lambda d, v: d["receiver"].update(professional={"given_name": "A", "her_id": v}),
+    "patient.id": lambda d, v: d["patient"].update(id=v),
+    "patient.middle_name": lambda d, v: d["patient"].update(middle_name=v),
+    "roles[0].professional.given_name": lambda d, v: d["roles"][0]["professional"].update(given_name=v),
+    "roles[1].person.family_name": lambda d, v: d["roles"].append({"person": {"family_name": v}}),
+    "roles[0].role.display": lambda d, v: d["roles"][0].update(role={"code": "1", "display": v}),
+    "text": lambda d, v: d.update(text=v),
+    "msg_id": lambda d, v: d.update(msg_id=v),
+    "conversation.parent": lambda d, v: d.update(conversation={"parent": v, "conversation": "c-1"}),
+}
+
+
+@settings(max_examples=80)
+@given(key=st.sampled_from(sorted(BLANK_FIELDS)), blank=st.text(alphabet=" \t\n\r\u00a0\u2003", max_size=4))
+def test_spec_refuses_empty_or_blank_identifiers_names_and_text_showing_them(key, blank):
+    data = example("helsefaglig")
+    BLANK_FIELDS[key](data, blank)
+    with pytest.raises(SpecError) as caught:
+        build_from_spec("helsefaglig", data)
+    assert caught.value.key == key
+    shown = f"{blank!r} ({len(blank)} whitespace character{'s' if len(blank) > 1 else ''})" if blank else "''"
+    assert str(caught.value).endswith(f" cannot be {'blank' if blank else 'empty'}; got {shown}"), caught.value
+
+
+@settings(max_examples=40)
+@given(blank=st.text(alphabet=" \t", max_size=3))
+def test_spec_optional_free_text_may_be_blank_and_any_field_left_out(blank):
+    data = example("notat")
+    data["title"] = blank
+    del data["sender"]["org_number"], data["patient"]["given_name"]
+    message = build_from_spec("notat", data)
+    assert message.body.title == blank and message.sender.org_number is None
+
+
+@settings(max_examples=60)
+@given(text=st.text(max_size=6), type_code=st.text(max_size=6))
+def test_from_data_reads_parsed_data_as_it_is(text, type_code):
+    """``from_data`` reads what ``dmtool parse --format json`` printed of a received message: any identifier type,
+    empty and blank strings, so that such a message can be rewritten as it is."""
+    ident = {"id": text, "type": type_code}
+    org = from_data(Organisation, {"name": text, "her_id": text, "ids": [ident], "professional": {"ids": [ident]}})
+    assert (org.name, org.her_id, org.ids) == (text, text, (Ident(text, type_code),))
+    assert org.professional == HealthcareProfessional(ids=org.ids)
+    assert from_data(Person, {"family_name": text, "ids": [ident]}) == Person(family_name=text, ids=org.ids)
+    assert from_data(Patient, {"id": text, "id_type": type_code}) == Patient(id=text, id_type=type_code)
+
+
+def test_a_received_message_with_odd_identifiers_rewrites_as_it_is():
+    message = reader.parse(EXAMPLES / "foresporsel-1.0.xml")
+    assert message.patient is not None
+    odd = dataclasses.replace(
+        message,
+        sender=dataclasses.replace(message.sender, ids=(Ident("1", "QQQ"),)),
+        patient=dataclasses.replace(message.patient, id_type="XYZ"),
+    )
+    assert from_data(Message, json.loads(json.dumps(to_data(odd)))) == odd
+    assert reader.parse(writer.to_xml(odd, strict=False)) == odd

@@ -10,6 +10,11 @@ A coded value may be given as a plain string, meaning a code. Where the guidelin
 (``roles[0].role`` is a 9057 code, ``patient.sex`` a 3101 code, ...) the code must be in that list and gets the
 list's OID and display name. A :class:`~dmtool.model.CV` object's ``system`` may be a code-list number (``"9152"``),
 which becomes the list's OID.
+
+A spec is read more strictly than data dmtool wrote itself (:func:`from_data` reads what ``dmtool parse`` printed of a
+received message, as it is): in a spec an identifier type must be in the list the writer gives its ``TypeId``
+(``sender.ids[0].type`` in 9051, ``roles[0].person.ids[0].type`` and ``patient.id_type`` in 8116), and an
+identifier, a name, a code or the required ``text`` given as an empty or blank string is refused.
 """
 
 from __future__ import annotations
@@ -29,10 +34,14 @@ from .model import (
     CS,
     CV,
     DIALOG_VERSIONS,
+    ConversationRef,
     Foresporsel,
     HealthcareProfessional,
+    Ident,
     Message,
+    Organisation,
     Patient,
+    Person,
     Role,
 )
 
@@ -62,6 +71,44 @@ _CODE_LISTS: Final[dict[tuple[object, str], str]] = {
     (compose.foresporsel, "urgency"): compose.URGENCY_LIST,
     (compose.notat, "topic"): compose.NOTAT_TOPIC_LIST,
     (compose.helsefaglig, "topic"): compose.HELSEFAGLIG_TOPIC_LIST,
+}
+
+#: Code lists checked in a spec only: a received message may hold any identifier type and is rewritten as it is. The
+#: list of an ``ids`` field is the one the writer gives its ``TypeId`` (organisations 9051, persons 8116); it is the
+#: list of the ``type`` of each :class:`~dmtool.model.Ident` in it.
+_SPEC_CODE_LISTS: Final[dict[tuple[object, str], str]] = {
+    (Patient, "id_type"): "8116",
+    (Organisation, "ids"): "9051",
+    (HealthcareProfessional, "ids"): "8116",
+    (Person, "ids"): "8116",
+}
+#: The field of a dataclass whose code list is the one of the field holding it: an identifier's type.
+_INHERITED_CODE_LIST: Final[dict[object, str]] = {Ident: "type"}
+
+_NAMES: Final = ("family_name", "given_name", "middle_name")
+#: String fields that must not be empty or blank in a spec, and what they hold: identifiers, names, codes, addresses
+#: and the required text. (Optional free text such as ``title`` is not here; an optional field may be left out.)
+#: A plain code of a field with a code list, and an identifier type, are refused by their code list instead.
+_NOT_BLANK: Final[dict[tuple[object, str], str]] = {
+    (Organisation, "name"): "a name",
+    (Organisation, "her_id"): "an identifier",
+    (Organisation, "org_number"): "an identifier",
+    (HealthcareProfessional, "hpr"): "an identifier",
+    (HealthcareProfessional, "her_id"): "an identifier",
+    (HealthcareProfessional, "telecom"): "an address",
+    (Patient, "id"): "an identifier",
+    (Patient, "telecom"): "an address",
+    (Ident, "id"): "an identifier",
+    (CV, "code"): "a code",
+    (CV, "system"): "a code system",
+    (CV, "display"): "a display name",
+    (CS, "code"): "a code",
+    (CS, "display"): "a display name",
+    (ConversationRef, "parent"): "a MsgId",
+    (ConversationRef, "conversation"): "a MsgId",
+    **{(owner, name): "a name" for owner in (HealthcareProfessional, Patient, Person) for name in _NAMES},
+    **{(builder, "text"): "the text" for builder in BUILDERS.values()},
+    **{(builder, "msg_id"): "a MsgId" for builder in BUILDERS.values()},
 }
 
 _DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -193,6 +240,20 @@ def _wrong_type(hint: Any, value: object, where: str) -> SpecError:
     return SpecError(where, message)
 
 
+def _refuse_blank(what: str, value: object, where: str) -> None:
+    """:class:`SpecError` at ``where`` when ``value`` (or a string in the list ``value``) is an empty or blank string,
+    shown as written: ``what`` (``"an identifier"``) says what it should have held. Other types are left to
+    :func:`_convert`."""
+    items = enumerate(value) if isinstance(value, list) else [(None, value)]
+    for index, item in items:
+        if isinstance(item, str) and not item.strip():
+            at = where if index is None else f"{where}[{index}]"
+            if not item:
+                raise SpecError(at, f"{what} cannot be empty; got ''")
+            count = f"{len(item)} whitespace character{'s' if len(item) > 1 else ''}"
+            raise SpecError(at, f"{what} cannot be blank; got {item!r} ({count})")
+
+
 def _code(code_list: str, code: str, where: str) -> str:
     """The display name of ``code`` in ``code_list``; :class:`SpecError` at ``where`` when it is not there."""
     try:
@@ -246,16 +307,16 @@ def _coded(cls: type[CV] | type[CS], value: str, where: str, code_list: str | No
     return CV(value, codelists.get(code_list).oid, display) if cls is CV else CS(value, display)
 
 
-def _convert(hint: Any, value: object, where: str, code_list: str | None = None) -> Any:
-    """``value`` (plain data at key path ``where``) as a value of type ``hint``."""
+def _convert(hint: Any, value: object, where: str, code_list: str | None = None, strict: bool = False) -> Any:
+    """``value`` (plain data at key path ``where``) as a value of type ``hint``; ``strict`` for a spec."""
     if _is_union(hint):
-        return _convert_union(hint, value, where, code_list)
+        return _convert_union(hint, value, where, code_list, strict)
     if not _shape_fits(hint, value):
         raise _wrong_type(hint, value, where)
     if hint in (CV, CS) and isinstance(value, str):
         return _coded(hint, value, where, code_list)
     if dataclasses.is_dataclass(hint):
-        return _from_mapping(cast(type[Any], hint), value, where)
+        return _from_mapping(cast(type[Any], hint), value, where, code_list, strict)
     if hint is str:
         if code_list is not None:
             _code(code_list, cast(str, value), where)
@@ -270,10 +331,10 @@ def _convert(hint: Any, value: object, where: str, code_list: str | None = None)
         return _date(value, where)
     item_hint = get_args(hint)[0]  # tuple[X, ...]
     items = cast(list[object], value)
-    return tuple(_convert(item_hint, item, f"{where}[{index}]", code_list) for index, item in enumerate(items))
+    return tuple(_convert(item_hint, item, f"{where}[{index}]", code_list, strict) for index, item in enumerate(items))
 
 
-def _convert_union(hint: Any, value: object, where: str, code_list: str | None) -> Any:
+def _convert_union(hint: Any, value: object, where: str, code_list: str | None, strict: bool) -> Any:
     options = [arg for arg in get_args(hint) if arg is not type(None)]
     if value is None and len(options) < len(get_args(hint)):
         return None
@@ -285,8 +346,8 @@ def _convert_union(hint: Any, value: object, where: str, code_list: str | None) 
         for option in fitting:
             names = {item.name for item in dataclasses.fields(option)}
             if names.issuperset(value):
-                return _convert(option, value, where, code_list)
-    return _convert(fitting[0], value, where, code_list)
+                return _convert(option, value, where, code_list, strict)
+    return _convert(fitting[0], value, where, code_list, strict)
 
 
 def _read_keys(
@@ -296,8 +357,15 @@ def _read_keys(
     data: object,
     where: str,
     hint_on_unknown: Mapping[str, str] | None = None,
+    *,
+    strict: bool = False,
+    inherited: str | None = None,
 ) -> dict[str, Any]:
-    """The values of the keys of ``data`` (a mapping of ``hints``' names) converted to their hinted types."""
+    """The values of the keys of ``data`` (a mapping of ``hints``' names) converted to their hinted types.
+
+    ``strict`` reads a spec: blank identifiers, names and required text are refused, and identifier types are
+    checked against their code list, ``inherited`` (the list of the ``ids`` field holding an identifier).
+    """
     if not isinstance(data, Mapping):
         raise SpecError(where or None, f"expected an object (a mapping of keys), got {_what(data)}")
     values: dict[str, Any] = {}
@@ -308,7 +376,15 @@ def _read_keys(
             if hint_on_unknown and key in hint_on_unknown:
                 message += f" ({hint_on_unknown[key]})"
             raise SpecError(path, message)
-        values[key] = _convert(hints[key], value, path, _CODE_LISTS.get((owner, key)))
+        field = (owner, key)
+        code_list = _CODE_LISTS.get(field)
+        if strict:
+            if field in _NOT_BLANK:
+                _refuse_blank(_NOT_BLANK[field], value, path)
+            code_list = code_list or _SPEC_CODE_LISTS.get(field)
+            if key == _INHERITED_CODE_LIST.get(owner):
+                code_list = inherited
+        values[key] = _convert(hints[key], value, path, code_list, strict)
     for key in hints:
         if key in required and key not in values:
             raise SpecError(_join(where, key), f"required key is missing; expected {_expected(hints[key])}")
@@ -327,7 +403,7 @@ def from_data(cls: type[T], data: object, where: str = "") -> T:
     return cast(T, _convert(cls, data, where))
 
 
-def _from_mapping(cls: type[Any], data: object, where: str) -> Any:
+def _from_mapping(cls: type[Any], data: object, where: str, code_list: str | None, strict: bool) -> Any:
     hints = get_type_hints(cls)
     fields = {item.name: item for item in dataclasses.fields(cls)}
     required = {
@@ -335,7 +411,8 @@ def _from_mapping(cls: type[Any], data: object, where: str) -> Any:
         for name, item in fields.items()
         if item.default is dataclasses.MISSING and item.default_factory is dataclasses.MISSING
     }
-    values = _read_keys(cls, {name: hints[name] for name in fields}, required, data, where)
+    fields_hints = {name: hints[name] for name in fields}
+    values = _read_keys(cls, fields_hints, required, data, where, strict=strict, inherited=code_list)
     if cls is CV and isinstance(values.get("system"), str):
         values["system"] = _system(values["system"], _join(where, "system"))
     return cls(**values)
@@ -379,7 +456,7 @@ def build_from_spec(kind: str, data: object, dialog_version: str | None = None) 
     if not accepts_version and dialog_version not in (None, "1.1"):
         raise SpecError(_VERSION_ARG, f"{kind} is always Dialogmelding 1.1; got {dialog_version}")
     hint = {_VERSION_ARG: "the version is not part of the spec; it is chosen when building (--dialog-version)"}
-    values = _read_keys(builder, spec_keys(kind), set(required_keys(kind)), data, "", hint)
+    values = _read_keys(builder, spec_keys(kind), set(required_keys(kind)), data, "", hint, strict=True)
     for key, names in _REQUIRED_EXTRA.items():
         for name in names:
             if getattr(values.get(key), name, None) is None:
