@@ -4,8 +4,10 @@ sample corpus that is up to date."""
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import hypothesis
 import pytest
@@ -14,7 +16,7 @@ from lxml import etree
 from paths import REFERENCE, ROOT
 
 import dmtool
-from dmtool import fixtures, strategies
+from dmtool import fixtures, rules, strategies
 from dmtool.cli import main
 
 sys.path.insert(0, str(ROOT / "tools"))
@@ -36,6 +38,13 @@ def tree_bytes(folder: Path) -> dict[str, bytes]:
 def manifest(folder: Path) -> dict[str, object]:
     loaded: dict[str, object] = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     return loaded
+
+
+def files_of(folder: Path) -> list[dict[str, Any]]:
+    """The file entries of the manifest in ``folder``."""
+    files = manifest(folder)["files"]
+    assert isinstance(files, list)
+    return files
 
 
 def test_same_seed_and_options_give_identical_trees(tmp_path: Path) -> None:
@@ -115,6 +124,112 @@ def test_the_output_folder_must_be_empty_and_options_known(tmp_path: Path) -> No
     assert run("fixtures", "--out", str(tmp_path / "k"), "--kinds", "brev")[0] == 2
     assert run("fixtures", "--out", str(tmp_path / "v"), "--kinds", "helsefaglig", "--dialog-version", "1.0")[0] == 2
     assert not (tmp_path / "v").exists() or not any((tmp_path / "v").iterdir())
+    assert [path.name for path in tmp_path.iterdir()] == ["old.xml"]  # the refused runs created nothing
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        ["--invalid", "BOGUS"],
+        ["--invalid", "XSD"],
+        ["--kinds", "helsefaglig", "--dialog-version", "1.0"],
+        ["--threads", "--invalid", "all"],
+        ["--threads", "--kinds", "notat"],
+    ],
+)
+def test_refused_options_create_nothing(options: list[str], tmp_path: Path) -> None:
+    """A usage error found after the options are parsed still leaves no --out folder behind (nested or not)."""
+    for out in (tmp_path / "e3", tmp_path / "deep" / "e3"):
+        code, output = run("fixtures", "--out", str(out), *options)
+        assert code == 2, output
+        assert len(output.strip().splitlines()) == 1, output
+    assert not any(tmp_path.iterdir())
+
+
+def test_refused_plans_raise_before_anything_is_drawn_or_written(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="unknown rule 'BOGUS'"):
+        fixtures.generate(fixtures.Plan(count=1, invalid=("BOGUS",)))  # at the call, not at the first file
+    with pytest.raises(ValueError, match="--invalid cannot be used with --threads"):
+        fixtures.write(fixtures.Plan(count=1, invalid=("NO-ATTACHMENTS",), threads=True), tmp_path / "x")
+    assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize("rule", sorted({rule.id for rule in rules.RULES} - set(strategies.HARD_RULES)))
+def test_a_rule_fixtures_cannot_break_is_named_as_such(rule: str, tmp_path: Path) -> None:
+    """XSD, NOT-XML, ... exist (dmtool rules lists them): the error says fixtures cannot break them, and which they
+    can, rather than calling them unknown."""
+    code, output = run("fixtures", "--out", str(tmp_path / "out"), "--invalid", rule.lower())
+    assert code == 2
+    assert "unknown" not in output and f"cannot break {rule}" in output
+    assert "fixtures break only the guideline rules they can generate: " + ", ".join(strategies.HARD_RULES) in output
+    assert len(output.strip().splitlines()) == 1
+    code, output = run("fixtures", "--out", str(tmp_path / "out"), "--invalid", "NO-SUCH-RULE")
+    assert code == 2 and "unknown rule 'NO-SUCH-RULE'" in output and ", ".join(strategies.HARD_RULES) in output
+    assert not (tmp_path / "out").exists()
+
+
+def test_threads_refuse_invalid_and_kinds_that_are_not_whole_threads(tmp_path: Path) -> None:
+    """--threads cannot write rule-breaking files, nor a thread of notat alone or of helsefaglig: refused, exit 2."""
+    code, output = run("fixtures", "--out", str(tmp_path / "a"), "--threads", "--invalid", "NO-ATTACHMENTS")
+    assert code == 2 and "--invalid cannot be used with --threads" in output
+    for kinds in ("notat", "foresporsel", "svar,avvik", "helsefaglig", "foresporsel,svar,helsefaglig"):
+        code, output = run("fixtures", "--out", str(tmp_path / "a"), "--threads", "--kinds", kinds)
+        assert code == 2, kinds
+        assert "--kinds names whole threads: foresporsel,svar and/or notat,avvik" in output, output
+    assert not (tmp_path / "a").exists()
+
+
+@pytest.mark.parametrize(
+    ("kinds", "expected"),
+    [
+        ([], ["foresporsel", "svar", "notat", "avvik"]),
+        (["--kinds", "notat,avvik"], ["notat", "avvik"]),
+        (["--kinds", "svar,foresporsel"], ["svar", "foresporsel"]),
+        (["--kinds", "foresporsel,svar,notat,avvik"], ["foresporsel", "svar", "notat", "avvik"]),
+    ],
+)
+def test_threads_honour_kinds_and_the_manifest_records_what_was_applied(
+    kinds: list[str], expected: list[str], tmp_path: Path
+) -> None:
+    """--kinds picks the threads; the manifest's kinds are exactly the kinds of the messages written, and its
+    invalid is empty (nothing else is applied to threads)."""
+    assert run("fixtures", "--out", str(tmp_path), "--count", "4", "--seed", "1", "--threads", *kinds)[0] == 0
+    recorded = manifest(tmp_path)
+    options = recorded["options"]
+    files = recorded["files"]
+    assert isinstance(options, dict) and isinstance(files, list)
+    assert options["kinds"] == expected and options["invalid"] == [] and options["threads"] is True
+    written = {entry["kind"] for entry in files if entry["kind"] != "APPREC"}
+    assert written == {str(fixtures.KIND_NAMES[kind]) for kind in expected}
+    assert {entry["version"] for entry in files if entry["kind"] != "APPREC"} == set(options["dialog_versions"])
+    _check_folder(tmp_path)
+
+
+def test_threads_take_the_kinds_of_thread_and_the_versions_in_turn(tmp_path: Path) -> None:
+    """Four threads are forespørsel 1.0, forespørsel 1.1, notat 1.0, notat 1.1: every kind of thread in every
+    version (before, the forespørsel threads were all 1.0 and the notat threads all 1.1)."""
+    assert run("fixtures", "--out", str(tmp_path), "--count", "4", "--seed", "2", "--threads")[0] == 0
+    files = manifest(tmp_path)["files"]
+    assert isinstance(files, list)
+    firsts = [(entry["kind"], entry["version"]) for entry in files if "-1-" in entry["file"]]
+    assert firsts == [
+        ("DIALOG_FORESPORSEL", "1.0"),
+        ("DIALOG_FORESPORSEL", "1.1"),
+        ("DIALOG_NOTAT", "1.0"),
+        ("DIALOG_NOTAT", "1.1"),
+    ]
+
+
+def test_valid_files_take_every_kind_and_version_in_turn_between_rule_breakers(tmp_path: Path) -> None:
+    """With two rules every third file is valid: the valid files still go through every kind and version (before,
+    they took only every third (kind, version), and never a valid svar 1.0, avvik or helsefaglig)."""
+    options = ["--count", "27", "--seed", "4", "--invalid", "NO-ATTACHMENTS", "--invalid", "ACK-REQUESTED"]
+    assert run("fixtures", "--out", str(tmp_path), *options)[0] == 0
+    files = manifest(tmp_path)["files"]
+    assert isinstance(files, list)
+    valid = [(entry["kind"], entry["version"]) for entry in files if entry["verdict"] == "valid"]
+    assert valid == [(str(kind), version) for kind, version in fixtures.Plan(count=0).combos()]
+    _check_folder(tmp_path)
 
 
 def test_kinds_and_versions_are_respected(tmp_path: Path) -> None:
@@ -138,6 +253,43 @@ def test_the_sample_corpus_is_up_to_date(name: str, tmp_path: Path) -> None:
     if recorded["generator"] == {"dmtool": dmtool.__version__, "hypothesis": hypothesis.__version__}:
         fixtures.write(plan, tmp_path / name)
         assert tree_bytes(tmp_path / name) == tree_bytes(folder), "run python tools/make_fixtures.py"
+
+
+def test_the_sample_corpus_covers_every_kind_version_and_rule() -> None:
+    """What the README says of fixtures/generated: a valid message of every kind in every version it exists in, a
+    breaker of every rule --invalid all covers, and every kind of thread in both versions."""
+    assert sorted(path.name for path in GENERATED.iterdir()) == sorted(make_fixtures.PLANS)
+    entries = [entry for name in make_fixtures.PLANS for entry in files_of(GENERATED / name)]
+    valid = {(entry["kind"], entry["version"]) for entry in entries if entry["verdict"] == "valid"}
+    every = {(str(kind), version) for kind in dmtool.Kind for version in strategies.kind_versions(kind)}
+    assert len(every) == 9 and every <= valid, sorted(every - valid)
+    broken = {rule for entry in entries for rule in entry["rules"]}
+    assert broken == set(strategies.HARD_RULES)  # what --invalid all breaks
+    firsts = {(entry["kind"], entry["version"]) for entry in files_of(GENERATED / "threads") if "-1-" in entry["file"]}
+    assert firsts == {(kind, version) for kind in ("DIALOG_FORESPORSEL", "DIALOG_NOTAT") for version in ("1.0", "1.1")}
+
+
+def test_the_readme_example_is_what_the_command_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's fixtures example, run as written: the same line printed and the same manifest.json, byte for
+    byte (when the hypothesis version is the one the example names); its list of --invalid all is HARD_RULES."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Test fixtures\n", 1)[1].split("\n## ", 1)[0]
+    example = re.search(r"```text\n\$ dmtool (fixtures [^\n]*)\n(.*?)\$ cat D/manifest\.json\n(.*?)```", section, re.S)
+    assert example is not None
+    command, printed, written = example.groups()
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, command.split())
+    assert result.exit_code == 0
+    assert result.output == printed  # CliRunner mixes standard error in
+    recorded = json.loads(written)
+    if recorded["generator"]["hypothesis"] == hypothesis.__version__:
+        assert (tmp_path / "D" / "manifest.json").read_text(encoding="utf-8") == written
+    else:  # other draws: the same options at least
+        assert manifest(tmp_path / "D")["options"] == recorded["options"]
+    assert recorded["options"]["invalid"] == list(strategies.HARD_RULES)
+    named = re.search(r"`all` is exactly these \w+: (.*?)\. Any other", section, re.S)
+    assert named is not None
+    assert re.findall(r"`([A-Z-]+)`", named.group(1)) == list(strategies.HARD_RULES)
 
 
 @hypothesis.settings(max_examples=15, deadline=None)

@@ -707,7 +707,8 @@ def _split(values: tuple[str, ...]) -> list[str]:
     "--kinds",
     multiple=True,
     metavar="KIND[,KIND]",
-    help="Kinds to draw: foresporsel, svar, avvik, notat, helsefaglig [default: all].",
+    help="Kinds to draw: foresporsel, svar, avvik, notat, helsefaglig [default: all]; with --threads, whole threads: "
+    "foresporsel,svar and/or notat,avvik.",
 )
 @click.option(
     "--dialog-version",
@@ -720,7 +721,8 @@ def _split(values: tuple[str, ...]) -> list[str]:
     "--invalid",
     multiple=True,
     metavar="RULE|all",
-    help="Also write files that break this hard rule (repeatable), or all of them in turn.",
+    help="Also write files that break this guideline rule (repeatable), or all those fixtures can break in turn; not "
+    "with --threads.",
 )
 @click.option("--threads", is_flag=True, help="Write whole threads: message, AppRec, reply (svar or avvik), AppRec.")
 def fixtures_command(
@@ -729,14 +731,15 @@ def fixtures_command(
 ) -> None:  # fmt: skip
     """Write test messages and a manifest.json that says, per file, kind, version, verdict, broken rules and thread.
 
-    Exit status: 0 written, 1 a file did not get the verdict it was made for (a bug in dmtool), 2 usage error, an
-    output folder that is not empty, or hypothesis missing (pip install 'dmtool[fixtures]').
+    Exit status: 0 written, 1 a file did not get the verdict it was made for (a bug in dmtool), 2 usage error (such
+    as --invalid with --threads, or --kinds that are not whole threads with --threads), an output folder that is not
+    empty, or hypothesis missing (pip install 'dmtool[fixtures]'); nothing is written on exit 2.
     """
     try:
         from . import fixtures
     except ImportError as error:  # hypothesis is an optional dependency
         _fail(EXIT_ERROR, f"dmtool fixtures needs hypothesis: pip install 'dmtool[fixtures]' ({error})")
-    chosen_kinds = _split(kinds) or list(fixtures.KIND_NAMES)
+    chosen_kinds = _split(kinds)  # none: every kind (with --threads, every kind of a thread)
     unknown = [kind for kind in chosen_kinds if kind not in fixtures.KIND_NAMES]
     if unknown:
         raise click.BadParameter(f"unknown kind {unknown[0]!r}; choose from {', '.join(fixtures.KIND_NAMES)}",

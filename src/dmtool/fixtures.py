@@ -6,10 +6,11 @@ messages: every file is validated as it is written, and a file whose verdict dif
 stops the run. The same seed and options give byte-identical output with the same hypothesis version (the manifest
 records it).
 
-Files are laid out in order: with ``invalid`` rules, every (len(rules) + 1)th file is valid and the others break the
-rules in turn; with ``threads``, each thread is a forespørsel, its AppRec, the svar and its AppRec, or a notat, an
-avvik about it and their AppRecs. Single files recombine a pool of drawn values (see :class:`_Pools`), threads are
-drawn whole.
+Files are laid out in order: valid files take the chosen kinds and versions in turn; with ``invalid`` rules, every
+(len(rules) + 1)th file is valid and the others break the rules in turn, each in a kind and version the rule applies
+to; with ``threads``, each thread is a forespørsel, its AppRec, the svar and its AppRec, or a notat, an avvik about it
+and their AppRecs, the kinds of thread and the versions taken in turn. Single files recombine a pool of drawn values
+(see :class:`_Pools`), threads are drawn whole.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from hypothesis.internal.conjecture.providers import HypothesisProvider
 
 from . import __version__, apprec, strategies, writer
 from .model import DialogVersion, Kind, Message
+from .rules import RULES
 from .validation import validate
 
 T = TypeVar("T")
@@ -49,6 +51,12 @@ KIND_NAMES: Final[dict[str, Kind]] = {
 _SHORT: Final = {kind: name for name, kind in KIND_NAMES.items()}
 #: The one kind a rule about replies can be broken in.
 _RULE_KIND: Final = {"SVAR-REFERENCES-FORESPORSEL": Kind.SVAR, "AVVIK-REFERENCES-MESSAGE": Kind.AVVIK}
+#: Every rule id dmtool knows, including those fixtures cannot break.
+_RULE_IDS: Final = frozenset(rule.id for rule in RULES)
+#: The threads there are, as (first message, reply): a forespørsel and its svar, a notat and an avvik about it.
+THREADS: Final[tuple[tuple[Kind, Kind], ...]] = ((Kind.FORESPORSEL, Kind.SVAR), (Kind.NOTAT, Kind.AVVIK))
+#: What ``--kinds`` may name with ``--threads``: whole threads.
+_THREAD_CHOICES: Final = " and/or ".join(",".join(_SHORT[kind] for kind in pair) for pair in THREADS)
 
 
 class FixtureError(RuntimeError):
@@ -109,21 +117,62 @@ def _uuid(rng: random.Random) -> str:
 @dataclass(frozen=True)
 class Plan:
     """What to write: ``count`` files (or threads), ``seed``, the ``kinds`` and ``versions`` to draw, the hard rules
-    to break (``invalid``), and whether to write ``threads``."""
+    to break (``invalid``, any of :data:`dmtool.strategies.HARD_RULES`), and whether to write ``threads``.
+
+    ``kinds`` empty (the default) is every kind; with ``threads``, every kind a thread has (:data:`THREADS`), and
+    chosen kinds must then make whole threads. Threads are always valid: ``threads`` with ``invalid`` is refused.
+    :meth:`check` says what cannot be written as asked."""
 
     count: int
     seed: int = 0
-    kinds: tuple[Kind, ...] = tuple(Kind)
+    kinds: tuple[Kind, ...] = ()
     versions: tuple[DialogVersion, ...] = ("1.0", "1.1")
     invalid: tuple[str, ...] = ()
     threads: bool = False
 
+    def kinds_drawn(self) -> tuple[Kind, ...]:
+        """The kinds the files are of: ``kinds``, or when none are given every kind (with ``threads``, of a thread)."""
+        if self.kinds:
+            return self.kinds
+        return tuple(kind for pair in THREADS for kind in pair) if self.threads else tuple(Kind)
+
     def combos(self) -> list[tuple[Kind, DialogVersion]]:
         """Every (kind, version) that exists among the chosen ones, in a fixed order."""
-        found = [(k, v) for k in self.kinds for v in self.versions if v in strategies.kind_versions(k)]
+        found = [(k, v) for k in self.kinds_drawn() for v in self.versions if v in strategies.kind_versions(k)]
         if not found:
             raise ValueError("no kind exists in the chosen versions (helsefaglig is 1.1 only)")
         return found
+
+    def thread_combos(self) -> list[tuple[tuple[Kind, Kind], DialogVersion]]:
+        """Every (thread, version) among the chosen ones, in a fixed order: each thread of :data:`THREADS` whose two
+        kinds are chosen, in every chosen version. A chosen kind that is in no such thread is refused."""
+        kinds = self.kinds_drawn()
+        pairs = [pair for pair in THREADS if set(pair) <= set(kinds)]
+        stray = [kind for kind in kinds if not any(kind in pair for pair in pairs)]
+        if stray or not pairs:
+            got = ",".join(_SHORT[kind] for kind in kinds)
+            raise ValueError(f"with --threads, --kinds names whole threads: {_THREAD_CHOICES} (helsefaglig has no "
+                             f"thread); got {got}")  # fmt: skip
+        return [(pair, version) for pair in pairs for version in self.versions]
+
+    def check(self) -> None:
+        """Raise :class:`ValueError`, in one line saying what to change, when the plan cannot be written as asked."""
+        if self.count < 0:
+            raise ValueError("count must be 0 or more")
+        if not self.versions:
+            raise ValueError("no Dialogmelding version chosen (1.0, 1.1)")
+        for rule in self.invalid:
+            if rule not in strategies.HARD_RULES:
+                what = f"cannot break {rule}" if rule in _RULE_IDS else f"unknown rule {rule!r}"
+                raise ValueError(f"{what}: fixtures break only the guideline rules they can generate: "
+                                 f"{', '.join(strategies.HARD_RULES)}, or all of them")  # fmt: skip
+        if self.threads:
+            if self.invalid:
+                raise ValueError("--invalid cannot be used with --threads: every file of a thread is valid; write "
+                                 "rule-breaking files in a run without --threads")  # fmt: skip
+            self.thread_combos()
+        else:
+            self.combos()
 
 
 _ATTEMPTS: Final = 100
@@ -185,8 +234,8 @@ class _Pools:
 
 def _single(plan: Plan, pools: _Pools, index: int) -> tuple[bytes, Entry]:
     combos = plan.combos()
-    kind, version = combos[index % len(combos)]
     cycle = len(plan.invalid) + 1
+    kind, version = combos[index // cycle % len(combos)]  # the valid files take the kinds and versions in turn
     rule = plan.invalid[index % cycle - 1] if plan.invalid and index % cycle else None
     rng = random.Random(f"dmtool-file:{plan.seed}:{index}")
     rules: tuple[str, ...] = ()
@@ -201,9 +250,10 @@ def _single(plan: Plan, pools: _Pools, index: int) -> tuple[bytes, Entry]:
 
 
 def _thread(plan: Plan, index: int) -> Iterator[tuple[bytes, Entry]]:
-    version = plan.versions[index % len(plan.versions)]
+    combos = plan.thread_combos()
+    (first, _reply), version = combos[index % len(combos)]
     name = f"thread-{index + 1:05d}"
-    drawn = draw(strategies.threads(version, avvik=index % 2 == 1), plan.seed, index)
+    drawn = draw(strategies.threads(version, avvik=first == Kind.NOTAT), plan.seed, index)
     steps = ((drawn.first, drawn.first_receipt), (drawn.reply, drawn.reply_receipt))
     for step, (message, receipt) in enumerate(steps):
         stem = f"{name}-{2 * step + 1}-{_SHORT[Kind(message.kind)]}"
@@ -220,13 +270,15 @@ def _check(data: bytes, entry: Entry) -> None:
 
 
 def generate(plan: Plan) -> Iterator[tuple[bytes, Entry]]:
-    """Every file of ``plan`` in order, as (bytes, manifest entry), each checked against its verdict."""
-    if plan.count < 0:
-        raise ValueError("count must be 0 or more")
-    for rule in plan.invalid:
-        if rule not in strategies.HARD_RULES:
-            raise ValueError(f"unknown rule {rule!r}; choose from {', '.join(strategies.HARD_RULES)} or all")
-    plan.combos()
+    """Every file of ``plan`` in order, as (bytes, manifest entry), each checked against its verdict.
+
+    Raises :class:`ValueError` at once (before anything is drawn) when the plan cannot be written as asked.
+    """
+    plan.check()
+    return _generate(plan)
+
+
+def _generate(plan: Plan) -> Iterator[tuple[bytes, Entry]]:
     items: Iterator[tuple[bytes, Entry]]
     if plan.threads:
         items = (item for index in range(plan.count) for item in _thread(plan, index))
@@ -241,8 +293,11 @@ def generate(plan: Plan) -> Iterator[tuple[bytes, Entry]]:
 def write(plan: Plan, out: Path, progress: Callable[[int], None] | None = None) -> list[Entry]:
     """Write the files of ``plan`` and ``manifest.json`` into the folder ``out`` (created; it must be empty).
 
-    ``progress`` is called with the number of files written so far. Returns the manifest's entries.
+    ``progress`` is called with the number of files written so far. Returns the manifest's entries. A plan that cannot
+    be written as asked (:class:`ValueError`) or a folder that is not empty (:class:`FileExistsError`) is refused
+    before anything is created.
     """
+    plan.check()
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise FileExistsError(f"{out} exists and is not an empty folder")
     out.mkdir(parents=True, exist_ok=True)
@@ -264,7 +319,7 @@ def manifest_of(plan: Plan, entries: Sequence[Entry]) -> dict[str, Any]:
         "options": {
             "count": plan.count,
             "seed": plan.seed,
-            "kinds": [_SHORT[kind] for kind in plan.kinds],
+            "kinds": [_SHORT[kind] for kind in plan.kinds_drawn()],
             "dialog_versions": list(plan.versions),
             "invalid": list(plan.invalid),
             "threads": plan.threads,
