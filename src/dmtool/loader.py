@@ -133,13 +133,18 @@ def _check_encoding(data: bytes) -> bytes:
     for bom in _WIDE_BOMS:
         if data.startswith(bom):
             raise _not_xml("the input is UTF-16 or UTF-32: only UTF-8 and ISO-8859-1 are supported; re-encode it")
-    if data[:1] == b"\x00" or data[1:2] == b"\x00":
+    if _looks_like_utf16(data):
         raise _not_xml(
             "the input looks like UTF-16 without a byte order mark: only UTF-8 and ISO-8859-1 are supported; "
             "re-encode it"
         )
     has_bom = data.startswith(_UTF8_BOM)
     body = data[len(_UTF8_BOM) :] if has_bom else data
+    if b"\x00" in body[:1024] and not body.lstrip().startswith(b"<"):
+        raise _not_xml(
+            "the input is binary data (it holds NUL bytes and does not start with '<'), not an XML message; check "
+            "that this is the right file"
+        )
     match = _XML_DECL.match(body)
     if match:
         declared = match.group(1).decode("ascii")
@@ -156,6 +161,13 @@ def _check_encoding(data: bytes) -> bytes:
                 1,
             )
     return body
+
+
+def _looks_like_utf16(data: bytes) -> bool:
+    """True when the start of ``data`` has a NUL in every other byte, as text in UTF-16 does (mostly ASCII at the
+    start of an XML document); other bytes with NULs in them are left to the parser, which names the character."""
+    head = data[:64]
+    return any(len(half) >= 2 and half.count(0) == len(half) for half in (head[0::2], head[1::2]))
 
 
 def _refuse_doctype(body: bytes) -> None:
