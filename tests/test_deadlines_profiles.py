@@ -385,3 +385,8 @@ def test_the_holiday_table_is_what_the_holidays_package_says() -> None:
     stored = resources.files("dmtool").joinpath("holidays_no.json").read_text()
     assert stored == deadlines.holiday_table_json(), "run python tools/make_holidays.py"
     assert deadlines.package_holidays(2300) == deadlines._norwegian_holidays(2300)
+
+
+def test_an_unknown_profile_name_is_a_value_error_naming_the_choices() -> None:
+    with pytest.raises(ValueError, match="unknown profile 'nope'; choose one of national"):
+        deadlines.reply_deadline(dt.datetime(2026, 11, 24, 10, tzinfo=OSLO), "nope")

@@ -417,6 +417,22 @@ def test_compose_refuses_what_the_guidelines_do_not_allow(message: Message) -> N
         compose.avvik(message, "annet", "tekst")  # type: ignore[arg-type]
 
 
+@settings(max_examples=5, **SETTINGS)
+@given(dms.messages(Kind.FORESPORSEL))
+def test_compose_takes_one_receiver_and_one_sender_not_a_list(message: Message) -> None:
+    """A list of receivers got through to ``to_xml``, which failed with an AttributeError naming no field."""
+    assert message.patient is not None
+    for role, parties in (
+        ("receiver", {"receiver": [message.receiver] * 2}),
+        ("sender", {"sender": (message.sender,)}),
+    ):
+        given_parties = {"sender": message.sender, "receiver": message.receiver} | parties
+        with pytest.raises(BuildError, match="expected an Organisation, got") as caught:
+            compose.foresporsel(**given_parties, patient=message.patient, text="?")  # type: ignore[arg-type]
+        assert caught.value.field == role
+        assert ("per_receiver" in str(caught.value)) == (role == "receiver")
+
+
 # ----------------------------------------------------------------------------------------------------------------------
 # BuildError names the field
 

@@ -13,6 +13,7 @@ import uuid
 from typing import Final, Literal
 
 from . import clock, ids
+from .errors import BuildError
 from .model import (
     CS,
     CV,
@@ -69,6 +70,12 @@ def _message(
     gen_date: dt.datetime | None,
     conversation: ConversationRef | None = None,
 ) -> Message:
+    for role, party in (("sender", sender), ("receiver", receiver)):
+        if not isinstance(party, Organisation):  # a list of receivers, say: the types are not checked at run time
+            one = (
+                "; a Dialogmelding has one: build one message per receiver (per_receiver)" if role == "receiver" else ""
+            )
+            raise BuildError(role, f"expected an Organisation, got {type(party).__name__}{one}")
     return Message(
         kind=kind,
         version=version,

@@ -14,9 +14,9 @@ import json
 from importlib import resources
 from typing import Final
 
-from . import clock
+from . import clock, profiles
 from .model import Message
-from .profiles import PROFILES, Profile
+from .profiles import Profile
 
 #: Years whose holidays are in the package's table (``holidays_no.json``); others are asked of ``holidays`` itself.
 TABLE_YEARS: Final = range(1900, 2200)
@@ -70,9 +70,10 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
 def reply_deadline(message: Message | dt.datetime, profile: Profile | str = "national") -> dt.date:
     """The last day a reply to ``message`` (or to a message sent at that time) is expected by ``profile``.
 
-    National: 5 working days (the guidelines say 3-5); ``pasientdialog``: 4.
+    National: 5 working days (the guidelines say 3-5); ``pasientdialog``: 4. An unknown profile name is a
+    :class:`ValueError` naming the choices.
     """
     sent = message.gen_date if isinstance(message, Message) else message
-    chosen = PROFILES[profile] if isinstance(profile, str) else profile
+    chosen = profiles.get(profile) if isinstance(profile, str) else profile
     local = sent.astimezone(clock.OSLO) if sent.tzinfo is not None else sent
     return add_working_days(local.date(), chosen.reply_days)
