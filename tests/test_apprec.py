@@ -21,6 +21,7 @@ import datetime as dt
 import functools
 import json
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,7 @@ from dmtool.apprec_check import check_apprec
 from dmtool.cli import main
 from dmtool.clock import OSLO
 from dmtool.facts import original_of
+from dmtool.ids import her_id_problem
 from dmtool.model import CV, Message
 
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
@@ -214,6 +216,8 @@ def tampered(receipt: AppRec, message: Message) -> list[tuple[str, AppRec, tuple
         ("no code list", replace(status="2", errors=(CV("T01", None),)), ("'T01'", "code list")),
         ("unknown code list", replace(status="2", errors=(CV("T01", "2.16.578.1.12.4.1.1.99999"),)),
          ("'T01'", "99999")),
+        ("answers an AppRec", replace(original_type="APPREC"),
+         ("OriginalMsgId/MsgType is 'APPREC'", "no receipt is sent for a receipt")),
     ]  # fmt: skip
     original = original_of(message)
     receiver_hers, sender_hers = set(original.receiver_her_ids), set(original.sender_her_ids)
@@ -372,6 +376,10 @@ errors = st.builds(
 ).map(lambda e: dataclasses.replace(e, display=ERRORS.codes[e.code]))  # fmt: skip
 
 
+#: The 8279 types a receipt may answer: all but APPREC (no receipt is sent for a receipt).
+ANSWERABLE = sorted(set(codelists.get("8279").codes) - {"APPREC"})
+
+
 @st.composite
 def apprecs(draw: st.DrawFn) -> AppRec:
     status = draw(st.sampled_from(["1", "2", "3"]))
@@ -382,7 +390,7 @@ def apprecs(draw: st.DrawFn) -> AppRec:
         sender=draw(parties),
         receiver=draw(parties),
         status=status,
-        original_type=draw(st.sampled_from(sorted(codelists.get("8279").codes))),
+        original_type=draw(st.sampled_from(ANSWERABLE)),
         original_id=str(draw(st.uuids())),
         original_date=draw(times),
         errors=() if status == "1" else tuple(draw(st.lists(errors, min_size=1, max_size=3))),
@@ -488,6 +496,12 @@ QUIRKS = {
     "status 2 without Error": (quirk(AVVIST11, E10, ""), ("Status 2", "without an Error")),
     "status 1 with Error": (quirk(OK10, '<Status V="1" DN="OK"/>', '<Status V="1" DN="OK"/>' + E10),
                             ("Status 1", "Error")),
+    "MsgType not APPREC": (quirk(OK10, '<MsgType V="APPREC"', '<MsgType V="XYZ"'), ("MsgType is 'XYZ'", "'APPREC'")),
+    "empty MsgType": (quirk(AVVIST11, '<MsgType V="APPREC"', '<MsgType V=""'), ("MsgType", "missing or empty")),
+    "missing MsgType": (quirk(OK10, '<MsgType V="APPREC" DN="Applikasjonskvittering"/>', ""),
+                        ("MsgType", "missing or empty")),
+    "receipt for a receipt": (quirk(OK10, '<MsgType V="DIALOG_FORESPORSEL"', '<MsgType V="APPREC"'),
+                              ("OriginalMsgId/MsgType is 'APPREC'", "no receipt is sent for a receipt")),
 }  # fmt: skip
 
 
@@ -647,3 +661,222 @@ def test_readme_apprec_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert (verdict.consistent, verdict.outcome, verdict.reasons) == (True, "delivered", ())
     assert isinstance(unreadable, AppRec)
     assert (unreadable.status, [error.code for error in unreadable.errors]) == ("2", ["T01"])
+
+
+# ----------------------------------------------------------------------------------------------------------------------
+# The issue 5 contract: apprec_for(message_or_source, ...), never a receipt for a receipt, the apprec commands' usage
+
+JSON_KEYS = {*dmtool.Report().to_dict(), "consistent", "outcome", "reasons"}
+#: Values --sender-her/--receiver-her refuse: not XML text, letters, empty, 0, 10 digits, spaces, other digits.
+NOT_HER_IDS = ["a\x01b", "abc", "", "0", "1234567890", " 8000001", "8000\u066101", "\uff18000001", "-1"]
+
+
+@settings(max_examples=15, **SETTINGS)
+@given(dms.messages(), st.sampled_from(APPREC_VERSIONS))
+def test_apprec_for_takes_a_parsed_message_as_it_takes_its_bytes(message, version):
+    data = receipt_bytes(message)
+    fixed = dict(gen_date=dt.datetime(2026, 1, 5, 12, tzinfo=OSLO), apprec_id="b5d1c1a4-0000-4000-8000-000000000002")
+    from_bytes = dmtool.apprec_for(data, None, version, **fixed)
+    for parsed in (dmtool.parse(data), message):
+        assert dmtool.apprec_for(parsed, None, version, **fixed) == from_bytes
+        assert dmtool.apprec_for(source=parsed, version=version, **fixed) == from_bytes
+    assert_consistent(check_apprec(dmtool.apprec_for(dmtool.parse(data), version=version), data), "1")
+
+
+def test_apprec_for_a_parsed_message_sees_what_the_model_holds():
+    """Documented: a model is checked as it holds the message; its attachments are not in it, the bytes give 3."""
+
+    @settings(max_examples=3, **SETTINGS)
+    @given(dms.breaking("NO-ATTACHMENTS"))
+    def check(data):
+        assert dmtool.apprec_for(data).status == "3"
+        assert dmtool.apprec_for(dmtool.parse(data)).status == "1"
+
+    check()
+
+
+def test_apprec_for_a_message_that_cannot_be_written_says_so():
+    message = dmtool.parse(EXAMPLES / "foresporsel-1.0.xml")
+    for bad, field in ((dataclasses.replace(message, msg_id="a\x01b"), "msg_id"),
+                       (dataclasses.replace(message, gen_date=dt.datetime(2026, 1, 5)), "gen_date")):  # fmt: skip
+        with pytest.raises(dmtool.BuildError, match=r"cannot be written to make its receipt.*as it arrived") as caught:
+            dmtool.apprec_for(bad)
+        assert caught.value.field == field and str(caught.value).count(f"{field}:") == 1
+
+
+@settings(max_examples=25, **SETTINGS)
+@given(st.text(max_size=6).filter(lambda version: version not in APPREC_VERSIONS))
+def test_apprec_for_refuses_an_unknown_version_at_once(version):
+    with pytest.raises(ValueError, match=re.escape("1.0 or 1.1")) as caught:
+        dmtool.apprec_for(EXAMPLES / "no-such-file.xml", None, version)  # refused before the source is read
+    assert repr(version) in str(caught.value)
+
+
+@settings(max_examples=25, **SETTINGS)
+@given(apprecs())
+def test_a_receipt_for_a_receipt_is_inconsistent_alone_and_written(receipt):
+    answering = dataclasses.replace(receipt, original_type="APPREC")
+    for form in (answering, apprec_xml(answering)):
+        assert_inconsistent(check_apprec(form), "OriginalMsgId/MsgType is 'APPREC'", "no receipt is sent for a receipt")
+    assert not dmtool.validate(apprec_xml(answering)).valid
+
+
+@settings(max_examples=25, **SETTINGS)
+@given(
+    st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=12).filter(
+        lambda value: value.strip() != "APPREC" and "<" not in value and "&" not in value and '"' not in value
+    )
+)
+def test_a_root_msg_type_other_than_apprec_is_inconsistent(value):  # fmt: skip
+    data = quirk(OK10, '<MsgType V="APPREC"', f'<MsgType V="{value}"')
+    assert parse_apprec(data).msg_type == value.strip()
+    assert_inconsistent(check_apprec(data), "MsgType", "'APPREC'")
+    assert "APPREC-CONSISTENT" in {issue.rule for issue in dmtool.validate(data).issues}
+
+
+def test_cli_validate_and_check_report_a_receipt_for_a_receipt(tmp_path: Path):
+    for name, words in (("MsgType not APPREC", "MsgType is 'XYZ'"), ("receipt for a receipt", "no receipt is sent")):
+        path = tmp_path / "r.xml"
+        path.write_bytes(QUIRKS[name][0])
+        result = run("validate", str(path))
+        assert result.exit_code == 1 and words in result.stdout, result.output
+        result = run("apprec", "check", str(path))
+        assert result.exit_code == 1 and "INCONSISTENT" in result.stdout and words in result.stdout, result.output
+
+
+@settings(max_examples=20, **SETTINGS)
+@given(
+    st.sampled_from(["--sender-her", "--receiver-her"]),
+    st.sampled_from(NOT_HER_IDS) | st.text(max_size=12).filter(lambda value: her_id_problem(value) is not None),
+)
+def test_cli_refuses_a_party_that_is_not_a_her_id(option, value):  # fmt: skip
+    with tempfile.TemporaryDirectory() as folder:
+        broken, out = Path(folder) / "broken.xml", Path(folder) / "t.xml"
+        broken.write_bytes(b"not xml")
+        given = {"--sender-her": "8000101", "--receiver-her": "8000001", option: value}
+        result = run("apprec", str(broken), *(f"{name}={her}" for name, her in given.items()), "-o", str(out))
+        assert result.exit_code == 2, result.output
+        assert option in result.stderr and "is not a HER-id" in result.stderr and result.stdout == ""
+        assert "Traceback" not in result.output and not out.exists()
+
+
+@settings(max_examples=10, **SETTINGS)
+@given(dms.her_ids(), dms.her_ids())
+def test_cli_takes_any_her_id_as_a_party(sender, receiver):
+    with tempfile.TemporaryDirectory() as folder:
+        broken, out = Path(folder) / "broken.xml", Path(folder) / "t.xml"
+        broken.write_bytes(b"not xml")
+        result = run("apprec", str(broken), "--sender-her", sender, "--receiver-her", receiver, "-o", str(out))
+        assert result.exit_code == 0, result.output
+        receipt = parse_apprec(out)
+        assert (receipt.sender.her_ids, receipt.receiver.her_ids) == ((sender,), (receiver,))
+
+
+WRITE_ONLY = [
+    ("--apprec-version", "1.1"), ("--apprec-version", "1.0"), ("-o", "zz.xml"), ("--output", "zz.xml"),
+    ("--sender-her", "1"), ("--receiver-her", "8000001"), ("--profile", "oslo"), ("--last-contact", "2026-01-01"),
+    ("--admitted",), ("--not-admitted",), ("--short-max-chars", "10"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("option", WRITE_ONLY, ids=" ".join)
+def test_cli_check_refuses_the_options_of_writing(option: tuple[str, ...], tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("apprec", "check", str(EXAMPLES / OK10), *option)
+    assert result.exit_code == 2 and result.stdout == "", result.output
+    assert option[0] in result.stderr and "not apply to 'dmtool apprec check'" in result.stderr
+    assert not (tmp_path / "zz.xml").exists()
+
+
+def test_cli_check_names_every_refused_option():
+    result = run("apprec", "check", str(EXAMPLES / OK10), "-o", "zz.xml", "--sender-her", "1",
+                 "--apprec-version", "1.1", "--profile", "oslo")  # fmt: skip
+    assert result.exit_code == 2
+    (line,) = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
+    assert all(name in line for name in ("-o/--output", "--sender-her", "--apprec-version", "--profile"))
+
+
+@pytest.mark.parametrize("option", [("--original", OK10), ("--format", "text"), ("--format", "json")], ids=" ".join)
+def test_cli_writing_refuses_the_options_of_checking(option: tuple[str, ...]):
+    result = run("apprec", str(EXAMPLES / "foresporsel-1.0.xml"), *option)
+    assert result.exit_code == 2 and result.stdout == "", result.output
+    assert option[0] in result.stderr and "not apply to 'dmtool apprec MESSAGE'" in result.stderr
+
+
+@pytest.mark.parametrize("args", [(), ("--original", str(EXAMPLES / "foresporsel-1.0.xml")), ("--format", "json")])
+def test_cli_check_without_a_file_is_a_usage_error(args: tuple[str, ...]):
+    result = run("apprec", "check", *args)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "the APPREC file to check is missing" in result.stderr and "IO-ERROR" not in result.stderr
+
+
+def test_cli_documented_check_invocations_still_work(tmp_path: Path):
+    message = EXAMPLES / "foresporsel-1.0.xml"
+    receipt = tmp_path / "r.xml"
+    assert run("apprec", str(message), "--apprec-version", "1.1", "-o", str(receipt), "--profile", "national",
+               "--sender-her", "8000101", "--receiver-her", "8000001").exit_code == 0  # fmt: skip
+    for extra in ((), ("--original", str(message)), ("--format", "text"), ("--format", "json"),
+                  ("--original", str(message), "--format", "json")):  # fmt: skip
+        assert run("apprec", "check", str(receipt), *extra).exit_code == 0, extra
+
+
+def test_cli_status_is_said_only_once_the_receipt_is_written(tmp_path: Path):
+    result = run("apprec", str(EXAMPLES / "foresporsel-1.0.xml"), "-o", str(tmp_path / "missing" / "r.xml"))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "AppRec status" not in result.stderr and result.stderr.startswith("dmtool: cannot write ")
+    assert result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("data", UNREADABLE, ids=["empty", "text", "unclosed", "utf16-bom", "utf16"])
+def test_cli_check_json_gives_json_for_a_receipt_that_cannot_be_read(tmp_path: Path, data: bytes):
+    path = tmp_path / "r.xml"
+    path.write_bytes(data)
+    result = run("apprec", "check", "--format", "json", str(path))
+    assert result.exit_code == 1 and result.stderr == "", result.output
+    verdict = json.loads(result.stdout)
+    assert (
+        set(verdict) == JSON_KEYS and set(json.loads(run("validate", "--format", "json", str(path)).stdout)) < JSON_KEYS
+    )
+    assert (verdict["path"], verdict["valid"], verdict["consistent"], verdict["outcome"]) == (str(path), False, False,
+                                                                                             "unknown")  # fmt: skip
+    assert [issue["rule"] for issue in verdict["issues"]] == ["NOT-XML"]
+
+
+def test_cli_check_json_gives_json_whatever_the_verdict(tmp_path: Path):
+    message = tmp_path / "message.xml"
+    message.write_bytes((EXAMPLES / "foresporsel-1.0.xml").read_bytes())
+    broken, missing, receipt = tmp_path / "broken.xml", str(tmp_path / "missing.xml"), str(EXAMPLES / OK10)
+    broken.write_bytes(b"<MsgHead")
+
+    def verdict(*args: str, status: int) -> dict[str, object]:
+        result = run("apprec", "check", "--format", "json", *args)
+        assert result.exit_code == status and result.stderr == "", result.output
+        said = json.loads(result.stdout)
+        assert set(said) == JSON_KEYS and said["consistent"] is (status == 0)
+        return said
+
+    said = verdict(str(message), status=1)  # a message, not a receipt
+    assert [issue["rule"] for issue in said["issues"]] == ["UNSUPPORTED-MESSAGE"]
+    said = verdict(missing, status=2)
+    assert [issue["rule"] for issue in said["issues"]] == ["IO-ERROR"] and said["path"] == missing
+    assert said["outcome"] == "unknown" and "cannot read" in said["issues"][0]["message"]
+    said = verdict(receipt, "--original", missing, status=2)
+    assert said["path"] == receipt and [issue["rule"] for issue in said["issues"]] == ["IO-ERROR"]
+    assert missing in said["issues"][0]["message"]
+    said = verdict(receipt, "--original", str(broken), status=1)  # the receipt is read, the original is not
+    assert (said["kind"], said["outcome"]) == ("apprec", "delivered")
+    assert [issue["rule"] for issue in said["issues"]] == ["NOT-XML"]
+    assert said["issues"][0]["message"].startswith(f"the original {broken}: ")
+    assert verdict(receipt, "--original", str(EXAMPLES / "foresporsel-1.0.xml"), status=0)["issues"] == []
+
+
+def test_no_receipt_for_a_msghead_that_says_it_is_an_apprec(tmp_path: Path) -> None:
+    """A receipt in the wrong envelope is still a receipt: answering it could start a loop of receipts, and the
+    receipt dmtool made for it was one its own check called inconsistent."""
+    data = (EXAMPLES / "foresporsel-1.0.xml").read_bytes().replace(b'<Type V="DIALOG_FORESPORSEL"', b'<Type V="APPREC"')
+    with pytest.raises(ValueError, match=r"says it is an AppRec \(MsgInfo/Type APPREC\): no receipt"):
+        dmtool.apprec_for(data, sender=receipts.party_by_her("8000101"), receiver=receipts.party_by_her("8000001"))
+    path = tmp_path / "typed-apprec.xml"
+    path.write_bytes(data)
+    result = CliRunner().invoke(main, ["apprec", str(path)])
+    assert result.exit_code == 1 and "no receipt is sent for a receipt" in result.stderr

@@ -5,8 +5,8 @@ documented contract: :func:`dmtool.validate` returns a report (never raises for 
 national rules and once under a profile, with the facts the profile rules need, and with an original message to
 compare replies with, both chosen by the input's checksum), :func:`dmtool.parse` and
 :func:`dmtool.parse_apprec` return a model or raise :class:`dmtool.ParseError`, :func:`dmtool.apprec_for` returns a
-receipt (:class:`ValueError` only for an AppRec, or for parties it cannot read when they are not given) that
-:func:`dmtool.apprec.to_xml` writes, and :func:`dmtool.check_apprec` returns a verdict or raises
+receipt (:class:`ValueError` only for an AppRec or a MsgHead typed APPREC, or for parties it cannot read when they
+are not given) that :func:`dmtool.apprec.to_xml` writes, and :func:`dmtool.check_apprec` returns a verdict or raises
 :class:`dmtool.ParseError`. A model that writes back reads back equal, a valid message's own receipt checks
 consistent with it, and no report or verdict holds a Python repr or a stack trace. Anything else is a crash:
 libFuzzer stops and writes the input to ``crash-*`` in the artifact folder (default: the corpus folder's parent).
@@ -136,6 +136,7 @@ def exercise(data: bytes) -> None:
         receipt = _round_trip(dmtool.parse_apprec, apprec.to_xml, data, what)
         if receipt is not None:
             _check_said("the verdict", dmtool.check_apprec(receipt).to_dict(), data)
+    if report.kind == "apprec" or report.msg_type == "APPREC":
         try:
             dmtool.apprec_for(data, report)
         except ValueError as error:

@@ -63,8 +63,8 @@ class AppRec:
 
     ``status`` is a code from 8258, ``errors`` the ``Error`` values (CV, normally from 8221; ``original_text`` is
     free text), ``original_type``/``original_id``/``original_date`` the ``OriginalMsgId`` (type from 8279, MsgId,
-    GenDate of the original). ``mig_version`` is what a parsed file said (not part of equality; the writer writes
-    the version's own).
+    GenDate of the original). ``mig_version`` and ``msg_type`` (the root ``MsgType/@V``, ``""`` when it is missing)
+    are what a parsed file said (not part of equality; the writer writes the version's own and ``APPREC``).
     """
 
     version: AppRecVersion
@@ -78,6 +78,7 @@ class AppRec:
     original_date: dt.datetime
     errors: tuple[CV, ...] = ()
     mig_version: str | None = field(default=None, compare=False)
+    msg_type: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "gen_date", clock.fixed_offset(self.gen_date))
@@ -218,6 +219,7 @@ def from_element(root: etree._Element, version: AppRecVersion) -> AppRec:
 
     original = tree.child(root, "OriginalMsgId")
     status = tree.child(root, "Status")
+    msg_type = tree.child(root, "MsgType")
     original_type = tree.child(original, "MsgType")
     apprec = AppRec(
         version=version,
@@ -231,6 +233,7 @@ def from_element(root: etree._Element, version: AppRecVersion) -> AppRec:
         original_id=required_text(original, "Id") if original is not None else "",
         original_date=timestamp(original, "IssueDate") if original is not None else dt.datetime(1, 1, 1, tzinfo=dt.UTC),
         mig_version=(tree.text(tree.child(root, "MIGversion")) or "").strip() or None,
+        msg_type="" if msg_type is None else msg_type.get("V", "").strip(),
     )
     if original is None:
         problems.append(Issue("XSD", Severity.ERROR, "the AppRec has no OriginalMsgId", root.sourceline))

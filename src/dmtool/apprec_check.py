@@ -1,10 +1,11 @@
 """Checking an AppRec: the ``APPREC-CONSISTENT`` rule, and what the receipt means for the sender.
 
 A receipt is consistent when its ``MsgType`` is APPREC and its ``MIGversion`` that of its namespace, its status is
-from code list 8258, status 1 has no ``Error`` and statuses 2 and 3 at least one, and every error code is in the code
-list its ``S`` names (8221, or a message-specific list such as 8222/8223). Given the original message, it must also
-name it (``OriginalMsgId``: MsgId, type and GenDate) and swap its parties (the receipt's sender is among the original's
-receiver levels, its receiver among the original's sender levels, by HER-id); and no receipt is sent for a receipt.
+from code list 8258, status 1 has no ``Error`` and statuses 2 and 3 at least one, every error code is in the code
+list its ``S`` names (8221, or a message-specific list such as 8222/8223), and it does not answer an AppRec
+(``OriginalMsgId/MsgType`` APPREC: no receipt is sent for a receipt). Given the original message, it must also name it
+(``OriginalMsgId``: MsgId, type and GenDate), swap its parties (the receipt's sender is among the original's receiver
+levels, its receiver among the original's sender levels, by HER-id), and the original must not be an AppRec.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from .report import Issue, Report, Severity
 from .source import Source, read_source
 
 RULE: Final = "APPREC-CONSISTENT"
+#: The root ``MsgType/@V`` of every AppRec (rules.md and the official examples), and the 8279 code no receipt answers.
+APPREC: Final = "APPREC"
 Outcome = Literal["delivered", "rejected", "partly", "unknown"]
 #: The AppRec error lists (general, sykmelding/legeerklæring, LOM), by OID and by number.
 _ERROR_LISTS: Final = frozenset(
@@ -74,6 +77,10 @@ def original_from_source(source: Source) -> Original:
 def consistency(apprec: AppRec, original: Original | None = None) -> Iterator[str]:
     """Every way ``apprec`` breaks ``APPREC-CONSISTENT`` (with ``original``, against it too), as messages."""
     statuses = codelists.get("8258").codes
+    if apprec.msg_type == "":
+        yield "the receipt's MsgType is missing or empty; an AppRec's MsgType is 'APPREC'"
+    elif apprec.msg_type is not None and apprec.msg_type != APPREC:
+        yield f"MsgType is {apprec.msg_type!r}, but an AppRec's MsgType is 'APPREC'"
     if apprec.mig_version is not None and apprec.mig_version != MIG_VERSIONS[apprec.version]:
         yield f"MIGversion is {apprec.mig_version!r}, but the namespace is AppRec {apprec.version} " \
               f"({MIG_VERSIONS[apprec.version]!r})"  # fmt: skip
@@ -87,6 +94,8 @@ def consistency(apprec: AppRec, original: Original | None = None) -> Iterator[st
         yield f"Status {apprec.status} ({statuses[apprec.status]}) without an Error: say what is wrong"
     for error in apprec.errors:
         yield from _error_code(error.code, error.system)
+    if apprec.original_type == APPREC:
+        yield "OriginalMsgId/MsgType is 'APPREC': the receipt answers an AppRec, and no receipt is sent for a receipt"
     if original is None:
         return
     if original.is_apprec:

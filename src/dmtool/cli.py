@@ -23,13 +23,14 @@ from typing import Literal, NoReturn, cast
 import click
 
 from . import __version__, apprec, batch, codelists, compose, config, profiles, reader, receipts, rules, spec, writer
-from .apprec_check import check_apprec
+from .apprec_check import ApprecCheck, check_apprec
 from .batch import Input
 from .errors import BuildError, ParseError
 from .facts import original_of
+from .ids import her_id_problem
 from .model import CS, CV, DIALOG_VERSIONS, HealthcareProfessional, Ident, Message, Organisation, Patient
 from .profiles import Settings
-from .report import Report, Severity
+from .report import Issue, Report, Severity
 from .source import read_source
 
 EXIT_VALID, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
@@ -612,7 +613,9 @@ def parse_command(file: str, fmt: str) -> None:
 @click.option("--original", metavar="FILE", default=None, help="check: the message the receipt answers.")
 @_format_option("check: text for people, json for programs.")
 @_profile_options
+@click.pass_context
 def apprec_command(
+    ctx: click.Context,
     args: tuple[str, ...],
     apprec_version: str,
     output: str | None,
@@ -633,45 +636,103 @@ def apprec_command(
     parties that cannot be read and are not given), 2 usage or I/O error.
 
     Checking exits 0 when the receipt is consistent (APPREC-CONSISTENT, against --original when given), 1 when not
-    or when it cannot be read, 2 usage or I/O error.
+    or when it cannot be read, 2 usage or I/O error; with --format json the verdict is JSON whatever it is. Only
+    --original and --format apply to checking, and only the other options to writing.
     """
-    if args[0] == "check" and len(args) == 2:
+    if args[0] == "check":
+        if len(args) == 1:
+            raise click.UsageError(f"the APPREC file to check is missing: {_APPREC_CHECK_USAGE}")
+        _refuse_options(ctx, _APPREC_WRITE_OPTIONS, "'dmtool apprec check'", f"usage: {_APPREC_CHECK_USAGE}")
+        if len(args) > 2:
+            raise click.UsageError(f"give one APPREC file: {_APPREC_CHECK_USAGE}")
         _check_apprec(args[1], original, fmt)
         return
     if len(args) != 1:
-        raise click.UsageError("give one MESSAGE, or: dmtool apprec check APPREC [--original MESSAGE]")
-    if original is not None or fmt != "text":
-        raise click.UsageError("--original and --format belong to 'dmtool apprec check'")
+        raise click.UsageError(f"give one MESSAGE, or: {_APPREC_CHECK_USAGE}")
+    _refuse_options(ctx, _APPREC_CHECK_OPTIONS, "'dmtool apprec MESSAGE'", f"only to: {_APPREC_CHECK_USAGE}")
+    sender = _party_option(sender_her, "--sender-her")
+    receiver = _party_option(receiver_her, "--receiver-her")
     settings = _settings(profile, last_contact, admitted, short_max_chars)
     data = _read_bytes(args[0])
     try:
         receipt = receipts.apprec_for(
             data,
             version=cast(apprec.AppRecVersion, apprec_version),
-            sender=None if sender_her is None else receipts.party_by_her(sender_her),
-            receiver=None if receiver_her is None else receipts.party_by_her(receiver_her),
+            sender=sender,
+            receiver=receiver,
             settings=settings,
         )
-    except ValueError as error:
+        xml = apprec.to_xml(receipt)
+    except ValueError as error:  # BuildError is one: a receipt that cannot be written is not made either
         _fail(EXIT_INVALID, f"{_shown(args[0])}: cannot make the AppRec: {error}")
+    _emit(xml, output)  # the status is said only once the receipt is written
     codes = ", ".join(error.code for error in receipt.errors)
     click.echo(f"dmtool: AppRec status {receipt.status} {receipt.status_text}" + (f": {codes}" if codes else ""),
                err=True)  # fmt: skip
-    _emit(apprec.to_xml(receipt), output)
+
+
+_APPREC_CHECK_USAGE = "dmtool apprec check APPREC [--original MESSAGE] [--format text|json]"
+#: The parameters only writing a receipt (``dmtool apprec MESSAGE``) takes, and those only checking one takes.
+_APPREC_WRITE_OPTIONS = (
+    "apprec_version", "output", "sender_her", "receiver_her", "profile", "last_contact", "admitted", "short_max_chars",
+)  # fmt: skip
+_APPREC_CHECK_OPTIONS = ("original", "fmt")
+
+
+def _refuse_options(ctx: click.Context, names: tuple[str, ...], command: str, hint: str) -> None:
+    """Usage error (exit 2) naming every option of ``names`` given on the command line (even at its default value):
+    it does not apply to ``command``; ``hint`` follows in brackets."""
+    given = [
+        "/".join((*param.opts, *param.secondary_opts))
+        for param in ctx.command.params
+        if param.name in names
+        and ctx.get_parameter_source(param.name)
+        in (click.core.ParameterSource.COMMANDLINE, click.core.ParameterSource.ENVIRONMENT)
+    ]
+    if given:
+        verb = "does" if len(given) == 1 else "do"
+        raise click.UsageError(f"{', '.join(given)} {verb} not apply to {command} ({hint})")
+
+
+def _party_option(her_id: str | None, option: str) -> apprec.Party | None:
+    """The party a ``--sender-her``/``--receiver-her`` value names; usage error (exit 2) when it is not a HER-id."""
+    if her_id is None:
+        return None
+    problem = her_id_problem(her_id)
+    if problem is not None:
+        raise click.BadParameter(f"{problem}; give the HER-id from the address register", param_hint=option)
+    return receipts.party_by_her(her_id)
 
 
 def _check_apprec(name: str, original: str | None, fmt: str) -> None:
+    """``dmtool apprec check``: the verdict on the receipt in the file ``name`` (against the message in ``original``);
+    exit 0 when consistent, 1 when not or when a file cannot be parsed, 2 when one cannot be read. With ``fmt`` json
+    the result is one JSON object on standard output whatever it is, as ``validate --format json`` gives one per
+    input: a receipt or original that cannot be parsed is inconsistent with the problems as its issues, a file that
+    cannot be read has one ``IO-ERROR`` issue; the outcome is ``unknown`` when the receipt was not read."""
+    as_json = fmt == "json"
+    data = _apprec_input(name, name, as_json)
     try:
-        receipt = apprec.parse_apprec(_read_bytes(name))
+        receipt = apprec.parse_apprec(data)
     except ParseError as error:
+        if as_json:
+            _json_verdict(ApprecCheck(Report(path=name, issues=error.issues), "unknown", ()), EXIT_INVALID)
         _fail(EXIT_INVALID, f"{_shown(name)}: cannot check the receipt: {_problems(error)}")
-    against = None if original is None else _read_bytes(original)
+    against = None if original is None else _apprec_input(original, name, as_json)
     try:
         verdict = check_apprec(receipt, against, path=name)
     except ParseError as error:
+        if as_json:
+            alone = check_apprec(receipt, path=name)
+            unread = tuple(
+                dataclasses.replace(issue, message=f"the original {_shown(original or name)}: {issue.message}")
+                for issue in error.issues
+            )
+            report = dataclasses.replace(alone.report, issues=(*alone.report.issues, *unread))
+            _json_verdict(dataclasses.replace(alone, report=report), EXIT_INVALID)
         _fail(EXIT_INVALID, f"{_shown(original or name)}: cannot read the original message: {_problems(error)}")
     if fmt == "json":
-        click.echo(json.dumps(verdict.to_dict(), ensure_ascii=False))
+        _json_verdict(verdict, EXIT_VALID if verdict.consistent else EXIT_INVALID)
     else:
         state = (
             click.style("consistent", fg="green", bold=True)
@@ -684,6 +745,26 @@ def _check_apprec(name: str, original: str | None, fmt: str) -> None:
         for issue in verdict.report.issues:
             click.echo("  " + click.style(f"error {issue.rule}", fg="red") + f": {issue.message}")
     sys.exit(EXIT_VALID if verdict.consistent else EXIT_INVALID)
+
+
+def _apprec_input(name: str, receipt: str, as_json: bool) -> bytes:
+    """The bytes of the file ``name`` (``-``: standard input) for ``apprec check`` of the receipt ``receipt``; when it
+    cannot be read, exit 2: with one line on standard error, or (``as_json``) with an ``IO-ERROR`` verdict."""
+    if not as_json:
+        return _read_bytes(name)
+    try:
+        data, _ = read_source(sys.stdin.buffer if name == "-" else Path(name))
+    except OSError as error:
+        message = f"cannot read {_shown(name)}: {error.strerror or error}; check that the file exists and is readable"
+        unread = Report(path=receipt, issues=(Issue(batch.IO_ERROR, Severity.ERROR, message),))
+        _json_verdict(ApprecCheck(unread, "unknown", ()), EXIT_ERROR)
+    return data
+
+
+def _json_verdict(verdict: ApprecCheck, status: int) -> NoReturn:
+    """Print ``verdict`` as one JSON object on standard output and exit with ``status``."""
+    click.echo(json.dumps(verdict.to_dict(), ensure_ascii=False))
+    sys.exit(status)
 
 
 # -- fixtures ---------------------------------------------------------------------------------------------------------

@@ -15,11 +15,12 @@ import dataclasses
 import datetime as dt
 from typing import Final
 
-from . import clock, codelists, compose, rules, tree
-from .apprec import AppRec, AppRecVersion, Party, Unit
+from . import clock, codelists, compose, rules, tree, writer
+from .apprec import APPREC_VERSIONS, AppRec, AppRecVersion, Party, Unit
+from .errors import BuildError
 from .facts import Facts, Level, ident_of
 from .loader import LoadError, load
-from .model import CV
+from .model import CV, Message
 from .profiles import Settings
 from .report import Issue, Report
 from .source import Source, read_source
@@ -85,7 +86,7 @@ def _error(issue: Issue) -> CV:
 
 
 def apprec_for(
-    source: Source,
+    source: Message | Source,
     report: Report | None = None,
     version: AppRecVersion = "1.0",
     *,
@@ -95,18 +96,30 @@ def apprec_for(
     apprec_id: str | None = None,
     settings: Settings | None = None,
 ) -> AppRec:
-    """The receipt for the received message in ``source`` (a path, bytes or binary file).
+    """The receipt for the received message ``source``: its source as it arrived (a path, bytes or binary file), or a
+    parsed :class:`~dmtool.model.Message`.
+
+    A ``Message`` is written with ``to_xml(message, strict=False)`` and checked as the model holds it: what the model
+    leaves out (attachments, a signature, unknown elements) is not seen, so the receipt can say 1 where the bytes
+    would get 3 or 2. Give the bytes for the full check.
 
     ``report`` is the message's validation report; when it is not given, the message is validated here under
     ``settings`` (default: national), reading it once for the report and the receipt. The receipt's sender is the
     message's receiver and its receiver the message's sender; ``sender``/``receiver`` supply them when the message
     cannot be read far enough to find them (an integration engine knows them from transport). Raises
-    :class:`ValueError` for an AppRec (no receipt is sent for a receipt) or when a party is unknown.
+    :class:`ValueError` for a ``version`` other than 1.0 and 1.1, for an AppRec or a MsgHead whose type says it is one
+    (no receipt is sent for a receipt)
+    or when a party is unknown, and :class:`~dmtool.errors.BuildError` (a ``ValueError``) for a ``Message`` that
+    cannot be written.
     """
-    data, _ = read_source(source)
+    if version not in APPREC_VERSIONS:
+        raise ValueError(f"the AppRec version must be {' or '.join(APPREC_VERSIONS)}; got {version!r}")
+    data = _message_bytes(source) if isinstance(source, Message) else read_source(source)[0]
     report, facts = examine(data, settings=settings) if report is None else (report, _facts(data))
     if report.kind == "apprec":
         raise ValueError("the message is an AppRec: no receipt is sent for a receipt")
+    if report.msg_type == "APPREC":  # a receipt in the wrong envelope: answering it could start a loop of receipts
+        raise ValueError("the message says it is an AppRec (MsgInfo/Type APPREC): no receipt is sent for a receipt")
     own = party_from_chain(facts, "Receiver") if facts is not None else None
     theirs = party_from_chain(facts, "Sender") if facts is not None else None
     chosen_sender, chosen_receiver = sender or own, receiver or theirs
@@ -133,6 +146,21 @@ def apprec_for(
         original_id=report.msg_id or "",
         original_date=original_date,
     )
+
+
+def _message_bytes(message: Message) -> bytes:
+    """``message`` written as it is (``strict=False``: a message that breaks a rule still gets its receipt); a
+    :class:`~dmtool.errors.BuildError` with the same ``field`` that says so when it cannot be written."""
+    try:
+        return writer.to_xml(message, strict=False)
+    except BuildError as error:
+        refused = BuildError(
+            None,
+            f"the message cannot be written to make its receipt: {error}; give the message as it arrived "
+            "(bytes, a path or a binary file)",
+        )
+        refused.field = error.field
+        raise refused from None
 
 
 def _facts(data: bytes) -> Facts | None:
