@@ -880,3 +880,9 @@ def test_no_receipt_for_a_msghead_that_says_it_is_an_apprec(tmp_path: Path) -> N
     path.write_bytes(data)
     result = CliRunner().invoke(main, ["apprec", str(path)])
     assert result.exit_code == 1 and "no receipt is sent for a receipt" in result.stderr
+
+
+@pytest.mark.parametrize(("data", "rule"), [(b"", "NOT-XML"), (b"<x/>", "UNSUPPORTED-MESSAGE")])
+def test_parties_unknown_because_the_input_is_no_message_says_why(data: bytes, rule: str) -> None:
+    with pytest.raises(ValueError, match=rf"receiver cannot be read \({rule}: .*\); give the parties"):
+        dmtool.apprec_for(data)

@@ -125,8 +125,10 @@ def apprec_for(
     chosen_sender, chosen_receiver = sender or own, receiver or theirs
     if chosen_sender is None or chosen_receiver is None:
         missing = "receiver" if chosen_sender is None else "sender"
+        unread = report.errors[0] if facts is None and report.errors else None  # why there is no message to read
+        why = "" if unread is None else f" ({unread.rule}: {unread.message})"
         raise ValueError(
-            f"the message's {missing} cannot be read; give the parties "
+            f"the message's {missing} cannot be read{why}; give the parties "
             "(sender=, receiver=; on the command line --sender-her and --receiver-her)"
         )
     if version == "1.1":
