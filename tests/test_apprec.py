@@ -886,3 +886,16 @@ def test_no_receipt_for_a_msghead_that_says_it_is_an_apprec(tmp_path: Path) -> N
 def test_parties_unknown_because_the_input_is_no_message_says_why(data: bytes, rule: str) -> None:
     with pytest.raises(ValueError, match=rf"receiver cannot be read \({rule}: .*\); give the parties"):
         dmtool.apprec_for(data)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dms.messages())
+def test_validate_with_the_original_checks_a_receipt_against_it(message: dmtool.Message) -> None:
+    """``validate --original`` checked replies against the original but ignored it for receipts."""
+    original = original_of(message)
+    receipt = apprec_xml(dmtool.apprec_for(dmtool.to_xml(message, strict=False)))
+    assert dmtool.validate(receipt, original=original).valid
+    wrong = dataclasses.replace(original, msg_id=original.msg_id + "-other")
+    found = dmtool.validate(receipt, original=wrong)
+    assert [issue.rule for issue in found.errors] == ["APPREC-CONSISTENT"]
+    assert "OriginalMsgId" in found.errors[0].message

@@ -30,13 +30,15 @@ def _xsd_issues(schema_set: str, element: etree._Element) -> list[Issue]:
     return [Issue("XSD", Severity.ERROR, namespaces.shorten(e.message), e.line or None) for e in schema.error_log]
 
 
-def _apprec_issues(element: etree._Element, version: AppRecVersion) -> list[Issue]:
-    """``APPREC-CONSISTENT`` on its own (no original); an AppRec too broken to read is left to the schema's report."""
+def _apprec_issues(element: etree._Element, version: AppRecVersion, original: Original | None) -> list[Issue]:
+    """``APPREC-CONSISTENT``, against ``original`` when it is given; an AppRec too broken to read is left to the
+    schema's report."""
     try:
         receipt = apprec.from_element(element, version)
     except ParseError:
         return []
-    return [Issue(apprec_check.RULE, Severity.ERROR, message) for message in apprec_check.consistency(receipt)]
+    found = apprec_check.consistency(receipt, original)
+    return [Issue(apprec_check.RULE, Severity.ERROR, message) for message in found]
 
 
 def validate(
@@ -45,9 +47,9 @@ def validate(
     """Validate one message and return a :class:`~dmtool.report.Report` with every problem found.
 
     ``source`` is a path, the message bytes or a binary file object; ``path`` overrides the path shown in the
-    report. ``settings`` choose the profile and thresholds (default: national); ``original`` is the message a svar
-    or avvik answers, when known (:func:`original_of`), for the checks that compare with it. Bad content never
-    raises: it becomes issues. Only an unreadable path raises :class:`OSError`.
+    report. ``settings`` choose the profile and thresholds (default: national); ``original`` is the message a svar,
+    an avvik or an AppRec answers, when known (:func:`original_of`), for the checks that compare with it. Bad content
+    never raises: it becomes issues. Only an unreadable path raises :class:`OSError`.
     """
     data, source_path = read_source(source)
     return examine(data, path if path is not None else source_path, settings, original)[0]
@@ -67,7 +69,7 @@ def examine(
         issues += _xsd_issues(loaded.schema_set, loaded.element)
     reply_by = None
     if loaded.kind == "apprec" and loaded.version is not None and not loaded.problems:
-        issues += _apprec_issues(loaded.element, "1.0" if loaded.version == "apprec-1.0" else "1.1")
+        issues += _apprec_issues(loaded.element, "1.0" if loaded.version == "apprec-1.0" else "1.1", original)
     facts = Facts(loaded.element, settings, original) if loaded.kind == "msghead" else None
     if facts is not None and not loaded.problems:
         issues += rules.evaluate(facts)
