@@ -14,6 +14,7 @@ import test_hostile as hostile
 from click.testing import CliRunner
 from paths import EXAMPLES, ROOT
 
+import dmtool
 from dmtool import rules
 from dmtool.cli import main
 
@@ -118,3 +119,11 @@ def test_one_line_errors_name_the_file_the_line_the_rule_and_what_to_do(tmp_path
         assert ADVICE.search(re.split(r"\b(?:NOT-XML|UNSUPPORTED-MESSAGE|IO-ERROR): ", first)[-1]), first
         if "cannot read the" in first or "cannot check the" in first:
             assert re.search(r": (NOT-XML|UNSUPPORTED-MESSAGE): ", first), first
+
+
+def test_a_schema_error_says_what_to_do_after_what_libxml2_expected() -> None:
+    data = (EXAMPLES / "foresporsel-1.0.xml").read_bytes().replace(b"<MIGversion>v1.2 2006-05-24</MIGversion>", b"")
+    (issue,) = dmtool.validate(data).errors
+    assert issue.rule == "XSD" and issue.line is not None
+    assert issue.message.startswith("Element 'mh:GenDate': This element is not expected. Expected is ( mh:MIGversion )")
+    assert ADVICE.search(issue.message) and ".;" not in issue.message

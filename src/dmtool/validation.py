@@ -9,6 +9,7 @@ under the chosen profile, and ``APPREC-CONSISTENT`` for receipts (:mod:`dmtool.a
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Final
 
 from lxml import etree
 
@@ -22,12 +23,18 @@ from .profiles import Settings
 from .report import Issue, Report, Severity
 from .source import Source, read_source
 
+#: What to do about a schema error, after libxml2's words for it (which say what was expected).
+_XSD_ADVICE: Final = "; fix it where the message is made, to follow the schema of its version"
+
 
 def _xsd_issues(schema_set: str, element: etree._Element) -> list[Issue]:
     schema = xsd.compiled(schema_set)
     if schema.validate(element):
         return []
-    return [Issue("XSD", Severity.ERROR, namespaces.shorten(e.message), e.line or None) for e in schema.error_log]
+    return [
+        Issue("XSD", Severity.ERROR, namespaces.shorten(e.message).rstrip(". ") + _XSD_ADVICE, e.line or None)
+        for e in schema.error_log
+    ]
 
 
 def _apprec_issues(element: etree._Element, version: AppRecVersion, original: Original | None) -> list[Issue]:
