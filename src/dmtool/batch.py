@@ -68,15 +68,19 @@ def check(item: Input, settings: Settings, original: Original | None) -> Result:
             raise OSError(0, "not a regular file (a FIFO, socket or device), and only files are read from folders")
         return validate(item.path, path=item.shown, settings=settings, original=original), False
     except OSError as error:
-        reason = error.strerror or str(error)
-        message = f"cannot read {item.shown}: {reason}; check that the file exists and is readable"
-        return Report(path=item.shown, issues=(Issue(IO_ERROR, Severity.ERROR, message),)), True
+        return unreadable(item.shown, item.shown, error), True
     except Exception as error:  # a bug in dmtool must not cost the rest of the batch its results
         message = (
             f"dmtool failed while checking {item.shown} ({type(error).__name__}), so it was not checked; this is a bug "
             "in dmtool: report it, with the file"
         )
         return Report(path=item.shown, issues=(Issue(INTERNAL_ERROR, Severity.ERROR, message),)), True
+
+
+def unreadable(path: str, shown: str, error: OSError) -> Report:
+    """The report of ``path`` when the file shown as ``shown`` cannot be read: one ``IO-ERROR`` issue saying why."""
+    message = f"cannot read {shown}: {error.strerror or error}; check that the file exists and is readable"
+    return Report(path=path, issues=(Issue(IO_ERROR, Severity.ERROR, message),))
 
 
 def check_many(items: Sequence[Input], settings: Settings, original: Original | None) -> list[Result]:

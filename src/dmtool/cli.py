@@ -30,7 +30,7 @@ from .facts import original_of
 from .ids import her_id_problem
 from .model import CS, CV, DIALOG_VERSIONS, HealthcareProfessional, Ident, Message, Organisation, Patient
 from .profiles import Settings
-from .report import Issue, Report, Severity
+from .report import Report, Severity
 from .source import read_source
 
 EXIT_VALID, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
@@ -755,9 +755,7 @@ def _apprec_input(name: str, receipt: str, as_json: bool) -> bytes:
     try:
         data, _ = read_source(sys.stdin.buffer if name == "-" else Path(name))
     except OSError as error:
-        message = f"cannot read {_shown(name)}: {error.strerror or error}; check that the file exists and is readable"
-        unread = Report(path=receipt, issues=(Issue(batch.IO_ERROR, Severity.ERROR, message),))
-        _json_verdict(ApprecCheck(unread, "unknown", ()), EXIT_ERROR)
+        _json_verdict(ApprecCheck(batch.unreadable(receipt, _shown(name), error), "unknown", ()), EXIT_ERROR)
     return data
 
 
