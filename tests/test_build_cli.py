@@ -265,6 +265,9 @@ BAD_SPECS = [
         "YYYY-MM-DD",
     ),
     ("naive gen_date", "notat", lambda d: d.update(gen_date="2026-11-20T09:15:00"), None, "gen_date", "UTC offset"),
+    # datetime.fromisoformat reads these as +02:30 and +15:00; no xs:dateTime carries either as written
+    ("offset minutes", "notat", lambda d: d.update(gen_date="2026-11-20T09:15:00+01:90"), None, "gen_date", "14:00"),
+    ("offset hours", "notat", lambda d: d.update(gen_date="2026-11-20T09:15:00+15:00"), None, "gen_date", "14:00"),
     (
         "bad conversation",
         "helsefaglig",

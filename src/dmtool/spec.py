@@ -28,7 +28,7 @@ import types
 from collections.abc import Callable, Mapping
 from typing import Any, Final, Literal, TypeVar, Union, cast, get_args, get_origin, get_type_hints
 
-from . import codelists, compose, writer
+from . import clock, codelists, compose, writer
 from .errors import BuildError
 from .model import (
     CS,
@@ -290,10 +290,17 @@ def _datetime(value: object, where: str) -> dt.datetime:
     if isinstance(value, dt.datetime):  # YAML reads an unquoted timestamp as one
         parsed = value
     else:
+        text = cast(str, value)
         try:
-            parsed = dt.datetime.fromisoformat(cast(str, value))
+            parsed = dt.datetime.fromisoformat(text)
         except ValueError:
             raise SpecError(where, f"expected {_expected(dt.datetime)}, got {value!r}") from None
+        if parsed.utcoffset() is not None and clock.parse_timestamp(text) != parsed:  # +01:90 read as +02:30, say
+            raise SpecError(
+                where,
+                f"{text!r} is not a date and time a message can carry: write YYYY-MM-DDThh:mm:ss and an offset of at "
+                "most 14:00 in hours and minutes, e.g. 2026-11-20T09:15:00+01:00",
+            )
     if parsed.utcoffset() is None:
         raise SpecError(where, f"{value!s} has no UTC offset; add one, e.g. +01:00 for Norwegian winter time")
     return parsed
