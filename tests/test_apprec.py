@@ -213,6 +213,8 @@ def tampered(receipt: AppRec, message: Message) -> list[tuple[str, AppRec, tuple
          ("OriginalMsgId/IssueDate", "GenDate")),
         ("unknown status", replace(status="7"), ("Status '7'", "8258")),
         ("code not in 8221", replace(status="2", errors=(CV("T77", OID_8221),)), ("'T77'", "8221")),
+        # a fallback value of one client library, which the reference notes is no code of 8221
+        ("Ukjent", replace(status="2", errors=(CV("Ukjent", OID_8221),)), ("'Ukjent'", "8221")),
         ("no code list", replace(status="2", errors=(CV("T01", None),)), ("'T01'", "code list")),
         ("unknown code list", replace(status="2", errors=(CV("T01", "2.16.578.1.12.4.1.1.99999"),)),
          ("'T01'", "99999")),

@@ -1,6 +1,7 @@
 """Transcribe the Volven code lists in ../shared/reference/codelists into dmtool's package data.
 
-Writes ``src/dmtool/codelists.json``: for each list number, its OID, name and ``{code: display name}``. The output
+Writes ``src/dmtool/codelists.json``: for each list number, its OID, name and ``{code: display name}``, leaving out
+the rows the reference notes are not codes of the list. The output
 is deterministic (sorted), so ``tests/test_codelists.py`` can tell when it is out of date. Run from the project root:
 
     python tools/make_codelists.py
@@ -17,6 +18,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT.parent / "shared" / "reference" / "codelists"
 TARGET = ROOT / "src" / "dmtool" / "codelists.json"
+#: The reference's note on a row that is no code of the list: a fallback value some software uses (8221 ``Ukjent``).
+_NOT_A_CODE = "NOT a Volven code"
 
 
 def transcribe(source: Path = SOURCE) -> str:
@@ -27,7 +30,8 @@ def transcribe(source: Path = SOURCE) -> str:
     for entry in index:
         number = entry["oid"].rsplit(".", 1)[1]
         with (source / entry["file"]).open(encoding="utf-8", newline="") as handle:
-            codes = {row["code"]: row["display_name"] for row in csv.DictReader(handle)}
+            rows = [row for row in csv.DictReader(handle) if _NOT_A_CODE not in row["note"]]
+        codes = {row["code"]: row["display_name"] for row in rows}
         lists[number] = {"oid": entry["oid"], "name": entry["name"], "codes": dict(sorted(codes.items()))}
     return json.dumps(dict(sorted(lists.items())), ensure_ascii=False, indent=1) + "\n"
 
