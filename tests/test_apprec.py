@@ -901,3 +901,19 @@ def test_validate_with_the_original_checks_a_receipt_against_it(message: dmtool.
     found = dmtool.validate(receipt, original=wrong)
     assert [issue.rule for issue in found.errors] == ["APPREC-CONSISTENT"]
     assert "OriginalMsgId" in found.errors[0].message
+
+
+def test_an_inconsistent_receipt_read_from_a_file_has_the_line_of_each_finding() -> None:
+    """Issue 8: every message names the line when there is one; APPREC-CONSISTENT issues had none."""
+    data = (EXAMPLES / "apprec-1.1-avvist.xml").read_bytes()
+    lines = data.decode().splitlines()
+    status_line = next(at for at, line in enumerate(lines, 1) if "<Status " in line)
+    error_line = next(at for at, line in enumerate(lines, 1) if "<Error " in line)
+    tampered = re.sub(rb'<Status V="2"', b'<Status V="1"', data)
+    found = dmtool.validate(tampered).errors
+    assert [(issue.rule, issue.line) for issue in found] == [("APPREC-CONSISTENT", error_line)]
+    unknown = re.sub(rb'<Status V="2"', b'<Status V="7"', data)
+    checked = dmtool.check_apprec(unknown).report.errors
+    assert [(issue.rule, issue.line) for issue in checked] == [("APPREC-CONSISTENT", status_line)]
+    assert all(issue.line is None for issue in dmtool.check_apprec(dataclasses.replace(
+        parse_apprec(unknown), lines={})).report.errors)  # fmt: skip

@@ -64,7 +64,8 @@ class AppRec:
     ``status`` is a code from 8258, ``errors`` the ``Error`` values (CV, normally from 8221; ``original_text`` is
     free text), ``original_type``/``original_id``/``original_date`` the ``OriginalMsgId`` (type from 8279, MsgId,
     GenDate of the original). ``mig_version`` and ``msg_type`` (the root ``MsgType/@V``, ``""`` when it is missing)
-    are what a parsed file said (not part of equality; the writer writes the version's own and ``APPREC``).
+    are what a parsed file said (not part of equality; the writer writes the version's own and ``APPREC``), and
+    ``lines`` where its parts stand in that file (empty for a receipt made in memory).
     """
 
     version: AppRecVersion
@@ -79,6 +80,7 @@ class AppRec:
     errors: tuple[CV, ...] = ()
     mig_version: str | None = field(default=None, compare=False)
     msg_type: str | None = field(default=None, compare=False)
+    lines: dict[str, int] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "gen_date", clock.fixed_offset(self.gen_date))
@@ -234,12 +236,27 @@ def from_element(root: etree._Element, version: AppRecVersion) -> AppRec:
         original_date=timestamp(original, "IssueDate") if original is not None else dt.datetime(1, 1, 1, tzinfo=dt.UTC),
         mig_version=(tree.text(tree.child(root, "MIGversion")) or "").strip() or None,
         msg_type="" if msg_type is None else msg_type.get("V", "").strip(),
+        lines=_lines(root),
     )
     if original is None:
         problems.append(Issue("XSD", Severity.ERROR, "the AppRec has no OriginalMsgId", root.sourceline))
     if problems:
         raise ParseError(tuple(problems))
     return apprec
+
+
+def _lines(root: etree._Element) -> dict[str, int]:
+    """The line of the root and of each of its child elements by local name (the first of each; ``Error[i]`` for
+    each Error), for issues about them."""
+    lines: dict[str, int] = {}
+    errors = 0
+    for child in (root, *root.iterchildren(etree.Element)):
+        local = "AppRec" if child is root else tree.name(child)
+        if local == "Error":
+            local, errors = f"Error[{errors}]", errors + 1
+        if child.sourceline is not None:
+            lines.setdefault(local, child.sourceline)
+    return lines
 
 
 def _read_party(element: etree._Element | None) -> Party:

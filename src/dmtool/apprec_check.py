@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final, Literal, NamedTuple
 
 from . import codelists
 from .apprec import MIG_VERSIONS, AppRec, parse_apprec
@@ -74,46 +74,66 @@ def original_from_source(source: Source) -> Original:
     )
 
 
-def consistency(apprec: AppRec, original: Original | None = None) -> Iterator[str]:
-    """Every way ``apprec`` breaks ``APPREC-CONSISTENT`` (with ``original``, against it too), as messages."""
+class Finding(NamedTuple):
+    """One way a receipt breaks ``APPREC-CONSISTENT``: the message, and the part it is about (a key of
+    :attr:`AppRec.lines <dmtool.apprec.AppRec.lines>`: ``Status``, ``Error[0]``, ``OriginalMsgId``, ...)."""
+
+    message: str
+    part: str
+
+    def issue(self, apprec: AppRec) -> Issue:
+        """The finding as an issue, with the line of its part when ``apprec`` was read from a file."""
+        return Issue(RULE, Severity.ERROR, self.message, apprec.lines.get(self.part))
+
+
+def consistency(apprec: AppRec, original: Original | None = None) -> Iterator[Finding]:
+    """Every way ``apprec`` breaks ``APPREC-CONSISTENT`` (with ``original``, against it too)."""
     statuses = codelists.get("8258").codes
     if apprec.msg_type == "":
-        yield "the receipt's MsgType is missing or empty; an AppRec's MsgType is 'APPREC'"
+        yield Finding("the receipt's MsgType is missing or empty; an AppRec's MsgType is 'APPREC'", "MsgType")
     elif apprec.msg_type is not None and apprec.msg_type != APPREC:
-        yield f"MsgType is {apprec.msg_type!r}, but an AppRec's MsgType is 'APPREC'"
+        yield Finding(f"MsgType is {apprec.msg_type!r}, but an AppRec's MsgType is 'APPREC'", "MsgType")
     if apprec.mig_version is not None and apprec.mig_version != MIG_VERSIONS[apprec.version]:
-        yield f"MIGversion is {apprec.mig_version!r}, but the namespace is AppRec {apprec.version} " \
-              f"({MIG_VERSIONS[apprec.version]!r})"  # fmt: skip
+        yield Finding(f"MIGversion is {apprec.mig_version!r}, but the namespace is AppRec {apprec.version} "
+                      f"({MIG_VERSIONS[apprec.version]!r})", "MIGversion")  # fmt: skip
     if not apprec.status:
-        yield "the receipt has no Status (code list 8258: 1 OK, 2 Avvist, 3 OK feil i delmelding)"
+        yield Finding("the receipt has no Status (code list 8258: 1 OK, 2 Avvist, 3 OK feil i delmelding)", "Status")
     elif apprec.status not in statuses:
-        yield f"Status {apprec.status!r} is not in code list 8258 (1 OK, 2 Avvist, 3 OK feil i delmelding)"
+        yield Finding(f"Status {apprec.status!r} is not in code list 8258 (1 OK, 2 Avvist, 3 OK feil i delmelding)",
+                      "Status")  # fmt: skip
     if apprec.status == "1" and apprec.errors:
-        yield f"Status 1 (OK) with {len(apprec.errors)} Error(s): an OK receipt has no errors"
+        yield Finding(f"Status 1 (OK) with {len(apprec.errors)} Error(s): an OK receipt has no errors", "Error[0]")
     if apprec.status in ("2", "3") and not apprec.errors:
-        yield f"Status {apprec.status} ({statuses[apprec.status]}) without an Error: say what is wrong"
-    for error in apprec.errors:
-        yield from _error_code(error.code, error.system)
+        yield Finding(
+            f"Status {apprec.status} ({statuses[apprec.status]}) without an Error: say what is wrong", "Status"
+        )
+    for index, error in enumerate(apprec.errors):
+        yield from (Finding(message, f"Error[{index}]") for message in _error_code(error.code, error.system))
     if apprec.original_type == APPREC:
-        yield "OriginalMsgId/MsgType is 'APPREC': the receipt answers an AppRec, and no receipt is sent for a receipt"
+        yield Finding("OriginalMsgId/MsgType is 'APPREC': the receipt answers an AppRec, and no receipt is sent for a "
+                      "receipt", "OriginalMsgId")  # fmt: skip
     if original is None:
         return
     if original.is_apprec:
-        yield "the original is itself an AppRec: no receipt is sent for a receipt"
+        yield Finding("the original is itself an AppRec: no receipt is sent for a receipt", "OriginalMsgId")
         return
     if apprec.original_id != original.msg_id:
-        yield f"OriginalMsgId/Id is {apprec.original_id!r}, but the original's MsgId is {original.msg_id!r}"
+        yield Finding(f"OriginalMsgId/Id is {apprec.original_id!r}, but the original's MsgId is {original.msg_id!r}",
+                      "OriginalMsgId")  # fmt: skip
     if apprec.original_type != original.kind:
-        yield f"OriginalMsgId/MsgType is {apprec.original_type!r}, but the original is {original.kind!r}"
+        yield Finding(f"OriginalMsgId/MsgType is {apprec.original_type!r}, but the original is {original.kind!r}",
+                      "OriginalMsgId")  # fmt: skip
     if original.gen_date is not None and apprec.original_date != original.gen_date:
-        yield f"OriginalMsgId/IssueDate is {apprec.original_date.isoformat()}, but the original's GenDate is " \
-              f"{original.gen_date.isoformat()}"  # fmt: skip
+        yield Finding(f"OriginalMsgId/IssueDate is {apprec.original_date.isoformat()}, but the original's GenDate is "
+                      f"{original.gen_date.isoformat()}", "OriginalMsgId")  # fmt: skip
     if original.receiver_her_ids and not set(apprec.sender.her_ids) & set(original.receiver_her_ids):
-        yield f"the receipt's sender (HER {', '.join(apprec.sender.her_ids) or 'none'}) is not the original's " \
-              f"receiver (HER {', '.join(original.receiver_her_ids)}): the parties are not swapped"  # fmt: skip
+        yield Finding(f"the receipt's sender (HER {', '.join(apprec.sender.her_ids) or 'none'}) is not the original's "
+                      f"receiver (HER {', '.join(original.receiver_her_ids)}): the parties are not swapped",
+                      "Sender")  # fmt: skip
     if original.sender_her_ids and not set(apprec.receiver.her_ids) & set(original.sender_her_ids):
-        yield f"the receipt's receiver (HER {', '.join(apprec.receiver.her_ids) or 'none'}) is not the original's " \
-              f"sender (HER {', '.join(original.sender_her_ids)}): the parties are not swapped"  # fmt: skip
+        yield Finding(f"the receipt's receiver (HER {', '.join(apprec.receiver.her_ids) or 'none'}) is not the "
+                      f"original's sender (HER {', '.join(original.sender_her_ids)}): the parties are not swapped",
+                      "Receiver")  # fmt: skip
 
 
 def _error_code(code: str, system: str | None) -> Iterator[str]:
@@ -143,7 +163,7 @@ def check_apprec(
         against = original_of(original)
     else:
         against = original_from_source(original)
-    issues = tuple(Issue(RULE, Severity.ERROR, message) for message in consistency(receipt, against))
+    issues = tuple(finding.issue(receipt) for finding in consistency(receipt, against))
     report = Report(
         path=path,
         kind="apprec",

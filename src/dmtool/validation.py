@@ -44,8 +44,7 @@ def _apprec_issues(element: etree._Element, version: AppRecVersion, original: Or
         receipt = apprec.from_element(element, version)
     except ParseError:
         return []
-    found = apprec_check.consistency(receipt, original)
-    return [Issue(apprec_check.RULE, Severity.ERROR, message) for message in found]
+    return [finding.issue(receipt) for finding in apprec_check.consistency(receipt, original)]
 
 
 def validate(
