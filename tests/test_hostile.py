@@ -303,6 +303,14 @@ HOSTILE: dict[str, tuple[bytes | None, set[str], int]] = {
         {"NOT-XML"},
         1,
     ),
+    # a quoted ">" ended the tag for the first count, which then saw none of the attributes after it
+    "attributes-after-a-quoted-gt": (
+        FORESPORSEL.replace(
+            b"<MsgHead ", b'<MsgHead a=">" ' + b" ".join(b'x%d="1"' % k for k in range(600_000)) + b" ", 1
+        ),
+        {"NOT-XML"},
+        1,
+    ),
     "siblings-3m": (FORESPORSEL.replace(b"</MsgInfo>", b"<x/>" * 3_000_000 + b"</MsgInfo>", 1), {"NOT-XML"}, 1),
     "text-node-100mb": (None, {"NOT-XML"}, 1),
     "invalid-utf8": (in_text(b"\xff\xfe\xc3("), {"NOT-XML"}, 1),
@@ -358,11 +366,11 @@ def test_cli_on_each_hostile_input(tmp_path, name):
 @settings(max_examples=30, deadline=None)
 @given(st.integers(0, 40))
 def test_an_input_with_more_markup_than_the_bound_is_refused_and_no_other(extra: int) -> None:
-    """``MAX_MARKUP`` counts every ``<`` and every ``=`` inside a tag, before parsing (set here 20 above what the
+    """``MAX_MARKUP`` counts every ``<`` and every ``=`` before a quote, before parsing (set here 20 above what the
     message has): one more attribute is refused."""
     from dmtool import loader
 
-    markup = FORESPORSEL.count(b"<") + sum(tag.count(b"=") for tag in re.findall(rb"<[^>]*>", FORESPORSEL))
+    markup = FORESPORSEL.count(b"<") + len(re.findall(rb"=\s*[\"']", FORESPORSEL))
     attributes = b"".join(b' a%d=""' % k for k in range(extra))
     with mock.patch.object(loader, "MAX_MARKUP", markup + 20):
         report = dmtool.validate(FORESPORSEL.replace(b"<MsgHead", b"<MsgHead" + attributes, 1))
