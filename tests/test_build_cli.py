@@ -164,15 +164,28 @@ patient:
   family_name: Nordmann
   given_name: Kari
   id: "14037549100"
-  date_of_birth: 1975-03-14        # YAML reads this as a date
+  date_of_birth: 1975-03-14        # unquoted: dmtool reads it as text, as in JSON
 subject: Blodtrykk
 text: |
   Kan dere sende blodtrykksmålingene
   fra de to siste ukene?
 urgency: "9"
 msg_id: 1b7a2c4e-0000-4000-8000-000000000001
-gen_date: 2026-11-20T09:15:00+01:00  # and this as a date-time
+gen_date: 2026-11-20T09:15:00+01:00  # and this too
 """
+
+
+@pytest.mark.parametrize(
+    ("written", "words"),
+    [("2026-11-20T09:15:00+01:90", "14:00"), ("2026-11-20T09:15+01:00", "with the seconds")],
+)
+def test_an_unquoted_yaml_gen_date_is_checked_as_a_quoted_one_is(tmp_path, written, words):
+    """YAML read an unquoted +01:90 as +02:30 before the spec could see what was written."""
+    spec_file = tmp_path / "spec.yaml"
+    spec_file.write_text(YAML_SPEC.replace("2026-11-20T09:15:00+01:00", written), encoding="utf-8")
+    result = run("build", "foresporsel", "--spec", spec_file, "--dialog-version", "1.1")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert f"gen_date: '{written}': write the date and time" in result.stderr and words in result.stderr
 
 
 @pytest.mark.parametrize("suffix", [".yaml", ".yml"])

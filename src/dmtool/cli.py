@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import errno
+import functools
 import json
 import os
 import sys
@@ -356,6 +357,20 @@ def _check_options(ctx: click.Context, kind: str) -> None:
         raise click.UsageError(f"build {kind} needs {', '.join(names[name] for name in missing)}")
 
 
+@functools.cache
+def _spec_yaml_loader() -> type:
+    """YAML's safe loader, but dates and times stay text, read as a JSON spec's are: YAML would read
+    ``2026-11-20T09:15:00+01:90`` as +02:30 before the spec could refuse it."""
+    import yaml
+
+    timestamp = "tag:yaml.org,2002:timestamp"
+    resolvers = {
+        first: [(tag, pattern) for tag, pattern in found if tag != timestamp]
+        for first, found in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return type("SpecLoader", (yaml.SafeLoader,), {"yaml_implicit_resolvers": resolvers})
+
+
 def _parse_spec_text(text: str, syntax: str | None) -> object:
     """JSON or YAML text as plain data; ``syntax`` ``None`` (standard input) reads text that looks like JSON as JSON
     (YAML when that fails), anything else as YAML. Raises :class:`ValueError` saying where the text is broken."""
@@ -369,7 +384,7 @@ def _parse_spec_text(text: str, syntax: str | None) -> object:
             json_error = error
     if syntax != "JSON":
         try:
-            return yaml.safe_load(text)
+            return yaml.load(text, Loader=_spec_yaml_loader())
         except yaml.MarkedYAMLError as error:
             if json_error is None:
                 mark = error.problem_mark

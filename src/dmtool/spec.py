@@ -298,8 +298,8 @@ def _datetime(value: object, where: str) -> dt.datetime:
         if parsed.utcoffset() is not None and clock.parse_timestamp(text) != parsed:  # +01:90 read as +02:30, say
             raise SpecError(
                 where,
-                f"{text!r} is not a date and time a message can carry: write YYYY-MM-DDThh:mm:ss and an offset of at "
-                "most 14:00 in hours and minutes, e.g. 2026-11-20T09:15:00+01:00",
+                f"{text!r}: write the date and time as the message will carry it, YYYY-MM-DDThh:mm:ss with the "
+                "seconds and an offset of at most 14:00 in hours and minutes, e.g. 2026-11-20T09:15:00+01:00",
             )
     if parsed.utcoffset() is None:
         raise SpecError(where, f"{value!s} has no UTC offset; add one, e.g. +01:00 for Norwegian winter time")
