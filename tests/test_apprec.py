@@ -917,3 +917,35 @@ def test_an_inconsistent_receipt_read_from_a_file_has_the_line_of_each_finding()
     assert [(issue.rule, issue.line) for issue in checked] == [("APPREC-CONSISTENT", status_line)]
     assert all(issue.line is None for issue in dmtool.check_apprec(dataclasses.replace(
         parse_apprec(unknown), lines={})).report.errors)  # fmt: skip
+
+
+@pytest.mark.parametrize("written", ["APPREC ", " APPREC"])
+def test_space_around_the_type_does_not_get_an_apprec_typed_msghead_a_receipt(written: str) -> None:
+    """Found by review: the guard compared the unstripped V, and the receipt then failed dmtool's own check."""
+    data = (EXAMPLES / "foresporsel-1.0.xml").read_bytes()
+    typed = data.replace(b'<Type V="DIALOG_FORESPORSEL"', f'<Type V="{written}"'.encode())
+    with pytest.raises(ValueError, match="says it is an AppRec"):
+        dmtool.apprec_for(typed)
+    spaced = data.replace(b'<Type V="DIALOG_FORESPORSEL"', b'<Type V="DIALOG_FORESPORSEL "')
+    receipt = dmtool.apprec_for(spaced)
+    assert receipt.original_type == "DIALOG_FORESPORSEL"
+    findings = dmtool.check_apprec(apprec_xml(receipt), spaced).report.errors
+    assert not [issue for issue in findings if "OriginalMsgId/MsgType" in issue.message]
+
+
+def test_apprec_check_json_keeps_the_receipts_verdict_when_the_original_cannot_be_used(tmp_path: Path) -> None:
+    """Found by review: the original's problems came with the original's line numbers in a report about the
+    receipt, and an original that could not be read turned the receipt's kind and outcome to unknown."""
+    receipt = EXAMPLES / "apprec-1.0-ok.xml"
+    truncated = tmp_path / "truncated.xml"
+    truncated.write_bytes((EXAMPLES / "foresporsel-1.0.xml").read_bytes()[:2500])
+    for original, status, rule in ((tmp_path / "missing.xml", 2, "IO-ERROR"), (truncated, 1, "NOT-XML")):
+        result = run("apprec", "check", str(receipt), "--original", str(original), "--format", "json")
+        assert result.exit_code == status, result.output
+        verdict = json.loads(result.stdout)
+        assert (verdict["kind"], verdict["outcome"], verdict["consistent"]) == ("apprec", "delivered", False)
+        (problem,) = verdict["issues"]
+        assert (problem["rule"], problem["line"]) == (rule, None)
+        assert str(original) in problem["message"]
+        if rule == "NOT-XML":
+            assert problem["message"].startswith(f"the original {original}: line ")

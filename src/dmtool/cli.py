@@ -31,7 +31,7 @@ from .facts import original_of
 from .ids import her_id_problem
 from .model import CS, CV, DIALOG_VERSIONS, HealthcareProfessional, Ident, Message, Organisation, Patient
 from .profiles import Settings
-from .report import Report, Severity
+from .report import Issue, Report, Severity
 from .source import read_source
 
 EXIT_VALID, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
@@ -264,10 +264,15 @@ def _shown(name: str) -> str:
     return "standard input" if name == "-" else name
 
 
+def _read_input(name: str) -> bytes:
+    """The bytes of the file ``name`` (``-``: standard input); :class:`OSError` when it cannot be read."""
+    return read_source(sys.stdin.buffer if name == "-" else Path(name))[0]
+
+
 def _read_bytes(name: str) -> bytes:
     """The bytes of the file ``name`` (``-``: standard input); exit 2 when it cannot be read."""
     try:
-        data, _ = read_source(sys.stdin.buffer if name == "-" else Path(name))
+        data = _read_input(name)
     except OSError as error:
         _fail(
             EXIT_ERROR,
@@ -726,25 +731,31 @@ def _check_apprec(name: str, original: str | None, fmt: str) -> None:
     input: a receipt or original that cannot be parsed is inconsistent with the problems as its issues, a file that
     cannot be read has one ``IO-ERROR`` issue; the outcome is ``unknown`` when the receipt was not read."""
     as_json = fmt == "json"
-    data = _apprec_input(name, name, as_json)
+    data = _read_receipt(name) if as_json else _read_bytes(name)
     try:
         receipt = apprec.parse_apprec(data)
     except ParseError as error:
         if as_json:
             _json_verdict(ApprecCheck(Report(path=name, issues=error.issues), "unknown", ()), EXIT_INVALID)
         _fail(EXIT_INVALID, f"{_shown(name)}: cannot check the receipt: {_problems(error)}")
-    against = None if original is None else _apprec_input(original, name, as_json)
+    against = None
+    if original is not None and as_json:
+        try:
+            against = _read_input(original)
+        except OSError as error:
+            _json_without_original(receipt, name, batch.unreadable(name, _shown(original), error).issues, EXIT_ERROR)
+    elif original is not None:
+        against = _read_bytes(original)
     try:
         verdict = check_apprec(receipt, against, path=name)
     except ParseError as error:
+        where = f"the original {_shown(original or name)}"
         if as_json:
-            alone = check_apprec(receipt, path=name)
-            unread = tuple(
-                dataclasses.replace(issue, message=f"the original {_shown(original or name)}: {issue.message}")
+            unread = tuple(  # the lines are the original's, not the receipt's the report is about: said in words
+                dataclasses.replace(issue, line=None, message=f"{where}: {_problems(ParseError((issue,)))}")
                 for issue in error.issues
             )
-            report = dataclasses.replace(alone.report, issues=(*alone.report.issues, *unread))
-            _json_verdict(dataclasses.replace(alone, report=report), EXIT_INVALID)
+            _json_without_original(receipt, name, unread, EXIT_INVALID)
         _fail(EXIT_INVALID, f"{_shown(original or name)}: cannot read the original message: {_problems(error)}")
     if fmt == "json":
         _json_verdict(verdict, EXIT_VALID if verdict.consistent else EXIT_INVALID)
@@ -762,16 +773,21 @@ def _check_apprec(name: str, original: str | None, fmt: str) -> None:
     sys.exit(EXIT_VALID if verdict.consistent else EXIT_INVALID)
 
 
-def _apprec_input(name: str, receipt: str, as_json: bool) -> bytes:
-    """The bytes of the file ``name`` (``-``: standard input) for ``apprec check`` of the receipt ``receipt``; when it
-    cannot be read, exit 2: with one line on standard error, or (``as_json``) with an ``IO-ERROR`` verdict."""
-    if not as_json:
-        return _read_bytes(name)
+def _read_receipt(name: str) -> bytes:
+    """The bytes of the receipt in the file ``name`` for ``apprec check --format json``; when it cannot be read, an
+    ``IO-ERROR`` verdict (outcome ``unknown``: the receipt was not read) and exit 2."""
     try:
-        data, _ = read_source(sys.stdin.buffer if name == "-" else Path(name))
+        return _read_input(name)
     except OSError as error:
-        _json_verdict(ApprecCheck(batch.unreadable(receipt, _shown(name), error), "unknown", ()), EXIT_ERROR)
-    return data
+        _json_verdict(ApprecCheck(batch.unreadable(name, _shown(name), error), "unknown", ()), EXIT_ERROR)
+
+
+def _json_without_original(receipt: apprec.AppRec, name: str, problems: tuple[Issue, ...], status: int) -> NoReturn:
+    """``apprec check --format json`` when the original cannot be used: the receipt's own verdict, with ``problems``
+    (why the original could not be used) among its issues; exit ``status``."""
+    alone = check_apprec(receipt, path=name)
+    report = dataclasses.replace(alone.report, issues=(*alone.report.issues, *problems))
+    _json_verdict(dataclasses.replace(alone, report=report), status)
 
 
 def _json_verdict(verdict: ApprecCheck, status: int) -> NoReturn:

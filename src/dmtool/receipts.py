@@ -118,7 +118,9 @@ def apprec_for(
     report, facts = examine(data, settings=settings) if report is None else (report, _facts(data))
     if report.kind == "apprec":
         raise ValueError("the message is an AppRec: no receipt is sent for a receipt")
-    if report.msg_type == "APPREC":  # a receipt in the wrong envelope: answering it could start a loop of receipts
+    # the message's type as the receipt will carry it (a parser strips the V it reads)
+    kind = ((facts.kind if facts is not None else "") or report.msg_type or "").strip()
+    if kind == "APPREC":  # a receipt in the wrong envelope: answering it could start a loop of receipts
         raise ValueError("the message says it is an AppRec (MsgInfo/Type APPREC): no receipt is sent for a receipt")
     own = party_from_chain(facts, "Receiver") if facts is not None else None
     theirs = party_from_chain(facts, "Sender") if facts is not None else None
@@ -144,7 +146,7 @@ def apprec_for(
         receiver=chosen_receiver,
         status=status,
         errors=errors,
-        original_type=(facts.kind if facts is not None else "") or (report.msg_type or "UKJENT"),
+        original_type=kind or "UKJENT",
         original_id=report.msg_id or "",
         original_date=original_date,
     )
