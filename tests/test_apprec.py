@@ -949,3 +949,13 @@ def test_apprec_check_json_keeps_the_receipts_verdict_when_the_original_cannot_b
         assert str(original) in problem["message"]
         if rule == "NOT-XML":
             assert problem["message"].startswith(f"the original {original}: line ")
+
+
+def test_a_receipt_for_a_receipt_checked_against_that_receipt_is_one_finding() -> None:
+    receipt = (EXAMPLES / "apprec-1.0-ok.xml").read_bytes()
+    answers_it = re.sub(rb'(<OriginalMsgId>\s*<MsgType V=")[^"]*"', rb'\1APPREC"', receipt)
+    assert answers_it != receipt
+    findings = dmtool.check_apprec(answers_it, receipt).report.errors
+    assert [issue.message for issue in findings if "AppRec" in issue.message] == [
+        "OriginalMsgId/MsgType is 'APPREC': the receipt answers an AppRec, and no receipt is sent for a receipt"
+    ]

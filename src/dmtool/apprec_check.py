@@ -115,7 +115,8 @@ def consistency(apprec: AppRec, original: Original | None = None) -> Iterator[Fi
     if original is None:
         return
     if original.is_apprec:
-        yield Finding("the original is itself an AppRec: no receipt is sent for a receipt", "OriginalMsgId")
+        if apprec.original_type != APPREC:  # else said above: one fault, one finding
+            yield Finding("the original is itself an AppRec: no receipt is sent for a receipt", "OriginalMsgId")
         return
     if apprec.original_id != original.msg_id:
         yield Finding(f"OriginalMsgId/Id is {apprec.original_id!r}, but the original's MsgId is {original.msg_id!r}",
