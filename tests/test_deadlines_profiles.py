@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import textwrap
 from typing import Any
 
 import pytest
@@ -17,11 +18,13 @@ from hypothesis import strategies as st
 from paths import EXAMPLES
 
 import dmtool
-from dmtool import config, deadlines, profiles
+from dmtool import compose, config, deadlines, profiles, rules
 from dmtool import strategies as dms
 from dmtool.cli import main
 from dmtool.clock import OSLO
+from dmtool.model import Organisation
 from dmtool.profiles import Settings
+from dmtool.report import Severity
 
 SETTINGS: dict[str, Any] = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FORESPORSEL = (EXAMPLES / "foresporsel-1.0.xml").read_bytes()  # GenDate Friday 2026-11-20 09:15 +01:00
@@ -390,3 +393,257 @@ def test_the_holiday_table_is_what_the_holidays_package_says() -> None:
 def test_an_unknown_profile_name_is_a_value_error_naming_the_choices() -> None:
     with pytest.raises(ValueError, match="unknown profile 'nope'; choose one of national"):
         deadlines.reply_deadline(dt.datetime(2026, 11, 24, 10, tzinfo=OSLO), "nope")
+
+
+# -- the regions' lists: RECIPIENT-LISTED, ostfold's parties in RECIPIENT-ALLOWED, STANDARD-REPLY ---------------------
+
+#: The profile rules added for the regions' lists, and every rule that applies only under some profiles.
+LIST_RULES = {"RECIPIENT-LISTED", "STANDARD-REPLY"}
+ALL_PROFILE_RULES = {rule.id for rule in rules.RULES if rule.profiles}
+SENDER_NAMES = (
+    b"<OrganisationName>Fjordby sykehus HF</OrganisationName>",
+    b"<OrganisationName>Lungesykdommer</OrganisationName>",
+)
+RECEIVER_NAMES = (
+    b"<OrganisationName>Fjordby kommune</OrganisationName>",
+    b"<OrganisationName>Hjemmesykepleie</OrganisationName>",
+)
+
+
+def between(sender: tuple[str, str], receiver: tuple[str, str], data: bytes = FORESPORSEL) -> bytes:
+    """The example forespørsel with the sender's and the receiver's two levels renamed (outer, inner)."""
+    olds = SENDER_NAMES + RECEIVER_NAMES
+    for number, old in enumerate(olds):  # placeholders first: a new name may be an old one
+        assert data.count(old) == 1
+        data = data.replace(old, f"<OrganisationName>{{{number}}}</OrganisationName>".encode())
+    for number, new in enumerate(sender + receiver):
+        data = data.replace(f"{{{number}}}".encode(), new.encode())
+    return data
+
+
+@st.composite
+def spelled(draw: st.DrawFn, name: str) -> str:
+    """``name`` as a real message may write it: any case, runs of spaces, spaces around it."""
+    letters = [char.upper() if draw(st.booleans()) else char.lower() for char in name]
+    text = "".join(letters)
+    text = text.replace(" ", " " * draw(st.integers(1, 3)))
+    return " " * draw(st.integers(0, 2)) + text + " " * draw(st.integers(0, 2))
+
+
+def listed_rules(data: bytes, name: str, **values: Any) -> list[str]:
+    return [rule for rule in rule_ids(data, **profile(name, **values)) if rule in ALL_PROFILE_RULES]
+
+
+OUS = ("Oslo universitetssykehus HF", "OUS")
+OUS_NOT_LISTED = ["Akuttmottak", "Sengepost 5 øst", "Kardiologisk avdeling", "Oslo universitetssykehus HF"]
+
+
+@settings(max_examples=40, **SETTINGS)
+@given(st.sampled_from(profiles.OUS_SERVICES), st.sampled_from(OUS), st.data())
+def test_oslo_messages_to_ous_go_to_a_listed_service(service, ous, data):
+    """Seed 000, appendix: every OUS service a message can be addressed to; any case and spacing."""
+    to_service = between(
+        ("Oslo kommune", "Sykepleietjeneste"), (data.draw(spelled(ous)), data.draw(spelled(service.name)))
+    )
+    assert listed_rules(to_service, "oslo") == []
+    elsewhere = between(("Oslo kommune", "Sykepleietjeneste"), (ous, data.draw(st.sampled_from(OUS_NOT_LISTED))))
+    assert listed_rules(elsewhere, "oslo") == ["RECIPIENT-LISTED"]
+    for name in ("national", "bergen", "vestre-viken", "ostfold", "pasientdialog"):
+        assert "RECIPIENT-LISTED" not in listed_rules(elsewhere, name)
+
+
+@settings(max_examples=40, **SETTINGS)
+@given(st.sampled_from(profiles.OSLO_KOMMUNE_SERVICES), st.data())
+def test_oslo_messages_from_ous_to_oslo_kommune_go_to_a_listed_service(service, data):
+    """Seed 000, appendix: the services OUS addresses in Oslo kommune (with their TJE codes in the warning);
+    physicians (fastleger, kommunale leger) are also in the guideline."""
+    sender = ("Oslo universitetssykehus HF", "Lungesykdommer")
+    assert listed_rules(between(sender, ("Oslo kommune", data.draw(spelled(service.name)))), "oslo") == []
+    assert listed_rules(between(sender, ("OSLO  KOMMUNE", "Sykehjemsetaten legetjeneste")), "oslo") == []
+    nursing_home = between(sender, ("Oslo kommune", "Hjemmesykepleie"))
+    report = dmtool.validate(nursing_home, settings=Settings(**profile("oslo")))
+    (issue,) = report.issues
+    assert issue.rule == "RECIPIENT-LISTED" and "Sykepleietjeneste (TJE102287)" in issue.message
+    assert issue.line is not None
+    assert listed_rules(nursing_home, "national") == []
+    # the list is OUS's: not for another sender, nor for another municipality
+    assert (
+        listed_rules(between(("Fjordby sykehus HF", "Lungesykdommer"), ("Oslo kommune", "Hjemmesykepleie")), "oslo")
+        == []
+    )
+    assert listed_rules(between(sender, ("Bærum kommune", "Hjemmesykepleie")), "oslo") == []
+
+
+@settings(max_examples=40, **SETTINGS)
+@given(
+    st.sampled_from(profiles.BERGEN_MUNICIPAL_SERVICES),
+    st.sampled_from(["Helse Bergen HF", "Haukeland universitetssjukehus"]),
+    st.data(),
+)
+def test_bergen_messages_to_the_municipality_go_to_a_listed_service(service, hospital, data):
+    """Seed 001 §7: the service addresses out to the municipalities, either spelling of the nursing service."""
+    sender = (data.draw(spelled(hospital)), "Lungesykdommer")
+    assert listed_rules(between(sender, ("Bergen kommune", data.draw(spelled(service.name)))), "bergen") == []
+    assert listed_rules(between(sender, ("Askøy kommune", "Sykepleietjeneste")), "bergen") == []
+    assert listed_rules(between(sender, ("Askøy kommune", "Sykepleie tjeneste")), "bergen") == []
+    assert listed_rules(between(sender, ("Bergen kommune", "Fjordby legekontor")), "bergen") == []  # a GP
+    wrong = between(
+        sender,
+        ("Bergen kommune", data.draw(st.sampled_from(["Hjemmesykepleie", "Tildelingskontoret", "Bergen kommune"]))),
+    )
+    assert listed_rules(wrong, "bergen") == ["RECIPIENT-LISTED"]
+    assert listed_rules(wrong, "bergen", admitted=True) == ["RECIPIENT-LISTED"]
+    assert listed_rules(wrong, "national") == []
+    # the example's sender is no Helse Bergen hospital: not checked (as before)
+    assert listed_rules(FORESPORSEL, "bergen") == []
+
+
+VESTRE_VIKEN = [
+    (hospital, service) for hospital, services in profiles.VESTRE_VIKEN_FAGOMRADER.items() for service in services
+]
+
+
+@settings(max_examples=40, **SETTINGS)
+@given(st.sampled_from(VESTRE_VIKEN), st.data())
+def test_vestre_viken_messages_go_to_a_listed_fagområde_of_the_hospital(pair, data):
+    """Seed 002: the fagområder of each hospital that currently receive dialog messages."""
+    hospital, service = pair
+    gp = ("Kattskinnet legesenter", "Fastlege Ola Hansen")
+    assert (
+        listed_rules(between(gp, (data.draw(spelled(hospital)), data.draw(spelled(service.name)))), "vestre-viken")
+        == []
+    )
+    assert listed_rules(between(gp, ("Vestre Viken HF", service.name)), "vestre-viken") == []
+    assert listed_rules(between(gp, (hospital, "Akuttmottak")), "vestre-viken") == ["RECIPIENT-LISTED"]
+    assert listed_rules(between(gp, (hospital, "Akuttmottak")), "national") == []
+
+
+def test_vestre_viken_fagområder_are_per_hospital():
+    gp = ("Kattskinnet legesenter", "Fastlege Ola Hansen")
+    assert listed_rules(between(gp, ("Ringerike sykehus", "Ortopedisk kirurgi")), "vestre-viken") == []
+    assert listed_rules(between(gp, ("Bærum sykehus", "Ortopedisk kirurgi")), "vestre-viken") == ["RECIPIENT-LISTED"]
+    assert listed_rules(between(gp, ("Sykehuset i Drammen", "Indremedisinsk poliklinikk")), "vestre-viken") == []
+    assert listed_rules(between(gp, ("Vestre Viken HF", "Kirurgi")), "vestre-viken") == []  # listed at Ringerike
+    assert listed_rules(between(gp, ("Vestre Viken HF", "Urologi")), "vestre-viken") == ["RECIPIENT-LISTED"]
+    # Bærum kommune is not Bærum sykehus
+    assert listed_rules(between(gp, ("Bærum kommune", "Akuttmottak")), "vestre-viken") == ["RECIPIENT-ALLOWED"]
+
+
+SO = "Sykehuset Østfold HF"
+OSTFOLD_RECEPTIONS = ["Somatikk PLO meldingsmottak", "Psykiatri PLO-meldingsmottak", "PLO mottak somatikk"]
+OSTFOLD_MUNICIPAL = ["Saksbehandling", "Sykepleietjeneste", "Legetjeneste", "Hjemmesykepleie", "Tildelingskontoret",
+                     "Fjordby legekontor"]  # fmt: skip
+
+
+@settings(max_examples=40, **SETTINGS)
+@given(
+    st.sampled_from(OSTFOLD_RECEPTIONS),
+    st.sampled_from(OSTFOLD_MUNICIPAL),
+    st.sampled_from(["Lungesykdommer", "Akuttmottak", "Sengepost 5 øst"]),
+    st.sampled_from(["Fysioterapitjenesten", "Helsestasjon for ungdom", "Korttidsavdeling"]),
+    st.booleans(),
+    st.data(),
+)
+def test_ostfold_dialog_only_between_plo_receptions_and_municipal_services(
+    reception, municipal, ward, other, to_so, data
+):
+    """Seed 003: "skal kun benyttes mellom kommunehelsetjenesten (saksbehandling / sykepleietjeneste / legetjeneste)
+    og sykehuset (Somatikk plo meldingsmottak / Psykiatri plo meldingsmottak)", either way round."""
+
+    def message(so_unit: str, municipal_unit: str) -> bytes:
+        so_side = (data.draw(spelled(SO)), so_unit)
+        municipal_side = ("Fjordby kommune", municipal_unit)
+        return between(municipal_side, so_side) if to_so else between(so_side, municipal_side)
+
+    assert listed_rules(message(data.draw(spelled(reception)), municipal), "ostfold", admitted=True) == []
+    wrong_unit = message(ward, municipal)
+    assert listed_rules(wrong_unit, "ostfold", admitted=True) == ["RECIPIENT-ALLOWED"]
+    assert listed_rules(wrong_unit, "ostfold", admitted=False) == ["TIME-WINDOW", "RECIPIENT-ALLOWED"]
+    assert listed_rules(message(reception, other), "ostfold", admitted=True) == ["RECIPIENT-ALLOWED"]
+    assert listed_rules(message(ward, other), "ostfold", admitted=True) == ["RECIPIENT-ALLOWED", "RECIPIENT-ALLOWED"]
+    for name in ("national", "oslo", "bergen", "pasientdialog"):
+        assert listed_rules(wrong_unit, name) == []
+
+
+def test_ostfold_parties_only_for_messages_with_sykehuset_østfold_and_not_for_avvik():
+    # the example is between Fjordby sykehus HF and Fjordby kommune: the hospital is not Sykehuset Østfold
+    assert listed_rules(FORESPORSEL, "ostfold", admitted=True) == []
+    wrong = between((SO, "Lungesykdommer"), ("Fjordby kommune", "Hjemmesykepleie"))
+    report = dmtool.validate(wrong, settings=Settings(**profile("ostfold", admitted=True)))
+    (issue,) = report.errors
+    assert issue.rule == "RECIPIENT-ALLOWED" and "Somatikk PLO meldingsmottak" in issue.message
+    assert "(Sykehuset Østfold HF / Lungesykdommer)" in issue.message and not report.valid
+    # an avvik from the wrong unit back to the sender says the message reached it by mistake
+    avvik = dmtool.to_xml(
+        compose.avvik(
+            dmtool.parse(wrong), "feil-adressat", "Feil mottaker.", msg_id="7d2e1f00-3b4c-4d5e-8f90-a1b2c3d4e5f6"
+        )
+    )
+    assert "RECIPIENT-ALLOWED" not in listed_rules(avvik, "ostfold", admitted=True)
+    forward = dmtool.to_xml(
+        compose.foresporsel(
+            sender=dmtool.parse(wrong).receiver,
+            receiver=Organisation(SO, her_id="8000001", unit=Organisation("Lungesykdommer", her_id="8000002")),
+            patient=dmtool.parse(wrong).patient,  # type: ignore[arg-type]
+            text="Til lungeavdelingen. Hilsen Kari, sykepleier. Gjelder epikrise.",
+        )
+    )
+    assert listed_rules(forward, "ostfold", admitted=True) == ["RECIPIENT-ALLOWED"]
+
+
+def pasientdialog_svar(text: str) -> bytes:
+    return dmtool.to_xml(
+        compose.svar(
+            dmtool.parse(FORESPORSEL),
+            text,
+            msg_id="2b0c3c8e-5a1d-4f7e-9d44-0a1b2c3d4e5f",
+            gen_date=dt.datetime(2026, 11, 23, 10, 0, tzinfo=OSLO),
+        )
+    )
+
+
+@settings(max_examples=40, **SETTINGS)
+@given(
+    st.sampled_from(profiles.PASIENTDIALOG_REPLIES),
+    st.sampled_from(["", "Hei Kari! ", "Til Kari Nordmann\n"]),
+    st.data(),
+)
+def test_pasientdialog_svar_uses_a_standard_text(reply, greeting, data):
+    """Seed 004: the message is answered with a standard text copied from Word; any case, spacing and line breaks."""
+    _, text = reply
+    wrapped = textwrap.fill(text, 70) if data.draw(st.booleans()) else text  # line breaks as in the Word file
+    written = greeting + data.draw(spelled(wrapped)) + " Hilsen poliklinikken"
+    assert listed_rules(pasientdialog_svar(written), "pasientdialog") == []
+    own = pasientdialog_svar(greeting + "Vi har flyttet timen din til tirsdag. Hilsen poliklinikken")
+    assert listed_rules(own, "pasientdialog") == ["STANDARD-REPLY"]
+    assert listed_rules(own, "national") == []
+    half = pasientdialog_svar(text[: len(text) // 2])
+    assert listed_rules(half, "pasientdialog") == ["STANDARD-REPLY"]
+
+
+def test_pasientdialog_standard_texts_only_for_a_svar():
+    assert listed_rules(FORESPORSEL, "pasientdialog") == []
+    assert listed_rules(NOTAT, "pasientdialog") == []
+    assert rules.get("STANDARD-REPLY").severity is Severity.WARNING
+
+
+@settings(max_examples=60, **SETTINGS)
+@given(dms.messages(), st.sampled_from([None, True, False]))
+def test_a_profile_rule_applies_only_under_its_profiles(message, admitted):
+    """Generated messages (their organisations include OUS, Oslo kommune, Helse Bergen, Vestre Viken and Sykehuset
+    Østfold): under national no profile rule is reported, under a profile only the rules that name it."""
+    data = dmtool.to_xml(message)
+    for name in profiles.PROFILES:
+        found = set(rule_ids(data, **profile(name, last_contact=dt.date(2000, 1, 1), admitted=admitted)))
+        allowed = {rule.id for rule in rules.RULES if rule.profiles and name in rule.profiles}
+        assert not (found & ALL_PROFILE_RULES) - allowed, name
+    assert not LIST_RULES & set(rule_ids(data))
+
+
+def test_the_new_profile_rules_are_in_the_table():
+    assert rules.get("RECIPIENT-LISTED").profiles == ("oslo", "bergen", "vestre-viken")
+    assert rules.get("STANDARD-REPLY").profiles == ("pasientdialog",)
+    assert rules.get("RECIPIENT-ALLOWED").profiles == ("bergen", "vestre-viken", "ostfold")
+    for rule_id in LIST_RULES:
+        rule = rules.get(rule_id)
+        assert rule.severity is Severity.WARNING and rule.apprec_code is None and rule.check is not None

@@ -722,3 +722,16 @@ def test_an_attachment_before_the_dialogmelding_is_no_attachments_like_one_after
     parsed = dmtool.parse(data)
     assert parsed.msg_id == dmtool.parse(message).msg_id and parsed.body == dmtool.parse(message).body
     assert len(parsed.unmodelled) == before + after
+
+
+def test_rules_json_lists_the_regions_list_rules_under_their_profiles():
+    """RECIPIENT-LISTED and STANDARD-REPLY are profile advice; RECIPIENT-ALLOWED also applies under ostfold."""
+    result = CliRunner().invoke(main, ["rules", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    listed = {entry["id"]: entry for entry in json.loads(result.stdout)}
+    assert listed["RECIPIENT-LISTED"]["profiles"] == ["oslo", "bergen", "vestre-viken"]
+    assert listed["STANDARD-REPLY"]["profiles"] == ["pasientdialog"]
+    assert listed["RECIPIENT-ALLOWED"]["profiles"] == ["bergen", "vestre-viken", "ostfold"]
+    for rule_id in ("RECIPIENT-LISTED", "STANDARD-REPLY"):
+        assert listed[rule_id]["severity"] == "warning" and listed[rule_id]["apprec_code"] is None
+    assert listed["RECIPIENT-ALLOWED"]["severity"] == "error" and listed["RECIPIENT-ALLOWED"]["apprec_code"] == "E40"

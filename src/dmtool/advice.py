@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Final
 
 from . import clock, deadlines, tree
-from .checks import Finding
+from .checks import PHYSICIAN, Finding, listed, named, words
 from .facts import Facts
 from .model import Kind
 from .tree import first
@@ -114,3 +114,43 @@ def reply_deadline(facts: Facts) -> Iterator[Finding]:
     if answered > due:
         yield f"the svar comes {answered.isoformat()}, after the expected reply date {due.isoformat()} " \
               f"({facts.settings.profile.reply_days} working days)", facts.info  # fmt: skip
+
+
+def recipient_listed(facts: Facts) -> Iterator[Finding]:
+    """A message to an organisation whose guideline lists the services to address goes to one of them.
+
+    The profile's first :class:`~dmtool.profiles.ServiceList` whose organisations name a level of the receiver (and
+    of the sender, when it names senders) applies; the receiver's innermost level is the addressed service.
+    """
+    profile = facts.settings.profile
+    receiver = facts.organisation_chain("Receiver")
+    if not profile.service_lists or not receiver:
+        return
+    sender = facts.organisation_chain("Sender")
+    for services in profile.service_lists:
+        if not any(named(level.name, services.to) for level in receiver):
+            continue
+        if services.sender and not any(named(level.name, services.sender) for level in sender):
+            continue
+        names = " / ".join(level.name for level in receiver)
+        if listed(receiver[-1].name, (service.name for service in services.services)) or (
+            services.physicians_too and PHYSICIAN.search(names)
+        ):
+            return
+        choices = f": {'; '.join(map(str, services.services))}" if len(services.services) <= 12 else ""
+        yield f"profile {profile.name}: the receiver ({names}) is not one of the {services.what}; use one of " \
+              f"them{choices}", receiver[-1].element  # fmt: skip
+        return
+
+
+def standard_reply(facts: Facts) -> Iterator[Finding]:
+    """Under a profile with standard reply texts, a svar uses one of them (whatever its case, spacing and
+    punctuation; a greeting or signature around it is fine)."""
+    replies = facts.settings.profile.standard_replies
+    if not replies or facts.kind != Kind.SVAR:
+        return
+    text = words(facts.own_text[:SCAN_CHARS])
+    if not any(words(reply) in text for _, reply in replies):
+        what = ", ".join(name for name, _ in replies)
+        yield f"profile {facts.settings.profile.name}: the svar uses none of the standard texts ({what}); use the " \
+              "one that fits", facts.body  # fmt: skip

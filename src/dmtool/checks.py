@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Final
 
 from lxml import etree
@@ -17,6 +17,7 @@ from lxml import etree
 from . import clock, codelists, ids, tree
 from .facts import Facts
 from .model import Kind
+from .profiles import HospitalDialog
 from .tree import first
 
 Finding = tuple[str, etree._Element | None]
@@ -274,6 +275,21 @@ def unsupported_kind(facts: Facts) -> Iterator[Finding]:
 
 # -- profile rules ----------------------------------------------------------------------------------------------------
 
+#: A hospital's PLO message reception (``Somatikk PLO meldingsmottak``): both words in its party's level names.
+_PLO: Final = re.compile(r"\bplo\b", re.IGNORECASE)
+_RECEPTION: Final = re.compile(r"mottak", re.IGNORECASE)
+#: A physician or a physicians' service: fastlege, kommunelege, legekontor, legesenter, legetjeneste, ...
+PHYSICIAN: Final = re.compile(r"(?:\b|fast|kommune|tilsyns|sykehjems)lege", re.IGNORECASE)
+#: The municipal services seed 003 allows dialog with (saksbehandling, sykepleietjeneste, legetjeneste), by their
+#: words and the names seeds 000 and 001 give the same offices (bestillerenhet, søknadskontor, vedtakskontor,
+#: tjeneste- og koordineringskontor; nurses in the home service), and tildelingskontor, the common name of the
+#: case-handling office.
+_DIALOG_MUNICIPAL: Final = re.compile(
+    r"saksbehandl|bestiller|søknadskontor|vedtakskontor|koordineringskontor|tildeling|sykeplei|hjemmetjeneste|"
+    + PHYSICIAN.pattern,
+    re.IGNORECASE,
+)
+
 
 def time_window(facts: Facts) -> Iterator[Finding]:
     """The profile's time window: months after the last contact, or only while admitted."""
@@ -290,8 +306,10 @@ def time_window(facts: Facts) -> Iterator[Finding]:
 
 
 def recipient_allowed(facts: Facts) -> Iterator[Finding]:
-    """The profile's restrictions on who may be addressed."""
+    """The profile's restrictions on who may be addressed, and between whom dialog is allowed."""
     profile = facts.settings.profile
+    if profile.hospital_dialog is not None and facts.kind != Kind.AVVIK:
+        yield from _hospital_dialog(facts, profile.name, profile.hospital_dialog)
     chain = facts.organisation_chain("Receiver")
     if not chain:
         return
@@ -301,6 +319,63 @@ def recipient_allowed(facts: Facts) -> Iterator[Finding]:
     if profile.no_lab_radiology and facts.settings.admitted is not True and _LAB_RADIOLOGY.search(names):
         yield f"profile {profile.name}: no dialog with laboratory or radiology ({names}) for a patient who is not " \
               "admitted", chain[-1].element  # fmt: skip
+
+
+def _hospital_dialog(facts: Facts, profile: str, dialog: HospitalDialog) -> Iterator[Finding]:
+    """Dialog with the hospital only through its receptions, and only with the municipal services the guideline names.
+
+    Only a message with the hospital as sender or receiver is checked. An avvik is not (the caller leaves it out): it
+    goes back to the sender of the message it reports, and saying that a message reached the wrong unit is what it
+    is for. A reception is recognised by the words ``PLO`` and ``…mottak`` in the hospital party's level names; the
+    municipal services by their words and the usual names of the same offices (:data:`_DIALOG_MUNICIPAL`).
+    """
+    chains = {role: facts.organisation_chain(role) for role in ("Sender", "Receiver")}
+    hospital = {role for role, chain in chains.items() if any(named(level.name, dialog.hospital) for level in chain)}
+    if not hospital:
+        return
+    name = dialog.hospital[0]
+    for role, chain in chains.items():
+        if not chain:
+            continue
+        names = " / ".join(level.name for level in chain)
+        if role in hospital:
+            if not (_PLO.search(names) and _RECEPTION.search(names)):
+                yield f"profile {profile}: {name} takes part in dialog only through its PLO receptions " \
+                      f"({', '.join(dialog.receptions)}), not the {role.lower()} ({names}); use one of them", \
+                      chain[-1].element  # fmt: skip
+        elif not _DIALOG_MUNICIPAL.search(names):
+            yield f"profile {profile}: dialog with {name} is only for the municipality's " \
+                  f"{', '.join(dialog.municipal[:-1])} or {dialog.municipal[-1]}, not the {role.lower()} ({names}); " \
+                  "use one of them", chain[-1].element  # fmt: skip
+
+
+_NOT_WORD: Final = re.compile(r"[\W_]+")
+#: How much of an organisation's name :func:`named` and :func:`listed` read: far more than any real name, and a name
+#: of megabytes is not read dozens of times.
+NAME_CHARS: Final = 1000
+
+
+def words(text: str) -> str:
+    """``text`` for matching names whatever their case, spacing and punctuation: casefolded, each run of characters
+    other than letters and digits one space, a space before and after. The two spellings of the nursing service
+    (``Sykepleietjeneste`` in seed 000, ``Sykepleiertjeneste`` in seed 001) are made one."""
+    return " " + _NOT_WORD.sub(" ", text.casefold()).strip().replace("sykepleier", "sykepleie") + " "
+
+
+def named(name: str, names: Iterable[str]) -> bool:
+    """True when ``name`` is one of ``names``: every word of that name begins a word of ``name``, whatever the case,
+    spacing, punctuation and order (so ``Indremedisin`` names "Indremedisinsk poliklinikk", and ``Drammen sykehus``
+    names "Sykehuset i Drammen")."""
+    found = words(name[:NAME_CHARS])
+    return any(all(f" {word}" in found for word in words(other).split()) for other in names)
+
+
+def listed(name: str, services: Iterable[str]) -> bool:
+    """True when ``name`` is one of ``services``: as :func:`named` does, or with every space left out (so that
+    "Sykepleie tjeneste" is ``Sykepleietjeneste``)."""
+    services = tuple(services)
+    compact = words(name[:NAME_CHARS]).replace(" ", "")
+    return named(name, services) or any(words(service).replace(" ", "") in compact for service in services)
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
