@@ -216,3 +216,33 @@ def test_not_organisation_numbers(value):
 def test_a_known_organisation_number():
     assert ids.org_number_problem("974703300") is None
     assert dms.organisation_number_check_digit("97470330") == "0"
+
+
+def tenor(number: str) -> str | None:
+    """``number`` as Skatteetaten's Tenor writes a synthetic one: 8 added to the third digit, check digits again
+    (``None`` when no check digit fits)."""
+    first_nine = f"{number[:2]}{int(number[2]) + 8}{number[3:9]}"
+    check = dms.fnr_check_digits(first_nine)
+    return None if check is None else first_nine + check
+
+
+@settings(**SETTINGS)
+@given(st.one_of(dms.fodselsnummer(), dms.d_nummer()))
+def test_tenor_numbers_are_valid_only_when_synthetic_numbers_are_allowed(number: str) -> None:
+    synthetic = tenor(number)
+    assume(synthetic is not None)
+    assert synthetic is not None
+    kind = ids.classify(number).kind
+    refused = ids.classify(synthetic)
+    assert (refused.kind, refused.valid) == (kind, False)
+    assert refused.reason is not None and "synthetic test number (Tenor" in refused.reason
+    assert not ids.is_valid(synthetic)
+    allowed = ids.classify(synthetic, synthetic=True)
+    assert (allowed.kind, allowed.reason) == (kind, None)
+    assert ids.classify(synthetic[:9] + str((int(synthetic[9]) + 1) % 10) + synthetic[10], synthetic=True).reason
+
+
+@settings(**SETTINGS)
+@given(dms.h_nummer())
+def test_allowing_synthetic_numbers_allows_no_hjelpenummer(number: str) -> None:
+    assert ids.classify(number, synthetic=True).kind == ids.HNR

@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -735,3 +736,28 @@ def test_rules_json_lists_the_regions_list_rules_under_their_profiles():
     for rule_id in ("RECIPIENT-LISTED", "STANDARD-REPLY"):
         assert listed[rule_id]["severity"] == "warning" and listed[rule_id]["apprec_code"] is None
     assert listed["RECIPIENT-ALLOWED"]["severity"] == "error" and listed["RECIPIENT-ALLOWED"]["apprec_code"] == "E40"
+
+
+def test_synthetic_ids_lets_a_tenor_patient_through_on_the_command_line_and_in_the_config_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Test environments use Skatteetaten's Tenor persons (8 added to the third digit of the number): refused, with
+    the way to allow them, unless ``--synthetic-ids`` or ``synthetic_ids = true`` says this is a test environment."""
+    first_nine = "14837549100"[:9]  # 14.03.75 of the example patient, month + 80
+    number = first_nine + str(dms.fnr_check_digits(first_nine))
+    message = tmp_path / "tenor.xml"
+    message.write_bytes((EXAMPLES / "foresporsel-1.0.xml").read_bytes().replace(b"14037549100", number.encode()))
+    monkeypatch.chdir(tmp_path)
+    refused = CliRunner().invoke(main, ["validate", "--format", "json", str(message)])
+    assert refused.exit_code == 1
+    (issue,) = json.loads(refused.stdout)["issues"]
+    assert issue["rule"] == "NO-HJELPENUMMER" and "--synthetic-ids" in issue["message"]
+    assert CliRunner().invoke(main, ["validate", "--synthetic-ids", str(message)]).exit_code == 0
+    (tmp_path / "dmtool.toml").write_text("synthetic_ids = true\n")
+    assert CliRunner().invoke(main, ["validate", str(message)]).exit_code == 0
+    assert CliRunner().invoke(main, ["validate", "--no-synthetic-ids", str(message)]).exit_code == 1
+    (tmp_path / "dmtool.toml").write_text('synthetic_ids = "yes"\n')
+    wrong = CliRunner().invoke(main, ["validate", str(message)])
+    assert wrong.exit_code == 2 and "synthetic_ids must be true or false" in wrong.stderr
+    checked = CliRunner().invoke(main, ["apprec", "check", str(EXAMPLES / "apprec-1.0-ok.xml"), "--synthetic-ids"])
+    assert checked.exit_code == 2 and "--synthetic-ids" in checked.stderr

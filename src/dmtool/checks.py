@@ -127,7 +127,7 @@ def no_hjelpenummer(facts: Facts) -> Iterator[Finding]:
             required = "a fødselsnummer or D-nummer is required"
             yield f"the patient has an {ids.NAMES[code]} (TypeId {code}): {required}", ident
             continue
-        found = ids.classify(number, born_by=born_by)
+        found = ids.classify(number, born_by=born_by, synthetic=facts.settings.synthetic_ids)
         if found.kind in (ids.HNR, ids.FHN):
             yield f"the patient's number {number} is an {ids.NAMES[found.kind]} (hjelpenummer), not a fødselsnummer " \
                   "or D-nummer", ident  # fmt: skip

@@ -156,6 +156,9 @@ def _profile_options(command: Callable[..., None]) -> Callable[..., None]:
                          help="Whether the patient is admitted now (ostfold, bergen); unknown when not given."),
             click.option("--short-max-chars", type=click.IntRange(min=1), default=None,
                          help="SHORT warns above this many characters of text [default: 2000, or the config file]."),
+            click.option("--synthetic-ids/--no-synthetic-ids", default=None,
+                         help="Accept Tenor's synthetic test numbers (month + 80) as fødselsnummer and D-nummer: for "
+                         "test environments only [default: no, or the config file]."),
         )
     ):  # fmt: skip
         command = option(command)
@@ -163,7 +166,11 @@ def _profile_options(command: Callable[..., None]) -> Callable[..., None]:
 
 
 def _settings(
-    profile: str | None, last_contact: dt.datetime | None, admitted: bool | None, short_max_chars: int | None
+    profile: str | None,
+    last_contact: dt.datetime | None,
+    admitted: bool | None,
+    short_max_chars: int | None,
+    synthetic_ids: bool | None,
 ) -> Settings:
     """The settings of the config file with the command line's options on top; exit 2 for a bad config file."""
     try:
@@ -172,6 +179,7 @@ def _settings(
             last_contact=None if last_contact is None else last_contact.date(),
             admitted=admitted,
             short_max_chars=short_max_chars,
+            synthetic_ids=synthetic_ids,
         )
     except config.ConfigError as error:
         _fail(EXIT_ERROR, str(error))
@@ -205,12 +213,13 @@ def validate_command(
     last_contact: dt.datetime | None,
     admitted: bool | None,
     short_max_chars: int | None,
+    synthetic_ids: bool | None,
 ) -> None:
     """Validate messages: files, directories (every *.xml below) or - for standard input.
 
     Exit status: 0 all valid (warnings allowed), 1 at least one invalid, 2 usage or I/O error (or a worker crashed).
     """
-    settings = _settings(profile, last_contact, admitted, short_max_chars)
+    settings = _settings(profile, last_contact, admitted, short_max_chars, synthetic_ids)
     answered = None if original is None else original_of(_read_message(original, EXIT_ERROR))
     counts = dict.fromkeys(_VERDICTS, 0)
     items, empty = _expand(paths)
@@ -647,6 +656,7 @@ def apprec_command(
     last_contact: dt.datetime | None,
     admitted: bool | None,
     short_max_chars: int | None,
+    synthetic_ids: bool | None,
 ) -> None:  # fmt: skip
     """Write the AppRec for MESSAGE, or check an AppRec: `dmtool apprec MESSAGE` / `dmtool apprec check APPREC`.
 
@@ -672,7 +682,7 @@ def apprec_command(
     _refuse_options(ctx, _APPREC_CHECK_OPTIONS, "'dmtool apprec MESSAGE'", f"only to: {_APPREC_CHECK_USAGE}")
     sender = _party_option(sender_her, "--sender-her")
     receiver = _party_option(receiver_her, "--receiver-her")
-    settings = _settings(profile, last_contact, admitted, short_max_chars)
+    settings = _settings(profile, last_contact, admitted, short_max_chars, synthetic_ids)
     data = _read_bytes(args[0])
     try:
         receipt = receipts.apprec_for(
@@ -695,6 +705,7 @@ _APPREC_CHECK_USAGE = "dmtool apprec check APPREC [--original MESSAGE] [--format
 #: The parameters only writing a receipt (``dmtool apprec MESSAGE``) takes, and those only checking one takes.
 _APPREC_WRITE_OPTIONS = (
     "apprec_version", "output", "sender_her", "receiver_her", "profile", "last_contact", "admitted", "short_max_chars",
+    "synthetic_ids",
 )  # fmt: skip
 _APPREC_CHECK_OPTIONS = ("original", "fmt")
 

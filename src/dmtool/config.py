@@ -1,9 +1,10 @@
 """Project settings: ``[tool.dmtool]`` in ``pyproject.toml`` or a ``dmtool.toml``, found from the working folder up.
 
 Keys: ``profile`` (``national``, ``oslo``, ``bergen``, ``vestre-viken``, ``ostfold``, ``pasientdialog``),
-``short_max_chars`` and ``ack_only_max_chars`` (the advice thresholds). ``dmtool.toml`` holds the keys at its top
-level. The first folder that has either file decides (``dmtool.toml`` before ``pyproject.toml``); options on the
-command line win over the file.
+``short_max_chars`` and ``ack_only_max_chars`` (the advice thresholds), ``synthetic_ids`` (``true`` accepts Tenor's
+synthetic test numbers, for test environments). ``dmtool.toml`` holds the keys at its top level. The first folder
+that has either file decides (``dmtool.toml`` before ``pyproject.toml``); options on the command line win over the
+file.
 """
 
 from __future__ import annotations
@@ -17,7 +18,13 @@ from . import profiles
 from .profiles import Settings
 
 _INT_KEYS: Final = ("short_max_chars", "ack_only_max_chars")
-KEYS: Final = ("profile", *_INT_KEYS)
+KEYS: Final = ("profile", *_INT_KEYS, "synthetic_ids")
+#: The type of each key's value, and what it is called in an error.
+_TYPES: Final[dict[str, tuple[type, str]]] = {
+    "profile": (str, "a string"),
+    "synthetic_ids": (bool, "true or false"),
+    **{key: (int, "a whole number") for key in _INT_KEYS},
+}
 
 
 class ConfigError(ValueError):
@@ -50,7 +57,7 @@ def _read(path: Path) -> dict[str, Any]:
 
 def load(start: Path | None = None, **overrides: Any) -> Settings:
     """The settings for ``start``: the file's values, then every override that is not ``None`` (profile by name,
-    thresholds, ``last_contact``, ``admitted``)."""
+    thresholds, ``last_contact``, ``admitted``, ``synthetic_ids``)."""
     values: dict[str, Any] = {}
     found = find(start)
     if found is not None:
@@ -58,10 +65,10 @@ def load(start: Path | None = None, **overrides: Any) -> Settings:
         for key, value in table.items():
             if key not in KEYS:
                 raise ConfigError(f"{path}: unknown key {key!r}; expected one of: {', '.join(KEYS)}")
-            expected, what = (str, "a string") if key == "profile" else (int, "a whole number")
-            if not isinstance(value, expected) or isinstance(value, bool):
+            expected, what = _TYPES[key]
+            if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
                 raise ConfigError(f"{path}: {key} must be {what}, got {value!r}")
-            if isinstance(value, int) and value < 1:
+            if key in _INT_KEYS and isinstance(value, int) and value < 1:
                 raise ConfigError(f"{path}: {key} must be at least 1, got {value}")
             if key == "profile" and value not in profiles.PROFILES:
                 raise ConfigError(f"{path}: unknown profile {value!r}; choose one of {', '.join(profiles.PROFILES)}")

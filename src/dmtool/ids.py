@@ -32,6 +32,12 @@ NAMES: Final[dict[str, str]] = {FNR: "fødselsnummer", DNR: "D-nummer", HNR: "H-
 _HER_ID: Final = re.compile(r"[1-9][0-9]{0,8}")  # not \d, which takes every script's digits
 
 
+_TENOR: Final = (
+    "it is a synthetic test number (Tenor: 8 added to the third digit), not a real person's; in a test environment "
+    "allow them (synthetic_ids, --synthetic-ids)"
+)
+
+
 class InvalidIdentifier(ValueError):
     """An identifier that is not valid; the message says why."""
 
@@ -62,10 +68,12 @@ def person_id_type(number: str) -> str:
     return classify(number).kind or FNR
 
 
-def classify(number: str, *, born_by: dt.date | None = None) -> PersonNumber:
+def classify(number: str, *, born_by: dt.date | None = None, synthetic: bool = False) -> PersonNumber:
     """Classify ``number`` as fødselsnummer, D-nummer, H-nummer or FH-nummer, and check it.
 
-    ``born_by`` (e.g. the message date) makes a birth date after it invalid.
+    ``born_by`` (e.g. the message date) makes a birth date after it invalid. ``synthetic`` accepts the synthetic test
+    numbers of Skatteetaten's Tenor (8 added to the third digit: month 81-92) as fødselsnummer and D-nummer, for test
+    environments; without it such a number is invalid, with a reason that says what it is.
     """
     from stdnum.exceptions import ValidationError  # imported when first needed, to keep start-up short
     from stdnum.no import fodselsnummer
@@ -85,10 +93,13 @@ def classify(number: str, *, born_by: dt.date | None = None) -> PersonNumber:
         return PersonNumber(number, kind, "the check digits are wrong")
     if kind == FHN:
         return PersonNumber(number, kind)
-    try:
-        born = fodselsnummer.get_birth_date(digits)
+    tenor = kind in (FNR, DNR) and digits[2] in "89"
+    try:  # a Tenor number's birth date is that of the number with 8 taken from its third digit
+        born = fodselsnummer.get_birth_date(f"{digits[:2]}{int(digits[2]) - 8}{digits[3:]}" if tenor else digits)
     except ValidationError:
         return PersonNumber(number, kind, "the digits hold no valid birth date")
+    if tenor and not synthetic:
+        return PersonNumber(number, kind, _TENOR)
     if born_by is not None and born > born_by:
         return PersonNumber(number, kind, f"the birth date {born.isoformat()} is after {born_by.isoformat()}")
     return PersonNumber(number, kind)

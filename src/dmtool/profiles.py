@@ -200,6 +200,7 @@ class Settings:
     ``ack_only_max_chars``: a text this short that only acknowledges gets ``NOT-ACK-ONLY``.
     ``last_contact``: the patient's last contact with the hospital (for the profiles' time windows).
     ``admitted``: whether the patient is admitted now (``None``: not known, the admission rules are not checked).
+    ``synthetic_ids``: accept Tenor's synthetic test numbers as fødselsnummer and D-nummer (test environments only).
     """
 
     profile: Profile = field(default_factory=lambda: PROFILES["national"])
@@ -207,6 +208,7 @@ class Settings:
     ack_only_max_chars: int = 160
     last_contact: dt.date | None = None
     admitted: bool | None = None
+    synthetic_ids: bool = False
 
 
 def get(name: str) -> Profile:
