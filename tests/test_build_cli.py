@@ -791,3 +791,29 @@ def test_a_received_message_with_odd_identifiers_rewrites_as_it_is():
     )
     assert from_data(Message, json.loads(json.dumps(to_data(odd)))) == odd
     assert reader.parse(writer.to_xml(odd, strict=False)) == odd
+
+
+def test_build_answers_a_tenor_patient_with_synthetic_ids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by review: validate and apprec took test traffic with --synthetic-ids, but build could not answer it."""
+    first_nine = "148375491"  # the example patient's number with 8 added to its third digit
+    asked = tmp_path / "tenor.xml"
+    number = first_nine + str(strategies.fnr_check_digits(first_nine))
+    asked.write_bytes((EXAMPLES / "foresporsel-1.0.xml").read_bytes().replace(b"14037549100", number.encode()))
+    spec_file = tmp_path / "spec.json"
+    data = example("foresporsel")
+    data["patient"]["id"] = number
+    spec_file.write_text(json.dumps(data))
+    monkeypatch.chdir(tmp_path)
+    forms = (
+        ["build", "svar", "--reply-to", str(asked), "--text", "Svar."],
+        ["build", "foresporsel", "--spec", str(spec_file)],
+    )
+    for form in forms:
+        refused = run(*form)
+        assert refused.exit_code == 1 and "NO-HJELPENUMMER" in refused.stderr and "--synthetic-ids" in refused.stderr
+        built = run(*form, "--synthetic-ids")
+        assert built.exit_code == 0, built.output
+        assert validate(built.stdout_bytes).errors[0].rule == "NO-HJELPENUMMER"  # still refused where not allowed
+    (tmp_path / "dmtool.toml").write_text("synthetic_ids = true\n")
+    assert all(run(*form).exit_code == 0 for form in forms)
+    assert run("build", "foresporsel", "--example", "--synthetic-ids").exit_code == 2

@@ -532,7 +532,8 @@ def test_vestre_viken_fagområder_are_per_hospital():
 SO = "Sykehuset Østfold HF"
 OSTFOLD_RECEPTIONS = ["Somatikk PLO meldingsmottak", "Psykiatri PLO-meldingsmottak", "PLO mottak somatikk"]
 OSTFOLD_MUNICIPAL = ["Saksbehandling", "Sykepleietjeneste", "Legetjeneste", "Hjemmesykepleie", "Tildelingskontoret",
-                     "Fjordby legekontor"]  # fmt: skip
+                     "Fjordby legekontor", "Tjenestekontoret", "Forvaltningskontoret", "Hjemmebaserte tjenester",
+                     "Kommuneoverlegen"]  # fmt: skip
 
 
 @settings(max_examples=40, **SETTINGS)
@@ -548,7 +549,9 @@ def test_ostfold_dialog_only_between_plo_receptions_and_municipal_services(
     reception, municipal, ward, other, to_so, data
 ):
     """Seed 003: "skal kun benyttes mellom kommunehelsetjenesten (saksbehandling / sykepleietjeneste / legetjeneste)
-    og sykehuset (Somatikk plo meldingsmottak / Psykiatri plo meldingsmottak)", either way round."""
+    og sykehuset (Somatikk plo meldingsmottak / Psykiatri plo meldingsmottak)", either way round. The hospital's side
+    is an error (its receptions are named so); the municipal side is advice, since an office's name does not always
+    say what it does (review found Tjenestekontoret, Forvaltningskontoret and Kommuneoverlegen refused as errors)."""
 
     def message(so_unit: str, municipal_unit: str) -> bytes:
         so_side = (data.draw(spelled(SO)), so_unit)
@@ -559,8 +562,8 @@ def test_ostfold_dialog_only_between_plo_receptions_and_municipal_services(
     wrong_unit = message(ward, municipal)
     assert listed_rules(wrong_unit, "ostfold", admitted=True) == ["RECIPIENT-ALLOWED"]
     assert listed_rules(wrong_unit, "ostfold", admitted=False) == ["TIME-WINDOW", "RECIPIENT-ALLOWED"]
-    assert listed_rules(message(reception, other), "ostfold", admitted=True) == ["RECIPIENT-ALLOWED"]
-    assert listed_rules(message(ward, other), "ostfold", admitted=True) == ["RECIPIENT-ALLOWED", "RECIPIENT-ALLOWED"]
+    assert listed_rules(message(reception, other), "ostfold", admitted=True) == ["RECIPIENT-LISTED"]
+    assert listed_rules(message(ward, other), "ostfold", admitted=True) == ["RECIPIENT-ALLOWED", "RECIPIENT-LISTED"]
     for name in ("national", "oslo", "bergen", "pasientdialog"):
         assert listed_rules(wrong_unit, name) == []
 
@@ -641,9 +644,33 @@ def test_a_profile_rule_applies_only_under_its_profiles(message, admitted):
 
 
 def test_the_new_profile_rules_are_in_the_table():
-    assert rules.get("RECIPIENT-LISTED").profiles == ("oslo", "bergen", "vestre-viken")
+    assert rules.get("RECIPIENT-LISTED").profiles == ("oslo", "bergen", "vestre-viken", "ostfold")
     assert rules.get("STANDARD-REPLY").profiles == ("pasientdialog",)
     assert rules.get("RECIPIENT-ALLOWED").profiles == ("bergen", "vestre-viken", "ostfold")
     for rule_id in LIST_RULES:
         rule = rules.get(rule_id)
         assert rule.severity is Severity.WARNING and rule.apprec_code is None and rule.check is not None
+
+
+@pytest.mark.parametrize(
+    ("name", "hospital", "municipal"),
+    [
+        ("bergen", ("Helse Bergen HF", "Haukeland universitetssjukehus"), ("Bergen kommune", "Hjemmesykepleien")),
+        ("oslo", ("Oslo universitetssykehus HF", "Hjerteavdelingen"), ("Oslo kommune", "Hjemmesykepleie")),
+    ],
+)
+def test_a_reply_going_back_to_its_sender_is_not_told_to_use_a_listed_service(name, hospital, municipal):
+    """Found by review: RECIPIENT-LISTED advised a svar to go elsewhere than back to the forespørsel's sender, which
+    SVAR-REFERENCES-FORESPORSEL requires. The same parties in a forespørsel from the hospital do get the advice."""
+    asked = dmtool.parse(between(municipal, hospital))
+    answer = dmtool.to_xml(
+        compose.svar(asked, "Svar: blodtrykket er målt.", msg_id="7d2e1f00-3b4c-4d5e-8f90-a1b2c3d4e5f7")
+    )
+    assert "RECIPIENT-LISTED" not in listed_rules(answer, name)
+    assert "RECIPIENT-LISTED" in listed_rules(between(hospital, municipal), name)
+
+
+def test_the_case_handling_offices_are_municipal_under_vestre_viken_as_under_ostfold():
+    """Found by review: two word lists of the same offices had drifted; one list now serves both rules."""
+    to_office = between(("Vestre Viken HF", "Drammen sykehus"), ("Tjeneste- og vedtakskontoret", "Vedtakskontoret"))
+    assert "RECIPIENT-ALLOWED" in listed_rules(to_office, "vestre-viken")

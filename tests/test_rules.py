@@ -730,7 +730,7 @@ def test_rules_json_lists_the_regions_list_rules_under_their_profiles():
     result = CliRunner().invoke(main, ["rules", "--format", "json"])
     assert result.exit_code == 0, result.output
     listed = {entry["id"]: entry for entry in json.loads(result.stdout)}
-    assert listed["RECIPIENT-LISTED"]["profiles"] == ["oslo", "bergen", "vestre-viken"]
+    assert listed["RECIPIENT-LISTED"]["profiles"] == ["oslo", "bergen", "vestre-viken", "ostfold"]
     assert listed["STANDARD-REPLY"]["profiles"] == ["pasientdialog"]
     assert listed["RECIPIENT-ALLOWED"]["profiles"] == ["bergen", "vestre-viken", "ostfold"]
     for rule_id in ("RECIPIENT-LISTED", "STANDARD-REPLY"):

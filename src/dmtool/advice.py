@@ -12,9 +12,10 @@ from collections.abc import Iterator
 from typing import Final
 
 from . import clock, deadlines, tree
-from .checks import PHYSICIAN, Finding, listed, named, words
+from .checks import DIALOG_MUNICIPAL, PHYSICIAN, Finding, hospital_roles, listed, named, words
 from .facts import Facts
 from .model import Kind
+from .profiles import HospitalDialog
 from .tree import first
 
 #: How much of a text the word heuristics read.
@@ -123,6 +124,10 @@ def recipient_listed(facts: Facts) -> Iterator[Finding]:
     of the sender, when it names senders) applies; the receiver's innermost level is the addressed service.
     """
     profile = facts.settings.profile
+    if facts.kind in (Kind.SVAR, Kind.AVVIK):  # a reply goes back to whoever wrote (SVAR-REFERENCES-FORESPORSEL)
+        return
+    if profile.hospital_dialog is not None:
+        yield from _dialog_partner(facts, profile.name, profile.hospital_dialog)
     receiver = facts.organisation_chain("Receiver")
     if not profile.service_lists or not receiver:
         return
@@ -141,6 +146,18 @@ def recipient_listed(facts: Facts) -> Iterator[Finding]:
         yield f"profile {profile.name}: the receiver ({names}) is not one of the {services.what}; use one of " \
               f"them{choices}", receiver[-1].element  # fmt: skip
         return
+
+
+def _dialog_partner(facts: Facts, profile: str, dialog: HospitalDialog) -> Iterator[Finding]:
+    """The other side of a dialog with the hospital is one of the municipal services the guideline names."""
+    roles = hospital_roles(facts, dialog)
+    for role in ("Sender", "Receiver"):
+        chain = facts.organisation_chain(role)
+        names = " / ".join(level.name for level in chain)
+        if roles and role not in roles and chain and not DIALOG_MUNICIPAL.search(names):
+            yield f"profile {profile}: dialog with {dialog.hospital[0]} is for the municipality's " \
+                  f"{', '.join(dialog.municipal[:-1])} or {dialog.municipal[-1]}; the {role.lower()} ({names}) is " \
+                  "none of them by its name", chain[-1].element  # fmt: skip
 
 
 def standard_reply(facts: Facts) -> Iterator[Finding]:

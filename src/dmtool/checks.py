@@ -39,9 +39,14 @@ _DATA_SCHEME: Final = re.compile(r"data:", re.IGNORECASE)
 BASE64_RUN: Final = 400
 _BASE64_CHARS: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
 _BASE64_RUN_CHARS: Final = re.compile(r"[A-Za-z0-9+/]*")
+#: The municipality's case-handling office by its usual names: saksbehandling, bestillerenhet, søknadskontor,
+#: vedtakskontor, tjeneste- og koordineringskontor (seeds 000, 001), tjenestekontor, forvaltningskontor, tildeling.
+_CASE_HANDLING: Final = (
+    r"saksbehandl|bestiller|søknadskontor|vedtakskontor|koordineringskontor|tjenestekontor|forvaltning|tildeling"
+)
 _MUNICIPAL: Final = re.compile(
-    r"kommune|hjemmesykepleie|hjemmetjeneste|sykehjem|omsorg|tildeling|saksbehandling|bestiller|helsehus|"
-    r"korttidsavdeling|rehabilitering i kommunen",
+    r"kommune|hjemmesykepleie|hjemmetjeneste|sykehjem|omsorg|helsehus|korttidsavdeling|rehabilitering i kommunen|"
+    + _CASE_HANDLING,
     re.IGNORECASE,
 )
 _LAB_RADIOLOGY: Final = re.compile(r"laborator|radiolog|røntgen|bildediagnost|mikrobiolog|patolog", re.IGNORECASE)
@@ -278,16 +283,12 @@ def unsupported_kind(facts: Facts) -> Iterator[Finding]:
 #: A hospital's PLO message reception (``Somatikk PLO meldingsmottak``): both words in its party's level names.
 _PLO: Final = re.compile(r"\bplo\b", re.IGNORECASE)
 _RECEPTION: Final = re.compile(r"mottak", re.IGNORECASE)
-#: A physician or a physicians' service: fastlege, kommunelege, legekontor, legesenter, legetjeneste, ...
-PHYSICIAN: Final = re.compile(r"(?:\b|fast|kommune|tilsyns|sykehjems)lege", re.IGNORECASE)
-#: The municipal services seed 003 allows dialog with (saksbehandling, sykepleietjeneste, legetjeneste), by their
-#: words and the names seeds 000 and 001 give the same offices (bestillerenhet, søknadskontor, vedtakskontor,
-#: tjeneste- og koordineringskontor; nurses in the home service), and tildelingskontor, the common name of the
-#: case-handling office.
-_DIALOG_MUNICIPAL: Final = re.compile(
-    r"saksbehandl|bestiller|søknadskontor|vedtakskontor|koordineringskontor|tildeling|sykeplei|hjemmetjeneste|"
-    + PHYSICIAN.pattern,
-    re.IGNORECASE,
+#: A physician or a physicians' service: fastlege, kommunelege, kommuneoverlege, legekontor, legetjeneste, ...
+PHYSICIAN: Final = re.compile(r"(?:\b|fast|kommune|over|tilsyns|sykehjems)lege", re.IGNORECASE)
+#: The municipal services seed 003 allows dialog with (saksbehandling, sykepleietjeneste, legetjeneste): the
+#: case-handling office by its usual names, nurses (also in the home services) and physicians.
+DIALOG_MUNICIPAL: Final = re.compile(
+    _CASE_HANDLING + r"|sykeplei|hjemmetjeneste|hjemmebaserte? tjeneste|" + PHYSICIAN.pattern, re.IGNORECASE
 )
 
 
@@ -321,32 +322,25 @@ def recipient_allowed(facts: Facts) -> Iterator[Finding]:
               "admitted", chain[-1].element  # fmt: skip
 
 
-def _hospital_dialog(facts: Facts, profile: str, dialog: HospitalDialog) -> Iterator[Finding]:
-    """Dialog with the hospital only through its receptions, and only with the municipal services the guideline names.
-
-    Only a message with the hospital as sender or receiver is checked. An avvik is not (the caller leaves it out): it
-    goes back to the sender of the message it reports, and saying that a message reached the wrong unit is what it
-    is for. A reception is recognised by the words ``PLO`` and ``…mottak`` in the hospital party's level names; the
-    municipal services by their words and the usual names of the same offices (:data:`_DIALOG_MUNICIPAL`).
-    """
+def hospital_roles(facts: Facts, dialog: HospitalDialog) -> set[str]:
+    """Which of ``Sender`` and ``Receiver`` are the profile's hospital (a level named by ``dialog.hospital``)."""
     chains = {role: facts.organisation_chain(role) for role in ("Sender", "Receiver")}
-    hospital = {role for role, chain in chains.items() if any(named(level.name, dialog.hospital) for level in chain)}
-    if not hospital:
-        return
-    name = dialog.hospital[0]
-    for role, chain in chains.items():
-        if not chain:
-            continue
+    return {role for role, chain in chains.items() if any(named(level.name, dialog.hospital) for level in chain)}
+
+
+def _hospital_dialog(facts: Facts, profile: str, dialog: HospitalDialog) -> Iterator[Finding]:
+    """The hospital takes part in dialog only through its receptions: its side's level names hold the words ``PLO``
+    and ``…mottak``. Only a message with the hospital as sender or receiver is checked, and an avvik is not (the
+    caller leaves it out): it goes back to the sender of the message it reports, and saying that a message reached
+    the wrong unit is what it is for. Whether the other side is one of the municipal services the guideline names
+    is advice (``RECIPIENT-LISTED``): an office's name does not always say what it does."""
+    for role in sorted(hospital_roles(facts, dialog)):
+        chain = facts.organisation_chain(role)
         names = " / ".join(level.name for level in chain)
-        if role in hospital:
-            if not (_PLO.search(names) and _RECEPTION.search(names)):
-                yield f"profile {profile}: {name} takes part in dialog only through its PLO receptions " \
-                      f"({', '.join(dialog.receptions)}), not the {role.lower()} ({names}); use one of them", \
-                      chain[-1].element  # fmt: skip
-        elif not _DIALOG_MUNICIPAL.search(names):
-            yield f"profile {profile}: dialog with {name} is only for the municipality's " \
-                  f"{', '.join(dialog.municipal[:-1])} or {dialog.municipal[-1]}, not the {role.lower()} ({names}); " \
-                  "use one of them", chain[-1].element  # fmt: skip
+        if not (_PLO.search(names) and _RECEPTION.search(names)):
+            yield f"profile {profile}: {dialog.hospital[0]} takes part in dialog only through its PLO receptions " \
+                  f"({', '.join(dialog.receptions)}), not the {role.lower()} ({names}); use one of them", \
+                  chain[-1].element  # fmt: skip
 
 
 _NOT_WORD: Final = re.compile(r"[\W_]+")

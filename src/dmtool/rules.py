@@ -99,14 +99,16 @@ RULES: Final[tuple[Rule, ...]] = (
          ("oslo", "vestre-viken", "ostfold")),
     Rule("RECIPIENT-ALLOWED", E, "E40", "Mottakeren kan ikke motta dialogmelding etter regional avtale.",
          "The profile's recipients: GPs only (vestre-viken); no laboratory or radiology for patients not admitted "
-         "(bergen); dialog with Sykehuset Østfold only between its PLO receptions and the municipality's "
-         "case-handling, nursing or physician services (ostfold, avvik excepted).", ("001", "002", "Østfold"),
+         "(bergen); Sykehuset Østfold takes part in dialog only through its PLO receptions (ostfold, avvik "
+         "excepted).", ("001", "002", "Østfold"),
          checks.recipient_allowed, ("bergen", "vestre-viken", "ostfold")),
     Rule("RECIPIENT-LISTED", W, None, "Adresser meldingen til en av tjenestene som den regionale avtalen lister opp.",
          "The receiver is one of the services the profile lists: OUS services (oslo), the Oslo kommune services OUS "
          "addresses (oslo), the municipal services Helse Bergen addresses (bergen), the fagområder of Vestre Viken's "
-         "hospitals that receive dialog (vestre-viken).", ("000 vedlegg", "001 §7", "002"), advice.recipient_listed,
-         ("oslo", "bergen", "vestre-viken")),
+         "hospitals that receive dialog (vestre-viken); the municipal side of a dialog with Sykehuset Østfold is "
+         "case-handling, nursing or physicians by its name (ostfold). Replies are not checked: they go back to the "
+         "sender.", ("000 vedlegg", "001 §7", "002", "Østfold"), advice.recipient_listed,
+         ("oslo", "bergen", "vestre-viken", "ostfold")),
     Rule("STANDARD-REPLY", W, None, "Svar pasienten med en av standardtekstene.",
          "A svar contains one of the standard reply texts (endring av time, avbestilling, purring, avslutte dialog, "
          "avbestillingsgebyr).", ("004",), advice.standard_reply, ("pasientdialog",)),

@@ -44,6 +44,7 @@ from .model import (
     Person,
     Role,
 )
+from .profiles import Settings
 
 T = TypeVar("T")
 
@@ -489,12 +490,15 @@ def spec_key(field: str | None) -> str | None:
     return re.sub(r"^question\b", "text", key)
 
 
-def xml_from_spec(kind: str, data: object, dialog_version: str | None = None) -> bytes:
-    """The schema-valid XML of :func:`build_from_spec`; a :class:`~dmtool.errors.BuildError` of the writer becomes a
-    :class:`SpecError` naming the spec key (``subject`` for a 1.1-only field in a 1.0 message)."""
+def xml_from_spec(
+    kind: str, data: object, dialog_version: str | None = None, settings: Settings | None = None
+) -> bytes:
+    """The schema-valid XML of :func:`build_from_spec`, its hard rules checked under ``settings`` (see
+    :func:`dmtool.writer.to_xml`); a :class:`~dmtool.errors.BuildError` of the writer becomes a :class:`SpecError`
+    naming the spec key (``subject`` for a 1.1-only field in a 1.0 message)."""
     message = build_from_spec(kind, data, dialog_version)
     try:
-        return writer.to_xml(message)
+        return writer.to_xml(message, settings=settings)
     except BuildError as error:
         text = str(error).removeprefix(f"{error.field}: ") if error.field else str(error)
         raise SpecError(spec_key(error.field), text) from None
