@@ -151,10 +151,12 @@ def recipient_listed(facts: Facts) -> Iterator[Finding]:
 def _dialog_partner(facts: Facts, profile: str, dialog: HospitalDialog) -> Iterator[Finding]:
     """The other side of a dialog with the hospital is one of the municipal services the guideline names."""
     roles = hospital_roles(facts, dialog)
-    for role in ("Sender", "Receiver"):
+    if not roles:
+        return
+    for role in {"Sender", "Receiver"} - roles:
         chain = facts.organisation_chain(role)
         names = " / ".join(level.name for level in chain)
-        if roles and role not in roles and chain and not DIALOG_MUNICIPAL.search(names):
+        if chain and not DIALOG_MUNICIPAL.search(names):
             yield f"profile {profile}: dialog with {dialog.hospital[0]} is for the municipality's " \
                   f"{', '.join(dialog.municipal[:-1])} or {dialog.municipal[-1]}; the {role.lower()} ({names}) is " \
                   "none of them by its name", chain[-1].element  # fmt: skip

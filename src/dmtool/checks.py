@@ -324,8 +324,11 @@ def recipient_allowed(facts: Facts) -> Iterator[Finding]:
 
 def hospital_roles(facts: Facts, dialog: HospitalDialog) -> set[str]:
     """Which of ``Sender`` and ``Receiver`` are the profile's hospital (a level named by ``dialog.hospital``)."""
-    chains = {role: facts.organisation_chain(role) for role in ("Sender", "Receiver")}
-    return {role for role, chain in chains.items() if any(named(level.name, dialog.hospital) for level in chain)}
+    return {
+        role
+        for role in ("Sender", "Receiver")
+        if any(named(level.name, dialog.hospital) for level in facts.organisation_chain(role))
+    }
 
 
 def _hospital_dialog(facts: Facts, profile: str, dialog: HospitalDialog) -> Iterator[Finding]:
