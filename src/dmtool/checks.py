@@ -101,7 +101,7 @@ def has_base64_run(text: str) -> bool:
 
 def text_problems(text: str) -> Iterator[str]:
     """What makes ``text`` other than plain text: HTML tags written as text, a data URI, a long base64 run."""
-    if _MARKUP.search(text):
+    if "<" in text and _MARKUP.search(text):
         yield "holds HTML tags as text; write plain text"
     if ":" in text and _DATA_SCHEME.search(text) and _DATA_URI.search(text):
         yield "embeds a data URI (an image or file); only plain text is allowed"

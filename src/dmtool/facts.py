@@ -192,11 +192,12 @@ def read_idents(idents: Iterable[etree._Element]) -> Iterator[Ident]:
     first ``TypeId`` of each."""
     for ident in idents:
         number = code = None
-        for part in ident.iterchildren("{*}Id", "{*}TypeId"):
-            if tree.name(part) == "TypeId":
+        for part in ident:
+            local = tree.local_name(part.tag)
+            if local == "TypeId":
                 if code is None:
                     code = part.get("V", "").strip()
-            elif number is None:
+            elif local == "Id" and number is None:
                 number = (tree.text(part) or "").strip()
         yield ident, number or "", code or ""
 

@@ -20,8 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 FNR: Final = "FNR"
 DNR: Final = "DNR"
@@ -42,8 +41,7 @@ class InvalidIdentifier(ValueError):
     """An identifier that is not valid; the message says why."""
 
 
-@dataclass(frozen=True)
-class PersonNumber:
+class PersonNumber(NamedTuple):
     """What an 11-digit person number is: its ``kind`` by structure (``FNR``, ``DNR``, ``HNR``, ``FHN``, or
     ``None`` when it is not 11 digits) and, when it is not a valid number of that kind, the ``reason``."""
 
@@ -78,7 +76,7 @@ def classify(number: str, *, born_by: dt.date | None = None, synthetic: bool = F
     from stdnum.exceptions import ValidationError  # imported when first needed, to keep start-up short
     from stdnum.no import fodselsnummer
 
-    digits = compact(number)
+    digits = number if len(number) == 11 and number.isdigit() else compact(number)
     if len(digits) != 11 or not (digits.isascii() and digits.isdigit()):  # not "¹", nor fullwidth digits
         return PersonNumber(number, None, "a person number has 11 digits")
     if digits[0] in "89":

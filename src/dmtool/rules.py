@@ -10,6 +10,7 @@ Four rules are checked where the work is done rather than by a check here: ``NOT
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Final
@@ -141,18 +142,25 @@ def get(rule_id: str) -> Rule:
     return BY_ID[rule_id]
 
 
+@functools.cache
+def _checked(profile: str, errors_only: bool) -> tuple[tuple[Rule, Check], ...]:
+    """The rules :func:`evaluate` runs under ``profile``, with their checks, in table order."""
+    return tuple(
+        (rule, rule.check)
+        for rule in RULES
+        if rule.check is not None
+        and not (errors_only and rule.severity is not Severity.ERROR)
+        and (not rule.profiles or profile in rule.profiles)
+    )
+
+
 def evaluate(facts: Facts, *, errors_only: bool = False) -> list[Issue]:
     """Run every rule that has a check on ``facts``; return what they find, in table order.
 
     ``errors_only`` skips the advice (what the builders use). Profile rules apply only under their profiles.
     """
     found: list[Issue] = []
-    profile = facts.settings.profile.name
-    for rule in RULES:
-        if rule.check is None or (errors_only and rule.severity is not Severity.ERROR):
-            continue
-        if rule.profiles and profile not in rule.profiles:
-            continue
-        for message, element in rule.check(facts):
+    for rule, check in _checked(facts.settings.profile.name, errors_only):
+        for message, element in check(facts):
             found.append(Issue(rule.id, rule.severity, message, None if element is None else element.sourceline))
     return found

@@ -6,36 +6,60 @@ from collections.abc import Iterator, Sequence
 
 from lxml import etree
 
+#: Local names by tag, learnt as tags are met: lxml makes a new ``{namespace}local`` string for each ``.tag``, and a
+#: dictionary lookup of it is cheaper than cutting it. Comments and processing instructions (whose tag is a function)
+#: have the local name ``""``. At most :data:`_KNOWN_TAGS` are kept, so that a flood of names cannot grow it.
+_LOCAL_NAMES: dict[object, str] = {}
+_KNOWN_TAGS = 4096
+
+
+def local_name(tag: object) -> str:
+    """The local name of an element's ``tag`` (``Ident`` for ``{...}Ident``); ``""`` for a comment or a processing
+    instruction."""
+    local = _LOCAL_NAMES.get(tag)
+    if local is None:
+        local = tag[tag.find("}") + 1 :] if isinstance(tag, str) else ""
+        if len(_LOCAL_NAMES) < _KNOWN_TAGS:
+            _LOCAL_NAMES[tag] = local
+    return local
+
 
 def name(element: etree._Element) -> str:
     """The local name of ``element`` (``Ident`` for ``{...}Ident``)."""
-    tag = str(element.tag)
-    return tag[tag.find("}") + 1 :]
+    return local_name(element.tag)
 
 
 Parts = dict[str, list[etree._Element]]
 
 
-#: Which children :func:`index` reads: tag patterns made by :func:`named`.
-Wanted = tuple[str, ...]
+#: Which children :func:`index` reads: local names, made by :func:`named`.
+Wanted = frozenset[str]
 
 
 def named(*locals_: str) -> Wanted:
     """The children named one of ``locals_``, in any namespace, for :func:`index`."""
-    return tuple(f"{{*}}{local}" for local in locals_)
+    return frozenset(locals_)
 
 
 def index(element: etree._Element | None, wanted: Wanted) -> Parts:
     """The ``wanted`` child elements of ``element`` (see :func:`named`) by local name, each list in document order;
     empty for ``None``.
 
-    One pass over the children: cheaper than looking for each name in turn when several are wanted. The children not
-    wanted are skipped by libxml2, and no Python object is made for them.
+    One pass over the children: cheaper than looking for each name in turn when several are wanted, and cheaper than
+    lxml's own filter by name, which costs more to set up than a message's few children cost to look at.
     """
     found: Parts = {}
     if element is not None:
-        for item in element.iterchildren(*wanted):
-            found.setdefault(name(item), []).append(item)
+        known = _LOCAL_NAMES
+        for item in element:
+            tag = item.tag
+            local = known.get(tag) or local_name(tag)
+            if local in wanted:
+                items = found.get(local)
+                if items is None:
+                    found[local] = [item]
+                else:
+                    items.append(item)
     return found
 
 
@@ -53,8 +77,11 @@ def children(element: etree._Element, local: str) -> list[etree._Element]:
 def child(element: etree._Element | None, local: str) -> etree._Element | None:
     """The first child element of ``element`` named ``local``, or ``None``."""
     if element is not None:
-        for item in element.iterchildren("{*}" + local):
-            return item
+        known = _LOCAL_NAMES
+        for item in element:
+            tag = item.tag
+            if (known.get(tag) or local_name(tag)) == local:
+                return item
     return None
 
 
@@ -82,7 +109,7 @@ def text(element: etree._Element | None) -> str | None:
 
 def has_markup(element: etree._Element) -> bool:
     """True when ``element`` holds child elements (markup), not only text."""
-    return any(isinstance(item.tag, str) for item in element)
+    return bool(len(element)) and any(isinstance(item.tag, str) for item in element)
 
 
 def body_document(documents: Sequence[etree._Element]) -> int:
