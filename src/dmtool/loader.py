@@ -95,7 +95,7 @@ class _RefuseResolver(etree.Resolver):
         raise etree.XMLSyntaxError(f"external resource refused: {system_url or public_id}", 0, 0, 0)
 
 
-def _parser() -> etree.XMLParser:
+def safe_parser() -> etree.XMLParser:
     """This thread's safe parser, made on first use (an lxml parser may be reused, but by one thread at a time)."""
     parser: etree.XMLParser | None = getattr(_PARSERS, "parser", None)
     if parser is None:
@@ -126,7 +126,7 @@ def _unsupported(message: str, line: int | None = None) -> Issue:
 
 def _check_encoding(data: bytes) -> bytes:
     """Refuse encodings other than UTF-8 / ISO-8859-1; return ``data`` without a UTF-8 byte order mark."""
-    if not data.strip():
+    if not data or data.isspace():  # not data.strip(), which copies the whole input
         raise _not_xml(
             "the input is empty: expected an XML message; check that this is the right file and that it "
             "was written completely"
@@ -209,7 +209,7 @@ def parse_bytes(data: bytes) -> etree._Element:
             "refused for safety before it is read: check that this is the right file"
         )
     try:
-        root = etree.fromstring(body, _parser())
+        root = etree.fromstring(body, safe_parser())
     except etree.XMLSyntaxError as exc:
         raise _not_xml(f"not well-formed XML: {_syntax_message(exc.msg or str(exc))}", exc.lineno or None) from None
     return root
