@@ -131,9 +131,8 @@ def _check_encoding(data: bytes) -> bytes:
             "the input is empty: expected an XML message; check that this is the right file and that it "
             "was written completely"
         )
-    for bom in _WIDE_BOMS:
-        if data.startswith(bom):
-            raise _not_xml("the input is UTF-16 or UTF-32: only UTF-8 and ISO-8859-1 are supported; re-encode it")
+    if data.startswith(_WIDE_BOMS):
+        raise _not_xml("the input is UTF-16 or UTF-32: only UTF-8 and ISO-8859-1 are supported; re-encode it")
     if _looks_like_utf16(data):
         raise _not_xml(
             "the input looks like UTF-16 without a byte order mark: only UTF-8 and ISO-8859-1 are supported; "
@@ -141,7 +140,7 @@ def _check_encoding(data: bytes) -> bytes:
         )
     has_bom = data.startswith(_UTF8_BOM)
     body = data[len(_UTF8_BOM) :] if has_bom else data
-    if b"\x00" in body[:1024] and not body.lstrip().startswith(b"<"):
+    if body.find(b"\x00", 0, 1024) >= 0 and not body.lstrip().startswith(b"<"):
         raise _not_xml(
             "the input is binary data (it holds NUL bytes and does not start with '<'), not an XML message; check "
             "that this is the right file"

@@ -66,6 +66,11 @@ _TEXT_SPECIALS, _TEXT_REFERENCES = _escaper("&<>\r")
 _ATTR_SPECIALS, _ATTR_REFERENCES = _escaper('&<>"\r\n\t')
 
 
+@functools.lru_cache(maxsize=256)  # a message names a few code lists, again and again
+def _is_oid(system: str) -> bool:
+    return _OID.fullmatch(system) is not None
+
+
 def _escaped(value: str, where: str, specials: re.Pattern[str], references: dict[str, str]) -> str:
     """``value`` with its ``specials`` written as ``references``; :class:`BuildError` naming ``where`` for a character
     XML cannot carry."""
@@ -138,7 +143,7 @@ class _Writer:
     def cv(self, namespace: str, local: str, value: CV | None, where: str) -> None:
         if value is None:
             return
-        if value.system is not None and not _OID.fullmatch(value.system):
+        if value.system is not None and not _is_oid(value.system):
             raise BuildError(f"{where}.system", f"{value.system!r} is not an OID (digits separated by dots)")
         attributes = (
             _attribute("V", value.code, where, "code")
