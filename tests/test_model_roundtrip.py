@@ -18,7 +18,7 @@ import sys
 from typing import Any
 
 import pytest
-from paths import REFERENCE
+from paths import EXAMPLES, REFERENCE
 
 if not (REFERENCE / "xsd").is_dir():
     pytest.skip(
@@ -569,3 +569,24 @@ def test_bad_oid_in_cv_system_is_refused(message: Message, oid: str) -> None:
     else:
         bad_f = dataclasses.replace(body, type=dataclasses.replace(body.type, system=oid))
         assert_build_error(dataclasses.replace(message, body=bad_f), "body.type.system")
+
+
+def test_to_xml_writes_empty_text_as_an_empty_element_and_references_what_xml_needs() -> None:
+    """``to_xml`` writes the message as text and parses it once: an empty field still comes out as ``<X></X>`` (as
+    a tree built element by element gives it, not ``<X/>``), and each character that needs a reference, in text or
+    in an attribute, comes back as it went in."""
+    message = parse((EXAMPLES / "foresporsel-1.0.xml").read_bytes())
+    body = message.body
+    assert isinstance(body, Foresporsel)
+    odd = "a&b<c>d\"e'f\r\ng\th ]]> i"
+    replace = dataclasses.replace
+    changed = replace(
+        message,
+        sender=replace(message.sender, name=""),
+        body=replace(body, question=odd, type=replace(body.type, original_text=odd)),
+    )
+    written = to_xml(changed)
+    assert b"<OrganisationName></OrganisationName>" in written and b"<OrganisationName/>" not in written
+    assert b"&#13;" in written and b"&#10;" in written and b"&#9;" in written  # not made spaces or line feeds
+    again = parse(written)
+    assert again == changed and to_xml(again) == written
