@@ -21,6 +21,7 @@ from paths import EXAMPLES, ROOT
 from dmtool import batch
 from dmtool.cli import main
 from dmtool.profiles import Settings
+from dmtool.report import Report
 
 GENERATED = ROOT / "fixtures" / "generated" / "messages"
 #: Killing a worker from inside it needs the test's replacement of ``batch.check`` in the worker: forked workers.
@@ -63,6 +64,25 @@ def test_parallel_results_equal_sequential_ones(tmp_path: Path) -> None:
     assert parallel == sequential
     report, unreadable = parallel[-1]
     assert unreadable and report.issues[0].rule == "IO-ERROR"
+
+
+def where_presented(report: Report, unchecked: bool) -> tuple[str | None, bool, int]:
+    """A ``present`` for :func:`batch.check_all` that says which process presented the result."""
+    return report.path, unchecked, os.getpid()
+
+
+def test_results_are_presented_in_the_workers_in_order(tmp_path: Path) -> None:
+    """The caller's ``present`` (the CLI renders its output line with it) runs in the worker that checked the file,
+    so that the process reading the results does not hold the workers back; in this process with one worker."""
+    items = generated_items(tmp_path)
+    plain = list(batch.check_all(items, Settings(), None, jobs=2))
+    for jobs in (1, 2):
+        presented = list(batch.check_all(items, Settings(), None, jobs, where_presented))
+        assert [(path, unchecked) for path, unchecked, _ in presented] == [
+            (report.path, unchecked) for report, unchecked in plain
+        ]
+        pids = {pid for _, _, pid in presented}
+        assert (pids == {os.getpid()}) if jobs == 1 else (os.getpid() not in pids and len(pids) >= 1)
 
 
 def test_the_pool_holds_only_a_few_chunks_ahead_of_the_reader(tmp_path: Path, monkeypatch) -> None:

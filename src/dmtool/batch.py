@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final, TypeVar, overload
 
 from .facts import Original
 from .profiles import Settings
@@ -42,6 +42,11 @@ INTERNAL_ERROR: Final = "INTERNAL-ERROR"
 #: One result: the report, and whether it is no verdict on the file (``IO_ERROR``, ``WORKER_CRASHED`` or
 #: ``INTERNAL_ERROR``).
 Result = tuple[Report, bool]
+#: What :func:`check_all` gives for each input, made from its result by the caller's ``present``.
+T = TypeVar("T")
+#: What a caller makes of each result (its output line, say), in the worker that checked the file: a function that
+#: can be sent to a worker process (defined at module level, or a :func:`functools.partial` of one).
+Present = Callable[[Report, bool], T]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +88,14 @@ def unreadable(path: str, shown: str, error: OSError) -> Report:
     return Report(path=path, issues=(Issue(IO_ERROR, Severity.ERROR, message),))
 
 
-def check_many(items: Sequence[Input], settings: Settings, original: Original | None) -> list[Result]:
-    """:func:`check` for each of ``items``, in order: what a worker process runs."""
-    return [check(item, settings, original) for item in items]
+def as_result(report: Report, unchecked: bool) -> Result:
+    """The result as it is: what :func:`check_all` gives when the caller does not ``present`` it."""
+    return report, unchecked
+
+
+def check_many(items: Sequence[Input], settings: Settings, original: Original | None, present: Present[T]) -> list[T]:
+    """:func:`check` for each of ``items``, in order, each result presented: what a worker process runs."""
+    return [present(*check(item, settings, original)) for item in items]
 
 
 def crashed(item: Input) -> Result:
@@ -103,24 +113,44 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+@overload
 def check_all(
     items: Sequence[Input], settings: Settings, original: Original | None, jobs: int | None = None
-) -> Iterator[Result]:
-    """:func:`check` for every item, in order; on ``jobs`` worker processes (default: all cores) when that pays."""
+) -> Iterator[Result]: ...
+
+
+@overload
+def check_all(
+    items: Sequence[Input], settings: Settings, original: Original | None, jobs: int | None, present: Present[T]
+) -> Iterator[T]: ...
+
+
+def check_all(
+    items: Sequence[Input],
+    settings: Settings,
+    original: Original | None,
+    jobs: int | None = None,
+    present: Present[Any] = as_result,
+) -> Iterator[Any]:
+    """:func:`check` for every item, in order; on ``jobs`` worker processes (default: all cores) when that pays.
+
+    Each result is given as ``present`` makes it, in the process that checked the file: the work of presenting a
+    result (rendering its JSON, say) is then shared by the workers instead of falling on the process that reads the
+    results, which would otherwise hold the workers back.
+    """
     workers = min(jobs or default_jobs(), len(items))
     if workers < 2 or len(items) < MIN_PARALLEL or any(item.path is None for item in items):
-        yield from (check(item, settings, original) for item in items)
-        return
+        return (present(*check(item, settings, original)) for item in items)
     size = max(1, min(256, len(items) // (workers * 8)))
-    task = functools.partial(check_many, settings=settings, original=original)
-    yield from _in_pool([items[at : at + size] for at in range(0, len(items), size)], task, workers)
+    task = functools.partial(check_many, settings=settings, original=original, present=present)
+    return _in_pool([items[at : at + size] for at in range(0, len(items), size)], task, present, workers)
 
 
-#: What a pool runs: :func:`check_many` with the settings and the original bound.
-Task = Callable[[Sequence[Input]], list[Result]]
+#: What a pool runs: :func:`check_many` with the settings, the original and ``present`` bound.
+Task = Callable[[Sequence[Input]], list[T]]
 
 
-def _in_pool(chunks: list[Sequence[Input]], task: Task, workers: int) -> Iterator[Result]:
+def _in_pool(chunks: list[Sequence[Input]], task: Task[T], present: Present[T], workers: int) -> Iterator[T]:
     """``task`` on each chunk on a pool of ``workers`` processes; the results in order, a chunk at a time.
 
     At most :data:`AHEAD` chunks per worker are handed to the pool beyond the one being read, so memory does not
@@ -136,7 +166,7 @@ def _in_pool(chunks: list[Sequence[Input]], task: Task, workers: int) -> Iterato
     while chunks:
         lost = None
         pool = ProcessPoolExecutor(max_workers=workers)
-        pending: collections.deque[Future[list[Result]]] = collections.deque()
+        pending: collections.deque[Future[list[T]]] = collections.deque()
         try:
             for at in range(len(chunks)):
                 try:  # a broken pool refuses new chunks too
@@ -151,13 +181,13 @@ def _in_pool(chunks: list[Sequence[Input]], task: Task, workers: int) -> Iterato
             pool.shutdown(wait=True, cancel_futures=True)
         if lost is None:
             return
-        yield from _isolated(chunks[lost], task)
+        yield from _isolated(chunks[lost], task, present)
         chunks = chunks[lost + 1 :]
 
 
-def _isolated(items: Sequence[Input], task: Task) -> Iterator[Result]:
+def _isolated(items: Sequence[Input], task: Task[T], present: Present[T]) -> Iterator[T]:
     """``task`` on each item alone, on a pool of one worker that is replaced when it dies: only the file being
-    checked is in it then, so that file is known to have killed it (:func:`crashed`)."""
+    checked is in it then, so that file is known to have killed it (:func:`crashed`, presented here)."""
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
@@ -169,7 +199,7 @@ def _isolated(items: Sequence[Input], task: Task) -> Iterator[Result]:
                 results = pool.submit(task, [item]).result()
             except BrokenProcessPool:
                 pool.shutdown(wait=True)
-                pool, results = None, [crashed(item)]
+                pool, results = None, [present(*crashed(item))]
             yield from results
     finally:
         if pool is not None:

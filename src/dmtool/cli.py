@@ -134,13 +134,21 @@ def _outcome(report: Report, unchecked: bool) -> str:
 _VERDICTS = {"valid": "green", "invalid": "red", "unreadable": "yellow", "crashed": "yellow"}
 
 
-def _print_text(report: Report, outcome: str) -> None:
+def _text(report: Report, outcome: str) -> str:
     verdict, colour = outcome if outcome == "valid" else outcome.upper(), _VERDICTS[outcome]
-    click.echo(f"{report.path}: " + click.style(verdict, fg=colour, bold=True) + f"  {_describe(report)}".rstrip())
+    lines = [f"{report.path}: " + click.style(verdict, fg=colour, bold=True) + f"  {_describe(report)}".rstrip()]
     for issue in report.issues:
         where = f"line {issue.line}" if issue.line else "-"
         tone = "red" if issue.severity is Severity.ERROR else "yellow"
-        click.echo(f"  {where:>10}  " + click.style(f"{issue.severity} {issue.rule}", fg=tone) + f": {issue.message}")
+        lines.append(f"  {where:>10}  " + click.style(f"{issue.severity} {issue.rule}", fg=tone) + f": {issue.message}")
+    return "\n".join(lines)
+
+
+def _presented(fmt: str, report: Report, unchecked: bool) -> tuple[str, str]:
+    """What ``validate`` prints of a result (a JSON line, or text with colours that ``click.echo`` leaves out where
+    they do not belong), and what the summary counts it as: made in the worker process that checked the file."""
+    outcome = _outcome(report, unchecked)
+    return outcome, json.dumps(report.to_dict(), ensure_ascii=False) if fmt == "json" else _text(report, outcome)
 
 
 def _profile_options(command: Callable[..., None]) -> Callable[..., None]:
@@ -224,13 +232,9 @@ def validate_command(
     counts = dict.fromkeys(_VERDICTS, 0)
     items, empty = _expand(paths)
     with _progress(len(items), "validating") as advance:
-        for report, unchecked in batch.check_all(items, settings, answered, jobs):
-            outcome = _outcome(report, unchecked)
+        for outcome, output in batch.check_all(items, settings, answered, jobs, functools.partial(_presented, fmt)):
             counts[outcome] += 1
-            if fmt == "json":
-                click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
-            else:
-                _print_text(report, outcome)
+            click.echo(output)
             advance(1)
     total = sum(counts.values())
     if fmt == "text":
