@@ -41,8 +41,9 @@ from .profiles import Settings
 
 MIG_VERSION: Final = "v1.2 2006-05-24"
 DIALOG_NAMESPACES: Final[dict[DialogVersion, str]] = {"1.0": ns.DIALOG_10, "1.1": ns.DIALOG_11}
-#: Characters XML 1.0 cannot carry, even escaped.
-_NOT_XML_CHAR: Final = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+#: The characters XML 1.0 can carry (a character class's contents), and those it cannot, even escaped.
+_XML_CHARS: Final = "\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff"
+_NOT_XML_CHAR: Final = re.compile(f"[^{_XML_CHARS}]")
 _OID: Final = re.compile(r"\d+(?:\.\d+)*")  # the schema's (\d+\.?)*\d+, without its exponential backtracking
 _ORG_ID_LIST: Final = "9051"
 _PERSON_ID_LIST: Final = "8116"
@@ -56,8 +57,7 @@ def _escaper(specials: str) -> tuple[re.Pattern[str], dict[str, str]]:
     """What :class:`_Writer` looks for in a value: a character XML cannot carry or one of ``specials``, which are
     written as references; and those references."""
     references = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#9;"}
-    allowed = "\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff"
-    return re.compile(f"[^{allowed}]|[{re.escape(specials)}]"), {char: references[char] for char in specials}
+    return re.compile(f"[^{_XML_CHARS}]|[{re.escape(specials)}]"), {char: references[char] for char in specials}
 
 
 #: In text, ``&``, ``<``, ``>`` and a carriage return (which a parser would make a line feed) become references; in
