@@ -51,7 +51,7 @@ def index(element: etree._Element | None, wanted: Wanted) -> Parts:
     found: Parts = {}
     if element is not None:
         known = _LOCAL_NAMES
-        for item in element:
+        for item in element:  # the hottest loop of the rules: local_name's lookup is done here, its call only to learn
             tag = item.tag
             local = known.get(tag) or local_name(tag)
             if local in wanted:
@@ -77,10 +77,8 @@ def children(element: etree._Element, local: str) -> list[etree._Element]:
 def child(element: etree._Element | None, local: str) -> etree._Element | None:
     """The first child element of ``element`` named ``local``, or ``None``."""
     if element is not None:
-        known = _LOCAL_NAMES
         for item in element:
-            tag = item.tag
-            if (known.get(tag) or local_name(tag)) == local:
+            if local_name(item.tag) == local:
                 return item
     return None
 
