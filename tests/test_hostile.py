@@ -257,6 +257,7 @@ def test_doctype_after_any_prolog_is_refused(decl, doctype):
 # -- every hostile input through the command line: rule, exit status, bounded, no traceback, nothing opened ----------
 
 FORESPORSEL = (EXAMPLES / "foresporsel-1.0.xml").read_bytes()
+APPREC_11 = (EXAMPLES / "apprec-1.1-avvist.xml").read_bytes()
 _DECL, _MESSAGE = FORESPORSEL.split(b"?>", 1)
 _DECL += b"?>"
 _IN_SPORSMAL = FORESPORSEL.index(b"<Sporsmal>") + len(b"<Sporsmal>")
@@ -311,6 +312,17 @@ HOSTILE: dict[str, tuple[bytes | None, set[str], int]] = {
         {"NOT-XML"},
         1,
     ),
+    # the official OID pattern (\d+\.?)*\d+ took libxml2 quadratic time: 100,000 digits took two minutes
+    "oid-1m-digits": (
+        FORESPORSEL.replace(b'S="2.16.578.1.12.4.1.1.9152"', b'S="' + b"1" * 1_000_000 + b'x"', 1),
+        {"XSD"},
+        1,
+    ),
+    "apprec-oid-1m-digits": (
+        APPREC_11.replace(b'S="2.16.578.1.12.4.1.1.8221"', b'S="' + b"1" * 1_000_000 + b'x"', 1),
+        {"XSD", "APPREC-CONSISTENT"},  # the code list it names is not 8221
+        1,
+    ),
     "siblings-3m": (FORESPORSEL.replace(b"</MsgInfo>", b"<x/>" * 3_000_000 + b"</MsgInfo>", 1), {"NOT-XML"}, 1),
     "text-node-100mb": (None, {"NOT-XML"}, 1),
     "invalid-utf8": (in_text(b"\xff\xfe\xc3("), {"NOT-XML"}, 1),
@@ -361,6 +373,7 @@ def test_cli_on_each_hostile_input(tmp_path, name):
     (result,) = map(json.loads, ran.stdout.splitlines())
     assert {issue["rule"] for issue in result["issues"] if issue["severity"] == "error"} == rules
     assert ran.returncode == status
+    assert len(ran.stdout) < 10_000, "an issue repeats what the input holds"
 
 
 @settings(max_examples=30, deadline=None)

@@ -6,12 +6,12 @@ import io
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from paths import EXAMPLES, REFERENCE_EXAMPLES
 
 import dmtool
-from dmtool.report import Severity
+from dmtool.report import MAX_MESSAGE, MAX_WORD, Issue, Severity
 
 FORESPORSEL = (EXAMPLES / "foresporsel-1.0.xml").read_bytes()
 NOTAT_LATIN1 = (EXAMPLES / "notat-1.0-latin1.xml").read_bytes()
@@ -86,6 +86,47 @@ def test_element_out_of_order_is_xsd_with_its_line():
     assert _rules(report) == {"XSD"}
     assert report.issues[0].line == line
     assert "GenDate" in report.issues[0].message
+
+
+#: The official schemas' pattern for an OID; ours names the same strings in a form libxml2 checks in linear time.
+OFFICIAL_OID = re.compile(r"(\d+\.?)*\d+")
+_TYPE_FORESP_OID = b'S="2.16.578.1.12.4.1.1.9152"'
+
+
+@given(st.text(alphabet="0123456789.x \u0663", max_size=40))
+def test_an_oid_is_refused_exactly_when_the_official_pattern_refuses_it(oid):
+    """Over digits (an Arabic-Indic one too), dots and other characters; xs:token collapses the spaces first."""
+    collapsed = " ".join(oid.split())
+    report = dmtool.validate(FORESPORSEL.replace(_TYPE_FORESP_OID, f'S="{oid}"'.encode(), 1))
+    assert report.valid == (OFFICIAL_OID.fullmatch(collapsed) is not None), report.issues
+
+
+@pytest.mark.parametrize("length", [198, 199, 50_000, 100_000])
+def test_a_long_value_in_a_schema_error_is_cut_to_its_start_and_length(length):
+    """libxml2 quotes the value (two more characters), and stops its own message at 64 KB."""
+    value = "1" * (length - 1) + "x"
+    (issue,) = dmtool.validate(FORESPORSEL.replace(_TYPE_FORESP_OID, f'S="{value}"'.encode(), 1)).issues
+    assert issue.rule == "XSD" and "TypeForesp" in issue.message
+    if length + 2 <= MAX_WORD:
+        assert f"'{value}' is not accepted" in issue.message
+    else:
+        assert re.search(rf"'{value[:59]}\.\.\. \[[0-9,]+ more characters\]", issue.message)
+        assert len(issue.message) < 500
+
+
+@example(["a" * 150] * 20, " ")  # no word too long, the whole too long
+@given(
+    st.lists(st.text(alphabet="a'ø", max_size=400), max_size=30),
+    st.sampled_from([" ", "\n", " \t"]),
+)
+def test_an_issue_message_is_bounded_and_a_short_one_is_kept(words, space):
+    message = space.join(words)
+    kept = Issue("X", Severity.ERROR, message).message
+    if len(message) <= MAX_WORD or max(map(len, message.split()), default=0) <= MAX_WORD < len(message) <= MAX_MESSAGE:
+        assert kept == message
+    else:
+        assert len(kept) <= MAX_MESSAGE + 40 and "more characters]" in kept
+        assert all(len(word) <= MAX_WORD for word in kept.split())
 
 
 def test_every_problem_is_listed_not_only_the_first():

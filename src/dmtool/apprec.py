@@ -159,10 +159,7 @@ def to_element(apprec: AppRec) -> etree._Element:
     _cs(original, namespace, "MsgType", CS(apprec.original_type, codelists.get("8279").codes.get(apprec.original_type)))
     _text(original, namespace, "IssueDate", clock.format_timestamp(apprec.original_date, "original_date"))
     _text(original, namespace, "Id", apprec.original_id)
-    schema = xsd.compiled(f"apprec-{apprec.version}")
-    if not schema.validate(root):
-        problems = "; ".join(ns.shorten(error.message) for error in schema.error_log)
-        raise BuildError(None, f"the AppRec is not valid against the schema: {problems}")
+    xsd.require_valid(f"apprec-{apprec.version}", root, "AppRec")
     return root
 
 

@@ -3,12 +3,34 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 Kind = Literal["msghead", "apprec", "unknown"]
 Version = Literal["dialog-1.0", "dialog-1.1", "apprec-1.0", "apprec-1.1"]
+
+#: The longest run of characters without a space, and the longest message, kept whole in an issue: a message that
+#: quotes what it received (a code, a number, a value the schema refuses) must not repeat a megabyte of it.
+MAX_WORD: Final = 200
+MAX_MESSAGE: Final = 2_000
+#: How much of a cut run is kept.
+_KEPT: Final = 60
+_LONG_WORD: Final = re.compile(rf"(?<!\S)\S{{{MAX_WORD + 1},}}")  # from the start of a run only: linear time
+
+
+def bounded(text: str) -> str:
+    """``text`` with every run of more than :data:`MAX_WORD` characters without a space cut to its start and the count
+    of the rest, then cut at :data:`MAX_MESSAGE` characters the same way; ``text`` itself when nothing is cut."""
+    if len(text) <= MAX_WORD:
+        return text
+    text = _LONG_WORD.sub(lambda run: _cut(run.group(), _KEPT), text)
+    return _cut(text, MAX_MESSAGE) if len(text) > MAX_MESSAGE else text
+
+
+def _cut(text: str, keep: int) -> str:
+    return f"{text[:keep]}... [{len(text) - keep:,} more characters]"
 
 
 class Severity(StrEnum):
@@ -20,12 +42,20 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True)
 class Issue:
-    """One problem: the rule it breaks, how serious it is, a message for people, and the line (if known)."""
+    """One problem: the rule it breaks, how serious it is, a message for people, and the line (if known).
+
+    The message is :func:`bounded`: however long a value it quotes, it stays short enough to read.
+    """
 
     rule: str
     severity: Severity
     message: str
     line: int | None = None
+
+    def __post_init__(self) -> None:
+        message = bounded(self.message)  # wherever the issue comes from
+        if message is not self.message:
+            object.__setattr__(self, "message", message)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of an issue: ``{"rule", "severity", "message", "line"}``."""

@@ -13,7 +13,7 @@ from typing import Final
 
 from lxml import etree
 
-from . import apprec, apprec_check, deadlines, namespaces, rules, xsd
+from . import apprec, apprec_check, deadlines, rules, xsd
 from .apprec import AppRecVersion
 from .errors import ParseError
 from .facts import Facts, Original
@@ -28,12 +28,9 @@ _XSD_ADVICE: Final = "; fix it where the message is made, to follow the schema o
 
 
 def _xsd_issues(schema_set: str, element: etree._Element) -> list[Issue]:
-    schema = xsd.compiled(schema_set)
-    if schema.validate(element):
-        return []
     return [
-        Issue("XSD", Severity.ERROR, namespaces.shorten(e.message).rstrip(". ") + _XSD_ADVICE, e.line or None)
-        for e in schema.error_log
+        Issue("XSD", Severity.ERROR, message.rstrip(". ") + _XSD_ADVICE, line)
+        for message, line in xsd.problems(schema_set, element)
     ]
 
 

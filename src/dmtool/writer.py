@@ -44,7 +44,7 @@ DIALOG_NAMESPACES: Final[dict[DialogVersion, str]] = {"1.0": ns.DIALOG_10, "1.1"
 #: The characters XML 1.0 can carry (a character class's contents), and those it cannot, even escaped.
 _XML_CHARS: Final = "\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff"
 _NOT_XML_CHAR: Final = re.compile(f"[^{_XML_CHARS}]")
-_OID: Final = re.compile(r"\d+(?:\.\d+)*")  # the schema's (\d+\.?)*\d+, without its exponential backtracking
+_OID: Final = re.compile(r"\d+(?:\.\d+)*")  # the schemas' oid pattern
 _ORG_ID_LIST: Final = "9051"
 _PERSON_ID_LIST: Final = "8116"
 
@@ -364,10 +364,7 @@ def to_element(
             if element is not None:  # always: the mark is written inside its element
                 element.remove(mark)
                 element.text = ""
-    schema = xsd.compiled("msghead")
-    if not schema.validate(root):
-        problems = "; ".join(ns.shorten(error.message) for error in schema.error_log)
-        raise BuildError(None, f"the message is not valid against the schema: {problems}")
+    xsd.require_valid("msghead", root, "message")
     if strict:
         broken = rules.evaluate(Facts(root, settings), errors_only=True)
         if broken:  # the lines are those of text the caller never sees

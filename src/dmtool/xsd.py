@@ -17,6 +17,10 @@ from typing import Final
 
 from lxml import etree
 
+from . import namespaces as ns
+from .errors import BuildError
+from .report import bounded
+
 #: Entry file of each schema set, relative to the schema folder.
 SCHEMA_SETS: Final[dict[str, str]] = {
     "msghead": "msghead-dialog.xsd",
@@ -40,3 +44,23 @@ def compiled(name: str) -> etree.XMLSchema:
     path = schema_dir() / SCHEMA_SETS[name]
     parser = etree.XMLParser(no_network=True, load_dtd=False, resolve_entities=False)
     return etree.XMLSchema(etree.parse(str(path), parser))
+
+
+def problems(name: str, element: etree._Element) -> list[tuple[str, int | None]]:
+    """What schema set ``name`` finds wrong with ``element``, as (message, line) pairs; empty when it is valid.
+
+    Namespaces are written as their prefixes (:func:`dmtool.namespaces.shorten`), and a long value libxml2 quotes is
+    cut (:func:`dmtool.report.bounded`).
+    """
+    schema = compiled(name)
+    if schema.validate(element):
+        return []
+    return [(bounded(ns.shorten(error.message)), error.line or None) for error in schema.error_log]
+
+
+def require_valid(name: str, element: etree._Element, what: str) -> None:
+    """Raise :class:`~dmtool.errors.BuildError` with every problem when ``element`` (a ``what`` just built) is not
+    valid against schema set ``name``."""
+    found = problems(name, element)
+    if found:
+        raise BuildError(None, f"the {what} is not valid against the schema: {'; '.join(m for m, _ in found)}")
