@@ -11,7 +11,7 @@ rule) into a temporary folder, then measures on this machine, in one run:
 (f) ``dmtool validate DIR --format json`` as a subprocess, one worker and all cores, taking turns, best of two, and
     whether the order is the same;
 (g) peak memory of ``dmtool validate`` for a small and the whole corpus, and for one huge message (a 20 MB text body,
-    a 20 MB base64 attachment);
+    a 20 MB base64 attachment, a 20 MB attribute value);
 and the wall time of ``dmtool validate`` on one small file, start-up included. After (b) it prints where (b)'s time
 goes per message (loading, schema, the rules' facts, the rules), the facts and rules of 20 messages repeated on a warm
 cache, and (b) once more without the rules' facts and rules: how far any speed-up of the rules alone could take (b).
@@ -297,6 +297,15 @@ def huge_attachment_message(size: int) -> bytes:
     return base[:cut] + head + payload + tail + base[cut:]
 
 
+def huge_attribute_message(size: int) -> bytes:
+    """The helsefaglig example with one attribute (the first code list OID) of digits ending in a letter, making the
+    message ``size`` bytes: the shape the official OID pattern took libxml2 quadratic time over."""
+    base = HUGE_BASE.read_bytes()
+    start = base.index(b'S="') + len(b'S="')
+    end = base.index(b'"', start)
+    return base[:start] + b"1" * (size - len(base) + (end - start) - 1) + b"x" + base[end:]
+
+
 # -- the measurements -----------------------------------------------------------------------------------------------
 
 
@@ -519,7 +528,12 @@ def command_line(bench: Bench, plan: Plan, corpus: Path, small: Path, work: Path
 
 def huge_messages(bench: Bench, plan: Plan, work: Path, baseline_kib: int | None) -> None:
     size = plan.huge_mb * MB
-    cases = {"text": huge_text_message(size), "attachment": huge_attachment_message(size)}
+    cases = {
+        "text": huge_text_message(size),
+        "attachment": huge_attachment_message(size),
+        "attribute": huge_attribute_message(size),
+    }
+    shapes = {"text": "text body", "attachment": "base64 attachment", "attribute": "attribute value (an OID)"}
     for name, data in cases.items():
         path = work / f"huge-{name}.xml"
         path.write_bytes(data)
@@ -530,7 +544,7 @@ def huge_messages(bench: Bench, plan: Plan, work: Path, baseline_kib: int | None
         start = time.perf_counter()
         dmtool.validate(data)
         inside = time.perf_counter() - start
-        label = f"(g) one {len(data) / MB:.0f} MB message, {'text body' if name == 'text' else 'base64 attachment'}"
+        label = f"(g) one {len(data) / MB:.0f} MB message, {shapes[name]}"
         verdict = ("valid" if report["valid"] else "invalid") + (f" ({', '.join(rules)})" if rules else "")
         bench.measure(
             f"g_huge_{name}",
