@@ -10,6 +10,7 @@ import os
 import random
 import shutil
 import signal
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -183,6 +184,58 @@ def test_the_cli_counts_a_crashed_file_and_exits_2(tmp_path: Path, monkeypatch) 
     lines = [json.loads(line) for line in output.splitlines()]
     assert len(lines) == total
     assert [line["issues"][0]["rule"] for line in lines if line["path"] == victim] == ["WORKER-CRASHED"]
+
+
+def _hang() -> None:
+    """Longer than the tests' time limit, and short enough that a test without one ends: with a result that is not
+    ``TIMEOUT``."""
+    time.sleep(20)
+
+
+@needs_fork
+def test_a_file_that_outlasts_the_time_limit_twice_is_a_timeout_and_costs_no_other_result(
+    tmp_path: Path, monkeypatch
+) -> None:
+    items = generated_items(tmp_path)
+    expected = list(batch.check_all(items, Settings(), None, jobs=1))
+    slow = {items[7].shown}
+    dying_on(monkeypatch, slow, _hang)
+    results = list(batch.check_all(items, Settings(), None, jobs=2, timeout=1.0))
+    assert [report.path for report, _ in results] == [item.shown for item in items]
+    for item, (report, unchecked), (wanted, _) in zip(items, results, expected, strict=True):
+        if item.shown in slow:
+            assert unchecked and [issue.rule for issue in report.issues] == ["TIMEOUT"]
+            assert "took more than 1 s" in report.issues[0].message and "--timeout" in report.issues[0].message
+        else:
+            assert report == wanted
+
+
+@needs_fork
+def test_a_file_that_outlasts_the_time_limit_once_is_checked_again(tmp_path: Path, monkeypatch) -> None:
+    items = generated_items(tmp_path)
+    expected = list(batch.check_all(items, Settings(), None, jobs=1))
+    dying_on(monkeypatch, {items[12].shown}, _hang, once=tmp_path / "slow")
+    assert list(batch.check_all(items, Settings(), None, jobs=2, timeout=1.0)) == expected
+    assert (tmp_path / "slow").exists()
+
+
+@needs_fork
+def test_the_cli_counts_a_timeout_as_crashed_and_exits_2(tmp_path: Path, monkeypatch) -> None:
+    folder = tmp_path / "in"
+    shutil.copytree(GENERATED, folder)
+    victim = str(folder / "00005-svar-1.0-patient-required.xml")
+    dying_on(monkeypatch, {victim}, _hang)
+    code, output = run("validate", "--jobs", "2", "--timeout", "0.5", str(folder))
+    assert code == 2
+    assert f"{victim}: CRASHED" in output and "error TIMEOUT:" in output and "took more than 0.5 s" in output
+    total = len(list(folder.glob("*.xml")))
+    assert output.rstrip().endswith(f"{total} checked: 4 valid, 39 invalid, 0 unreadable, 1 crashed")
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "soon"])
+def test_the_time_limit_must_be_a_positive_number(value: str) -> None:
+    code, output = run("validate", "--timeout", value, str(EXAMPLES / "foresporsel-1.0.xml"))
+    assert code == 2 and "--timeout" in output
 
 
 @pytest.mark.parametrize("jobs", [pytest.param(1), pytest.param(2, marks=needs_fork)])

@@ -4,8 +4,9 @@ Results come back in the order of the inputs whatever the number of workers, one
 so a caller can print them as they come. Every input gets exactly one result: a file that cannot be read gets one
 issue ``IO-ERROR``, and a worker process that dies (killed, out of memory, a crash in a C library) takes no other
 file's result with it: what it had not finished is checked again, and a file that kills its worker a second time
-gets one issue ``WORKER-CRASHED``. A file whose check fails on a bug in dmtool gets one issue ``INTERNAL-ERROR``.
-The schemas are compiled once per worker process.
+gets one issue ``WORKER-CRASHED``. With a time limit, a worker whose check of one file outlasts it is stopped the
+same way, and a file that outlasts it a second time gets one issue ``TIMEOUT``. A file whose check fails on a bug in
+dmtool gets one issue ``INTERNAL-ERROR``. The schemas are compiled once per worker process.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from __future__ import annotations
 import collections
 import functools
 import os
+import signal
 import stat
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,8 +41,13 @@ IO_ERROR: Final = "IO-ERROR"
 WORKER_CRASHED: Final = "WORKER-CRASHED"
 #: The id of the one issue of a file whose check failed on a bug in dmtool (an exception validation never raises).
 INTERNAL_ERROR: Final = "INTERNAL-ERROR"
+#: The id of the one issue of a file whose check outlasted the time limit, and outlasted it again when checked alone.
+TIMEOUT: Final = "TIMEOUT"
+#: Seconds the check of one file may take in a worker process (``dmtool validate``'s default): far more than the
+#: largest message needs (a 50 MiB one takes a few seconds).
+DEFAULT_TIMEOUT: Final = 60.0
 
-#: One result: the report, and whether it is no verdict on the file (``IO_ERROR``, ``WORKER_CRASHED`` or
+#: One result: the report, and whether it is no verdict on the file (``IO_ERROR``, ``WORKER_CRASHED``, ``TIMEOUT`` or
 #: ``INTERNAL_ERROR``).
 Result = tuple[Report, bool]
 #: What :func:`check_all` gives for each input, made from its result by the caller's ``present``.
@@ -93,9 +101,31 @@ def as_result(report: Report, unchecked: bool) -> Result:
     return report, unchecked
 
 
-def check_many(items: Sequence[Input], settings: Settings, original: Original | None, present: Present[T]) -> list[T]:
-    """:func:`check` for each of ``items``, in order, each result presented: what a worker process runs."""
-    return [present(*check(item, settings, original)) for item in items]
+def check_many(
+    items: Sequence[Input],
+    settings: Settings,
+    original: Original | None,
+    present: Present[T],
+    timeout: float | None = None,
+) -> list[T]:
+    """:func:`check` for each of ``items``, in order, each result presented: what a worker process runs.
+
+    With ``timeout``, a check that takes longer ends this process: the timer's ``SIGALRM``, left to its default
+    action, stops it even inside libxml2, where a Python exception would only be raised once libxml2 returned.
+    """
+    if timeout is not None:
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    return [present(*_check_within(item, settings, original, timeout)) for item in items]
+
+
+def _check_within(item: Input, settings: Settings, original: Original | None, timeout: float | None) -> Result:
+    if timeout is None:
+        return check(item, settings, original)
+    signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        return check(item, settings, original)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def crashed(item: Input) -> Result:
@@ -108,6 +138,16 @@ def crashed(item: Input) -> Result:
     return Report(path=item.shown, issues=(Issue(WORKER_CRASHED, Severity.ERROR, message),)), True
 
 
+def timed_out(item: Input, timeout: float) -> Result:
+    """The result of a file whose check outlasted ``timeout`` seconds, and outlasted it again alone (``TIMEOUT``)."""
+    message = (
+        f"checking {item.shown} took more than {timeout:g} s, and again when the file was checked alone, so it was "
+        "stopped and the file was not checked; if the machine was busy or the file is very large, give more time "
+        "(--timeout), and if not, report it as a bug in dmtool, with the file"
+    )
+    return Report(path=item.shown, issues=(Issue(TIMEOUT, Severity.ERROR, message),)), True
+
+
 def default_jobs() -> int:
     """All the cores this process may use."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
@@ -115,13 +155,24 @@ def default_jobs() -> int:
 
 @overload
 def check_all(
-    items: Sequence[Input], settings: Settings, original: Original | None, jobs: int | None = None
+    items: Sequence[Input],
+    settings: Settings,
+    original: Original | None,
+    jobs: int | None = None,
+    *,
+    timeout: float | None = None,
 ) -> Iterator[Result]: ...
 
 
 @overload
 def check_all(
-    items: Sequence[Input], settings: Settings, original: Original | None, jobs: int | None, present: Present[T]
+    items: Sequence[Input],
+    settings: Settings,
+    original: Original | None,
+    jobs: int | None,
+    present: Present[T],
+    *,
+    timeout: float | None = None,
 ) -> Iterator[T]: ...
 
 
@@ -131,34 +182,44 @@ def check_all(
     original: Original | None,
     jobs: int | None = None,
     present: Present[Any] = as_result,
+    *,
+    timeout: float | None = None,
 ) -> Iterator[Any]:
     """:func:`check` for every item, in order; on ``jobs`` worker processes (default: all cores) when that pays.
 
     Each result is given as ``present`` makes it, in the process that checked the file: the work of presenting a
     result (rendering its JSON, say) is then shared by the workers instead of falling on the process that reads the
     results, which would otherwise hold the workers back.
+
+    ``timeout`` (seconds) limits the check of each file in a worker process (:func:`timed_out`); files checked in
+    this process (one worker, fewer than :data:`MIN_PARALLEL` inputs, or standard input) and systems without
+    ``signal.setitimer`` (Windows) have no limit: there is no worker to stop.
     """
     workers = min(jobs or default_jobs(), len(items))
     if workers < 2 or len(items) < MIN_PARALLEL or any(item.path is None for item in items):
         return (present(*check(item, settings, original)) for item in items)
+    limit = timeout if hasattr(signal, "setitimer") else None
     size = max(1, min(256, len(items) // (workers * 8)))
-    task = functools.partial(check_many, settings=settings, original=original, present=present)
-    return _in_pool([items[at : at + size] for at in range(0, len(items), size)], task, present, workers)
+    task = functools.partial(check_many, settings=settings, original=original, present=present, timeout=limit)
+    return _in_pool([items[at : at + size] for at in range(0, len(items), size)], task, present, workers, limit)
 
 
 #: What a pool runs: :func:`check_many` with the settings, the original and ``present`` bound.
 Task = Callable[[Sequence[Input]], list[T]]
 
 
-def _in_pool(chunks: list[Sequence[Input]], task: Task[T], present: Present[T], workers: int) -> Iterator[T]:
+def _in_pool(
+    chunks: list[Sequence[Input]], task: Task[T], present: Present[T], workers: int, timeout: float | None
+) -> Iterator[T]:
     """``task`` on each chunk on a pool of ``workers`` processes; the results in order, a chunk at a time.
 
     At most :data:`AHEAD` chunks per worker are handed to the pool beyond the one being read, so memory does not
     grow with the batch: results wait for the reader only that far ahead.
 
-    A worker that dies breaks the pool, and every chunk not yet taken from it is lost. The first of them is run again
-    file by file (:func:`_isolated`), since it may hold the file that killed the worker; the others go to a fresh
-    pool. Every round settles at least one chunk, so a file that kills every worker that reads it ends the loop too.
+    A worker that dies (or is stopped by its ``timeout``) breaks the pool, and every chunk not yet taken from it is
+    lost. The first of them is run again file by file (:func:`_isolated`), since it may hold the file that killed the
+    worker; the others go to a fresh pool. Every round settles at least one chunk, so a file that kills every worker
+    that reads it ends the loop too.
     """
     from concurrent.futures import Future, ProcessPoolExecutor  # only batches pay for importing them
     from concurrent.futures.process import BrokenProcessPool
@@ -181,13 +242,14 @@ def _in_pool(chunks: list[Sequence[Input]], task: Task[T], present: Present[T], 
             pool.shutdown(wait=True, cancel_futures=True)
         if lost is None:
             return
-        yield from _isolated(chunks[lost], task, present)
+        yield from _isolated(chunks[lost], task, present, timeout)
         chunks = chunks[lost + 1 :]
 
 
-def _isolated(items: Sequence[Input], task: Task[T], present: Present[T]) -> Iterator[T]:
+def _isolated(items: Sequence[Input], task: Task[T], present: Present[T], timeout: float | None) -> Iterator[T]:
     """``task`` on each item alone, on a pool of one worker that is replaced when it dies: only the file being
-    checked is in it then, so that file is known to have killed it (:func:`crashed`, presented here)."""
+    checked is in it then, so that file is known to have killed it (:func:`crashed`), or to have outlasted the
+    ``timeout`` when the worker died that late (:func:`timed_out`); presented here."""
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
@@ -195,11 +257,16 @@ def _isolated(items: Sequence[Input], task: Task[T], present: Present[T]) -> Ite
     try:
         for item in items:
             pool = pool or ProcessPoolExecutor(max_workers=1)
+            start = time.monotonic()
             try:
                 results = pool.submit(task, [item]).result()
             except BrokenProcessPool:
+                if timeout is not None and time.monotonic() - start >= timeout:
+                    result = timed_out(item, timeout)
+                else:
+                    result = crashed(item)
                 pool.shutdown(wait=True)
-                pool, results = None, [present(*crashed(item))]
+                pool, results = None, [present(*result)]
             yield from results
     finally:
         if pool is not None:

@@ -125,7 +125,7 @@ def _describe(report: Report) -> str:
 
 def _outcome(report: Report, unchecked: bool) -> str:
     """What the summary counts ``report`` as: valid, invalid, unreadable (``IO-ERROR``) or crashed
-    (``WORKER-CRASHED``, ``INTERNAL-ERROR``)."""
+    (``WORKER-CRASHED``, ``TIMEOUT``, ``INTERNAL-ERROR``)."""
     if unchecked:
         return "unreadable" if report.issues[0].rule == batch.IO_ERROR else "crashed"
     return "valid" if report.valid else "invalid"
@@ -211,12 +211,17 @@ def _format_option(help_text: str) -> Callable[[Callable[..., None]], Callable[.
 )
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes for many files [default: all cores]; output keeps the input order.")  # fmt: skip
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=batch.DEFAULT_TIMEOUT,
+              show_default=True, metavar="SECONDS",
+              help="Stop a worker whose check of one file takes longer; a file that takes longer twice is reported "
+              "as TIMEOUT and counted as crashed. Only files checked by worker processes have a limit.")  # fmt: skip
 @_profile_options
 def validate_command(
     paths: tuple[str, ...],
     fmt: str,
     original: str | None,
     jobs: int | None,
+    timeout: float,
     profile: str | None,
     last_contact: dt.datetime | None,
     admitted: bool | None,
@@ -232,7 +237,8 @@ def validate_command(
     counts = dict.fromkeys(_VERDICTS, 0)
     items, empty = _expand(paths)
     with _progress(len(items), "validating") as advance:
-        for outcome, output in batch.check_all(items, settings, answered, jobs, functools.partial(_presented, fmt)):
+        present = functools.partial(_presented, fmt)
+        for outcome, output in batch.check_all(items, settings, answered, jobs, present, timeout=timeout):
             counts[outcome] += 1
             click.echo(output)
             advance(1)
