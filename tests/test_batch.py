@@ -150,21 +150,48 @@ def test_a_worker_that_dies_takes_no_other_result_with_it(tmp_path: Path, monkey
     fatal = {items[3].shown, items[30].shown}
     dying_on(monkeypatch, fatal, DEATHS[death])
     results = list(batch.check_all(items, Settings(), None, jobs=2))
+    only_these_lost(items, results, expected, fatal, "WORKER-CRASHED", "report it as a bug")
+
+
+def only_these_lost(
+    items: list[batch.Input], results: list[batch.Result], expected: list[batch.Result], lost: set[str], rule: str,
+    words: str,
+) -> None:  # fmt: skip
+    """Every item has its result in order: the ``lost`` ones one issue ``rule`` naming the file and saying ``words``,
+    the others what they get with one worker."""
     assert [report.path for report, _ in results] == [item.shown for item in items]
     for item, (report, unchecked), (wanted, _) in zip(items, results, expected, strict=True):
-        if item.shown in fatal:
-            assert unchecked and [issue.rule for issue in report.issues] == ["WORKER-CRASHED"]
-            assert item.shown in report.issues[0].message and "report it as a bug" in report.issues[0].message
+        if item.shown in lost:
+            assert unchecked and [issue.rule for issue in report.issues] == [rule]
+            assert item.shown in report.issues[0].message and words in report.issues[0].message
         else:
             assert report == wanted
 
 
+def _hang() -> None:
+    """Longer than the tests' time limit, and short enough that a test without one ends: with a result that is not
+    ``TIMEOUT``."""
+    time.sleep(20)
+
+
 @needs_fork
-def test_a_file_whose_worker_dies_once_is_checked_again(tmp_path: Path, monkeypatch) -> None:
+def test_a_file_that_outlasts_the_time_limit_twice_is_a_timeout_and_costs_no_other_result(
+    tmp_path: Path, monkeypatch
+) -> None:
     items = generated_items(tmp_path)
     expected = list(batch.check_all(items, Settings(), None, jobs=1))
-    dying_on(monkeypatch, {items[10].shown}, DEATHS["sigkill"], once=tmp_path / "died")
-    assert list(batch.check_all(items, Settings(), None, jobs=2)) == expected
+    dying_on(monkeypatch, {items[7].shown}, _hang)
+    results = list(batch.check_all(items, Settings(), None, jobs=2, timeout=1.0))
+    only_these_lost(items, results, expected, {items[7].shown}, "TIMEOUT", "took more than 1 s")
+
+
+@needs_fork
+@pytest.mark.parametrize(("death", "timeout"), [(DEATHS["sigkill"], None), (_hang, 1.0)], ids=["sigkill", "timeout"])
+def test_a_file_whose_worker_dies_once_is_checked_again(tmp_path: Path, monkeypatch, death, timeout) -> None:
+    items = generated_items(tmp_path)
+    expected = list(batch.check_all(items, Settings(), None, jobs=1))
+    dying_on(monkeypatch, {items[10].shown}, death, once=tmp_path / "died")
+    assert list(batch.check_all(items, Settings(), None, jobs=2, timeout=timeout)) == expected
     assert (tmp_path / "died").exists()
 
 
@@ -184,39 +211,6 @@ def test_the_cli_counts_a_crashed_file_and_exits_2(tmp_path: Path, monkeypatch) 
     lines = [json.loads(line) for line in output.splitlines()]
     assert len(lines) == total
     assert [line["issues"][0]["rule"] for line in lines if line["path"] == victim] == ["WORKER-CRASHED"]
-
-
-def _hang() -> None:
-    """Longer than the tests' time limit, and short enough that a test without one ends: with a result that is not
-    ``TIMEOUT``."""
-    time.sleep(20)
-
-
-@needs_fork
-def test_a_file_that_outlasts_the_time_limit_twice_is_a_timeout_and_costs_no_other_result(
-    tmp_path: Path, monkeypatch
-) -> None:
-    items = generated_items(tmp_path)
-    expected = list(batch.check_all(items, Settings(), None, jobs=1))
-    slow = {items[7].shown}
-    dying_on(monkeypatch, slow, _hang)
-    results = list(batch.check_all(items, Settings(), None, jobs=2, timeout=1.0))
-    assert [report.path for report, _ in results] == [item.shown for item in items]
-    for item, (report, unchecked), (wanted, _) in zip(items, results, expected, strict=True):
-        if item.shown in slow:
-            assert unchecked and [issue.rule for issue in report.issues] == ["TIMEOUT"]
-            assert "took more than 1 s" in report.issues[0].message and "--timeout" in report.issues[0].message
-        else:
-            assert report == wanted
-
-
-@needs_fork
-def test_a_file_that_outlasts_the_time_limit_once_is_checked_again(tmp_path: Path, monkeypatch) -> None:
-    items = generated_items(tmp_path)
-    expected = list(batch.check_all(items, Settings(), None, jobs=1))
-    dying_on(monkeypatch, {items[12].shown}, _hang, once=tmp_path / "slow")
-    assert list(batch.check_all(items, Settings(), None, jobs=2, timeout=1.0)) == expected
-    assert (tmp_path / "slow").exists()
 
 
 @needs_fork
