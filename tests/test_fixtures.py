@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -144,6 +146,33 @@ def test_refused_options_create_nothing(options: list[str], tmp_path: Path) -> N
         assert code == 2, output
         assert len(output.strip().splitlines()) == 1, output
     assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("version", ["6.100.0", "6.133.1"])
+def test_a_hypothesis_too_old_for_the_engine_is_named_not_a_traceback(version: str, tmp_path: Path) -> None:
+    """Before 6.133.2 the internals ``fixtures.draw`` uses are missing or take other arguments (a TypeError)."""
+    code = (
+        "import sys, hypothesis\n"
+        f"hypothesis.__version__ = {version!r}\n"
+        f"hypothesis.__version_info__ = {tuple(map(int, version.split('.')))!r}\n"
+        "from dmtool.cli import main\n"
+        "main(sys.argv[1:])\n"
+    )
+    out = tmp_path / "out"
+    ran = subprocess.run(
+        [sys.executable, "-c", code, "fixtures", "--out", str(out), "--count", "1"], capture_output=True, text=True
+    )
+    assert ran.returncode == 2 and "Traceback" not in ran.stderr
+    assert f"hypothesis {version} is too old: dmtool fixtures needs 6.133.2 or newer" in ran.stderr
+    assert "pip install -U 'dmtool[fixtures]'" in ran.stderr
+    assert not out.exists()
+
+
+def test_the_package_asks_for_the_hypothesis_the_engine_needs() -> None:
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    oldest = ".".join(map(str, fixtures.OLDEST_HYPOTHESIS))
+    for extra in ("fixtures", "test"):
+        assert f"hypothesis>={oldest}" in extras[extra], extra
 
 
 def test_refused_plans_raise_before_anything_is_drawn_or_written(tmp_path: Path) -> None:

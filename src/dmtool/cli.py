@@ -883,7 +883,7 @@ def fixtures_command(
     try:
         from . import fixtures
     except ImportError as error:  # hypothesis is an optional dependency
-        _fail(EXIT_ERROR, f"dmtool fixtures needs hypothesis: pip install 'dmtool[fixtures]' ({error})")
+        _fail(EXIT_ERROR, f"dmtool fixtures needs hypothesis ({error}): pip install -U 'dmtool[fixtures]'")
     chosen_kinds = _split(kinds)  # none: every kind (with --threads, every kind of a thread)
     unknown = [kind for kind in chosen_kinds if kind not in fixtures.KIND_NAMES]
     if unknown:

@@ -28,15 +28,26 @@ from typing import Any, Final, TypeVar
 
 import hypothesis
 from hypothesis import strategies as st
-from hypothesis.control import BuildContext
-from hypothesis.errors import StopTest
-from hypothesis.internal.conjecture.data import ConjectureData
-from hypothesis.internal.conjecture.providers import HypothesisProvider
 
 from . import __version__, apprec, strategies, writer
 from .model import DialogVersion, Kind, Message
 from .rules import RULES
 from .validation import validate
+
+#: The oldest hypothesis whose engine :func:`draw` works with (it uses hypothesis' internals: no public API draws a
+#: value from a seed outside a test). Older releases lack the provider module, or take other arguments.
+OLDEST_HYPOTHESIS: Final = (6, 133, 2)
+if hypothesis.__version_info__ < OLDEST_HYPOTHESIS:
+    raise ImportError(
+        f"hypothesis {hypothesis.__version__} is too old: dmtool fixtures needs {'.'.join(map(str, OLDEST_HYPOTHESIS))}"
+        " or newer"
+    )
+
+# hypothesis' internals, imported once the version is known to have them
+from hypothesis.control import BuildContext  # noqa: E402
+from hypothesis.errors import StopTest  # noqa: E402
+from hypothesis.internal.conjecture.data import ConjectureData  # noqa: E402
+from hypothesis.internal.conjecture.providers import HypothesisProvider  # noqa: E402
 
 T = TypeVar("T")
 
