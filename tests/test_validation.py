@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from paths import EXAMPLES, REFERENCE_EXAMPLES
 
 import dmtool
-from dmtool.report import MAX_MESSAGE, MAX_WORD, Issue, Severity
+from dmtool.report import MAX_MESSAGE, MAX_WORD, Issue, Severity, bounded
 
 FORESPORSEL = (EXAMPLES / "foresporsel-1.0.xml").read_bytes()
 NOTAT_LATIN1 = (EXAMPLES / "notat-1.0-latin1.xml").read_bytes()
@@ -125,8 +125,9 @@ def test_an_issue_message_is_bounded_and_a_short_one_is_kept(words, space):
     if len(message) <= MAX_WORD or max(map(len, message.split()), default=0) <= MAX_WORD < len(message) <= MAX_MESSAGE:
         assert kept == message
     else:
-        assert len(kept) <= MAX_MESSAGE + 40 and "more characters]" in kept
+        assert len(kept) <= MAX_MESSAGE and "more characters]" in kept
         assert all(len(word) <= MAX_WORD for word in kept.split())
+    assert bounded(kept) == kept, "a message is cut once: an issue made from an issue's message keeps it"
 
 
 def test_every_problem_is_listed_not_only_the_first():

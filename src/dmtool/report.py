@@ -15,18 +15,20 @@ Version = Literal["dialog-1.0", "dialog-1.1", "apprec-1.0", "apprec-1.1"]
 #: quotes what it received (a code, a number, a value the schema refuses) must not repeat a megabyte of it.
 MAX_WORD: Final = 200
 MAX_MESSAGE: Final = 2_000
-#: How much of a cut run is kept.
+#: How much of a cut run is kept, and room for what a cut adds (``... [N more characters]``).
 _KEPT: Final = 60
+_SAID: Final = 40
 _LONG_WORD: Final = re.compile(rf"(?<!\S)\S{{{MAX_WORD + 1},}}")  # from the start of a run only: linear time
 
 
 def bounded(text: str) -> str:
     """``text`` with every run of more than :data:`MAX_WORD` characters without a space cut to its start and the count
-    of the rest, then cut at :data:`MAX_MESSAGE` characters the same way; ``text`` itself when nothing is cut."""
+    of the rest, then, if it is still longer than :data:`MAX_MESSAGE`, cut the same way to fit; ``text`` itself when
+    nothing is cut. What it returns comes back unchanged."""
     if len(text) <= MAX_WORD:
         return text
     text = _LONG_WORD.sub(lambda run: _cut(run.group(), _KEPT), text)
-    return _cut(text, MAX_MESSAGE) if len(text) > MAX_MESSAGE else text
+    return _cut(text, MAX_MESSAGE - _SAID) if len(text) > MAX_MESSAGE else text
 
 
 def _cut(text: str, keep: int) -> str:
