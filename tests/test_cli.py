@@ -78,6 +78,17 @@ def test_stdin_and_text_output():
     assert "INVALID" in result.output and "NOT-XML" in result.output and "line 1" in result.output
 
 
+def test_text_output_cuts_a_huge_message_type_and_json_keeps_it_whole():
+    """The text is for people; JSON's ``msg_type`` is the message's data, as it is."""
+    kind = "X" * 1_000_000
+    data = (EXAMPLES / "foresporsel-1.0.xml").read_bytes().replace(b'"DIALOG_FORESPORSEL"', f'"{kind}"'.encode(), 1)
+    text = run("validate", "-", stdin=data).output
+    assert len(text) < 1_000 and f"msghead dialog-1.0 {kind[:60]}... [999,940 more characters]" in text
+    (found,) = lines(run("validate", "--format", "json", "-", stdin=data).output)
+    assert found["msg_type"] == kind
+    assert all(len(issue["message"]) < 1_000 for issue in found["issues"])
+
+
 def test_mixed_batch_counts_and_exit_1(tmp_path):
     shutil.copy(EXAMPLES / "notat-1.0-latin1.xml", tmp_path / "a.xml")
     (tmp_path / "sub").mkdir()

@@ -31,7 +31,7 @@ from .facts import original_of
 from .ids import her_id_problem
 from .model import CS, CV, DIALOG_VERSIONS, HealthcareProfessional, Ident, Message, Organisation, Patient
 from .profiles import Settings
-from .report import Issue, Report, Severity
+from .report import Issue, Report, Severity, bounded
 from .source import read_source
 
 EXIT_VALID, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
@@ -115,7 +115,7 @@ def _progress(total: int, label: str, *, prints: bool = True) -> Iterator[Callab
 
 
 def _describe(report: Report) -> str:
-    parts = [report.kind if report.kind != "unknown" else "", report.version or "", report.msg_type or ""]
+    parts = [report.kind if report.kind != "unknown" else "", report.version or "", bounded(report.msg_type or "")]
     if report.wrapped:
         parts.append("(wrapped)")
     if report.reply_by is not None:
