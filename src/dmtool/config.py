@@ -10,6 +10,8 @@ file.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import json
 import tomllib
 from pathlib import Path
 from typing import Any, Final
@@ -55,6 +57,21 @@ def _read(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read it: {error}") from None
 
 
+def _as_toml(value: object) -> str:
+    """``value`` (as :mod:`tomllib` reads it) written as in the file, not as Python shows it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # a TOML basic string is written as a JSON string is
+    if isinstance(value, dt.date | dt.time):  # a datetime is a date too
+        return value.isoformat()
+    if isinstance(value, list):
+        return "[" + ", ".join(map(_as_toml, value)) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key} = {_as_toml(item)}" for key, item in value.items()) + "}"
+    return str(value)  # a number
+
+
 def load(start: Path | None = None, **overrides: Any) -> Settings:
     """The settings for ``start``: the file's values, then every override that is not ``None`` (profile by name,
     thresholds, ``last_contact``, ``admitted``, ``synthetic_ids``)."""
@@ -67,7 +84,7 @@ def load(start: Path | None = None, **overrides: Any) -> Settings:
                 raise ConfigError(f"{path}: unknown key {key!r}; expected one of: {', '.join(KEYS)}")
             expected, what = _TYPES[key]
             if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-                raise ConfigError(f"{path}: {key} must be {what}, got {value!r}")
+                raise ConfigError(f"{path}: {key} must be {what}, got {_as_toml(value)}")
             if key in _INT_KEYS and isinstance(value, int) and value < 1:
                 raise ConfigError(f"{path}: {key} must be at least 1, got {value}")
             if key == "profile" and value not in profiles.PROFILES:
