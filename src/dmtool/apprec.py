@@ -212,7 +212,8 @@ def from_element(root: etree._Element, version: AppRecVersion) -> AppRec:
         parsed = clock.parse_timestamp(value)
         if parsed is None:
             if value:
-                problems.append(Issue("XSD", Severity.ERROR, f"{local} {value!r} is not a date and time", None))
+                message = f"{local} {value!r} is not a date and time dmtool can read ({clock.READABLE})"
+                problems.append(Issue("XSD", Severity.ERROR, message, None))
             return dt.datetime(1, 1, 1, tzinfo=dt.UTC)
         return parsed
 

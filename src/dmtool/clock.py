@@ -19,6 +19,10 @@ _XS_DATETIME: Final = re.compile(
 )
 
 
+#: What :func:`parse_timestamp` reads, for messages about a timestamp it cannot.
+READABLE: Final = "YYYY-MM-DDThh:mm:ss, an offset of at most 14 hours, in the years 1 to 9999 in Norwegian time"
+
+
 def now() -> dt.datetime:
     """The current time in Europe/Oslo, to the second."""
     return dt.datetime.now(OSLO).replace(microsecond=0)

@@ -123,7 +123,7 @@ class _Reader:
         parsed = clock.parse_timestamp(element.text or "")
         if parsed is None:
             value = (element.text or "").strip()
-            self.problem(element, f"{path} {value!r} is not a date and time (YYYY-MM-DDThh:mm:ss)")
+            self.problem(element, f"{path} {value!r} is not a date and time dmtool can read ({clock.READABLE})")
         return parsed
 
     # -- identifiers and parties ----------------------------------------------------------------------------------
