@@ -200,20 +200,23 @@ def from_element(root: etree._Element, version: AppRecVersion) -> AppRec:
     """The AppRec in the parsed element ``root`` of namespace ``version``; see :func:`parse_apprec`."""
     problems: list[Issue] = []
 
-    def required_text(element: etree._Element | None, local: str) -> str:
+    def required(element: etree._Element | None, local: str) -> etree._Element | None:
         found = tree.child(element, local)
         if found is None:
             problems.append(Issue("XSD", Severity.ERROR, f"the AppRec has no {local}", root.sourceline))
-            return ""
-        return (tree.text(found) or "").strip()
+        return found
+
+    def required_text(element: etree._Element | None, local: str) -> str:
+        found = required(element, local)
+        return "" if found is None else (tree.text(found) or "").strip()
 
     def timestamp(element: etree._Element | None, local: str) -> dt.datetime:
-        value = required_text(element, local)
-        parsed = clock.parse_timestamp(value)
+        found = required(element, local)
+        text = "" if found is None else tree.text(found) or ""
+        parsed = clock.parse_timestamp(text)
         if parsed is None:
-            if value:
-                message = f"{local} {value!r} is not a date and time dmtool can read ({clock.READABLE})"
-                problems.append(Issue("XSD", Severity.ERROR, message, None))
+            if found is not None and text.strip():
+                problems.append(xsd.timestamp_issue(local, text, found.sourceline))
             return dt.datetime(1, 1, 1, tzinfo=dt.UTC)
         return parsed
 

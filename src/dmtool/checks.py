@@ -14,7 +14,7 @@ from typing import Final
 
 from lxml import etree
 
-from . import clock, codelists, ids, tree
+from . import clock, codelists, ids, tree, xsd
 from .facts import Facts
 from .model import Kind
 from .profiles import HospitalDialog
@@ -269,13 +269,18 @@ def ack_requested(facts: Facts) -> Iterator[Finding]:
         yield f"Ack is {ack.get('V')!r}: a receipt must be requested (J, or leave Ack out)", ack
 
 
-def unsupported_kind(facts: Facts) -> Iterator[Finding]:
-    """``MsgInfo/Type`` is one of the five dialog kinds."""
+def unsupported(facts: Facts) -> Iterator[Finding]:
+    """``MsgInfo/Type`` is one of the five dialog kinds, and GenDate, when the schema takes it, is one dmtool reads."""
     if facts.info is not None and facts.kind not in _KINDS:
         yield (
             f"MsgInfo/Type {facts.kind!r} is not a dialog kind dmtool supports ({', '.join(Kind)})",
             facts.type_element,
         )
+    gen_date = first(facts.info_parts, "GenDate")
+    if gen_date is not None and facts.gen_date is None:  # not read: left to the schema unless it is an xs:dateTime
+        found = xsd.timestamp_issue("MsgInfo/GenDate", tree.text(gen_date) or "", None)
+        if found.rule == "UNSUPPORTED-MESSAGE":
+            yield found.message, gen_date
 
 
 # -- profile rules ----------------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from typing import Final
 
 from lxml import etree
 
-from . import clock, tree
+from . import clock, tree, xsd
 from .errors import ParseError
 from .loader import LoadError, load
 from .model import (
@@ -116,14 +116,19 @@ class _Reader:
                 raise ValueError
             return dt.date.fromisoformat(match.group(1))
         except ValueError:
-            self.problem(element, f"{path} {value!r} is not a date (YYYY-MM-DD)")
+            if xsd.is_of_type("date", element.text or ""):  # the schema takes it (a year past 9999): no model can
+                self.unmodelled.append(
+                    f"line {element.sourceline}: {path} {value!r} is an xs:date outside the years 1 to 9999, which "
+                    "dmtool cannot hold; it was left out"
+                )
+            else:
+                self.problem(element, f"{path} {value!r} is not a date (YYYY-MM-DD)")
             return None
 
     def timestamp(self, element: etree._Element, path: str) -> dt.datetime | None:
         parsed = clock.parse_timestamp(element.text or "")
         if parsed is None:
-            value = (element.text or "").strip()
-            self.problem(element, f"{path} {value!r} is not a date and time dmtool can read ({clock.READABLE})")
+            self.issues.append(xsd.timestamp_issue(path, element.text or "", element.sourceline))
         return parsed
 
     # -- identifiers and parties ----------------------------------------------------------------------------------

@@ -137,18 +137,18 @@ def apprec_for(
         chosen_sender = dataclasses.replace(chosen_sender, role=chosen_sender.role or "PRIM")
         chosen_receiver = dataclasses.replace(chosen_receiver, role=chosen_receiver.role or "AVS")
     status, errors = status_for(report)
-    original_date = (facts.gen_date if facts is not None else None) or clock.now()
+    issued = gen_date or clock.now()
     return AppRec(
         version=version,
         id=apprec_id or compose.new_msg_id(),
-        gen_date=gen_date or clock.now(),
+        gen_date=issued,
         sender=chosen_sender,
         receiver=chosen_receiver,
         status=status,
         errors=errors,
         original_type=kind or "UKJENT",
         original_id=report.msg_id or "",
-        original_date=original_date,
+        original_date=(facts.gen_date if facts is not None else None) or issued,  # unread: the receipt's own time
     )
 
 

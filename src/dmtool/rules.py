@@ -59,8 +59,9 @@ RULES: Final[tuple[Rule, ...]] = (
     Rule("NOT-XML", E, "T01", "Meldingen er ikke lesbar XML i tillatt tegnsett (UTF-8 eller ISO-8859-1).",
          "The input is well-formed XML in a declared encoding (UTF-8, ISO-8859-1; BOM allowed).", ("standard",)),
     Rule("UNSUPPORTED-MESSAGE", E, "T10", "Meldingstypen eller versjonen støttes ikke.",
-         "The root and body are a supported MsgHead/Dialogmelding/AppRec version and one of the five dialog kinds.",
-         ("standard",), checks.unsupported_kind),
+         "The root and body are a supported MsgHead/Dialogmelding/AppRec version and one of the five dialog kinds; "
+         "its timestamps (GenDate; an AppRec's GenDate and IssueDate) fall in the years 1 to 9999 in Norwegian time.",
+         ("standard",), checks.unsupported),
     Rule("NO-ATTACHMENTS", E, "T99", "Informasjon sendt i vedlegg vil ikke nå mottakeren: send kun ren tekst.",
          "Exactly one Document holding the Dialogmelding as XML: no further documents, FileReference, base64 "
          "container or other MIME type.", ("000 §6", "001 §4.5", "002"), checks.no_attachments),

@@ -35,12 +35,12 @@ def _xsd_issues(schema_set: str, element: etree._Element) -> list[Issue]:
 
 
 def _apprec_issues(element: etree._Element, version: AppRecVersion, original: Original | None) -> list[Issue]:
-    """``APPREC-CONSISTENT``, against ``original`` when it is given; an AppRec too broken to read is left to the
-    schema's report."""
+    """``APPREC-CONSISTENT``, against ``original`` when it is given. An AppRec too broken to read is left to the
+    schema's report, but for a timestamp the schema takes and dmtool cannot read (``UNSUPPORTED-MESSAGE``)."""
     try:
         receipt = apprec.from_element(element, version)
-    except ParseError:
-        return []
+    except ParseError as exc:
+        return [issue for issue in exc.issues if issue.rule == "UNSUPPORTED-MESSAGE"]
     return [finding.issue(receipt) for finding in apprec_check.consistency(receipt, original)]
 
 

@@ -7,19 +7,23 @@ Three schema sets cover every supported message:
     the body in its strict ``RefDoc/Content`` wildcard validate in one pass.
 ``apprec-1.0`` / ``apprec-1.1``
     The application receipt of that version.
+
+It also asks libxml2 whether a single value is an ``xs:date`` or ``xs:dateTime`` (:func:`is_of_type`), for the
+dates the schema passes but dmtool cannot read.
 """
 
 from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Final
+from typing import Final, Literal
 
 from lxml import etree
 
+from . import clock
 from . import namespaces as ns
 from .errors import BuildError
-from .report import bounded
+from .report import Issue, Severity, bounded
 
 #: Entry file of each schema set, relative to the schema folder.
 SCHEMA_SETS: Final[dict[str, str]] = {
@@ -44,6 +48,41 @@ def compiled(name: str) -> etree.XMLSchema:
     path = schema_dir() / SCHEMA_SETS[name]
     parser = etree.XMLParser(no_network=True, load_dtd=False, resolve_entities=False)
     return etree.XMLSchema(etree.parse(str(path), parser))
+
+
+#: One element of each built-in type whose values dmtool reads itself, to ask libxml2 what that type admits.
+_BUILT_IN: Final = (
+    b'<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">'
+    b'<xs:element name="date" type="xs:date"/><xs:element name="dateTime" type="xs:dateTime"/></xs:schema>'
+)
+
+
+@functools.cache
+def _built_in() -> etree.XMLSchema:
+    return etree.XMLSchema(etree.fromstring(_BUILT_IN, etree.XMLParser(no_network=True, resolve_entities=False)))
+
+
+def is_of_type(type_name: Literal["date", "dateTime"], text: str) -> bool:
+    """True when ``text`` is a value of the built-in type ``xs:<type_name>``, as libxml2 judges an element's text when
+    it validates a message: years past 9999 and before year 1 are values, and surrounding space makes no value."""
+    element = etree.Element(type_name)
+    element.text = text
+    return _built_in().validate(element)
+
+
+def timestamp_issue(where: str, text: str, line: int | None) -> Issue:
+    """The issue for the timestamp at ``where``, whose element's ``text`` :func:`dmtool.clock.parse_timestamp`
+    cannot read.
+
+    ``UNSUPPORTED-MESSAGE`` when the schema takes it all the same (a year past 9999, say): the message is valid, but
+    not one dmtool can work with; ``XSD`` when it is not an xs:dateTime at all, as the schema also reports.
+    """
+    value = text.strip()
+    if is_of_type("dateTime", text):
+        message = f"{where} {value!r} is an xs:dateTime, but not one dmtool can read ({clock.READABLE})"
+        return Issue("UNSUPPORTED-MESSAGE", Severity.ERROR, message, line)
+    message = f"{where} {value!r} is not a date and time dmtool can read ({clock.READABLE})"
+    return Issue("XSD", Severity.ERROR, message, line)
 
 
 def problems(name: str, element: etree._Element) -> list[tuple[str, int | None]]:
