@@ -7,9 +7,10 @@ compare replies with, both chosen by the input's checksum), :func:`dmtool.parse`
 :func:`dmtool.parse_apprec` return a model or raise :class:`dmtool.ParseError`, :func:`dmtool.apprec_for` returns a
 receipt (:class:`ValueError` only for an AppRec or a MsgHead typed APPREC, or for parties it cannot read when they
 are not given) that :func:`dmtool.apprec.to_xml` writes, and :func:`dmtool.check_apprec` returns a verdict or raises
-:class:`dmtool.ParseError`. A model that writes back reads back equal, a valid message's own receipt checks
-consistent with it, and no report or verdict holds a Python repr or a stack trace. Anything else is a crash:
-libFuzzer stops and writes the input to ``crash-*`` in the artifact folder (default: the corpus folder's parent).
+:class:`dmtool.ParseError`. What validate passes, parse reads; a model that writes back reads back equal, a valid
+message's own receipt checks consistent with it, and no report or verdict holds a Python repr or a stack trace.
+Anything else is a crash: libFuzzer stops and writes the input to ``crash-*`` in the artifact folder (default: the
+corpus folder's parent).
 
 Install the ``fuzz`` extra and run from the project root (one worker; ``--seconds`` bounds the run)::
 
@@ -134,12 +135,14 @@ def exercise(data: bytes) -> None:
     )
 
     if report.kind == "msghead":
-        _round_trip(
+        message = _round_trip(
             dmtool.parse,
             functools.partial(dmtool.to_xml, strict=False),
             data,
             "parse(to_xml(m)) != m for the model parsed from the input",
         )
+        if message is None and report.valid:
+            raise AssertionError("parse refused a message that validate passes")
     else:
         try:
             dmtool.parse(data)
@@ -151,6 +154,8 @@ def exercise(data: bytes) -> None:
     if report.kind == "apprec":
         what = "parse_apprec(to_xml(a)) != a for the AppRec parsed from the input"
         receipt = _round_trip(dmtool.parse_apprec, apprec.to_xml, data, what)
+        if receipt is None and report.valid:
+            raise AssertionError("parse_apprec refused an AppRec that validate passes")
         if receipt is not None:
             _check_said("the verdict", dmtool.check_apprec(receipt).to_dict(), data)
     if report.kind == "apprec" or says_apprec(report, data):
