@@ -20,6 +20,12 @@ Each line prints its target and PASS or MISS. A benchmark prints; it does not as
 Run from the project root with the development virtual environment:
 
     .venv/bin/python tools/bench.py [--quick] [--out-json FILE]
+
+Timings on a shared machine vary from run to run. ``--instructions`` measures nothing else: it counts with valgrind
+(callgrind) the instructions (a), (b), (b) without the rules and (d) cost per message, which are the same on every
+run of the same code, to compare two commits:
+
+    .venv/bin/python tools/bench.py --instructions [--out-json FILE]
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -380,19 +387,36 @@ def rules_budget(bench: Bench, rates: Sequence[float]) -> None:
     )
 
 
+def pipeline(messages: Sequence[bytes]) -> int:
+    """(b): ``dmtool.validate`` on each message; how many."""
+    for data in messages:
+        dmtool.validate(data)
+    return len(messages)
+
+
+def pipeline_without_rules(messages: Sequence[bytes]) -> int:
+    """(b) with ``Facts`` made to give nothing: no facts are read and no rule runs."""
+    with mock.patch.object(validation, "Facts", lambda *_: None):
+        return pipeline(messages)
+
+
+def to_xml_all(models: Sequence[dmtool.Message]) -> int:
+    """(d): ``dmtool.to_xml`` on each model; how many."""
+    for model in models:
+        dmtool.to_xml(model)
+    return len(models)
+
+
 def in_process(bench: Bench, plan: Plan, sample: list[bytes], valid: list[bytes]) -> None:
     for name in SCHEMA_OF_ROOT.values():  # compile the schemas before timing anything
         xsd.compiled(name)
     dmtool.validate(sample[0])
 
     def full_pipeline() -> int:
-        for data in sample:
-            dmtool.validate(data)
-        return len(sample)
+        return pipeline(sample)
 
-    def without_rules() -> int:  # ``Facts`` made to give nothing: no facts are read and no rule runs
-        with mock.patch.object(validation, "Facts", lambda *_: None):
-            return full_pipeline()
+    def without_rules() -> int:
+        return pipeline_without_rules(sample)
 
     rates = measure_rates(
         bench,
@@ -433,14 +457,8 @@ def in_process(bench: Bench, plan: Plan, sample: list[bytes], valid: list[bytes]
     bench.target(*ratio_target("(b) >= 20 x (c), per message", rate_b / rate_c, 20))
 
     models = [dmtool.parse(data) for data in valid]
-
-    def build_all() -> int:
-        for model in models:
-            dmtool.to_xml(model)
-        return len(models)
-
     label = "(d) dmtool.to_xml (valid messages, parsed models)"
-    rate_d = measure_rate(bench, "d_to_xml", label, build_all, plan.repeat)
+    rate_d = measure_rate(bench, "d_to_xml", label, lambda: to_xml_all(models), plan.repeat)
     bench.target("(d) >= 5,000 messages/s", f"{rate_d:,.0f} msg/s", rate_d >= 5_000)
 
     refused = 0
@@ -578,11 +596,156 @@ def huge_messages(bench: Bench, plan: Plan, work: Path, baseline_kib: int | None
 # -- main -------------------------------------------------------------------------------------------------------------
 
 
+def measure_all(bench: Bench, plan: Plan, work: Path) -> None:
+    """Every line and target of the issue, in the folder ``work``."""
+    corpus = work / "corpus"
+    seconds, entries = generate(corpus, plan.files)
+    invalid = sum(entry["verdict"] != "valid" for entry in entries)
+    print(
+        f"corpus: {len(entries):,} messages from dmtool fixtures --seed 1 --invalid all "
+        f"({invalid:,} invalid), made in {seconds:.1f} s\n"
+    )
+    names = [entry["file"] for entry in entries]
+    sample = [(corpus / name).read_bytes() for name in names[: plan.in_process]]
+    valid = [(corpus / entry["file"]).read_bytes() for entry in entries if entry["verdict"] == "valid"]
+    small = subset(corpus, names[: plan.small_set], work / "small")
+
+    in_process(bench, plan, sample, valid)
+    command_line(bench, plan, corpus, small, work)
+
+    one = best_run([dmtool_command(), "validate", SMALL_FILE], 5)
+    bench.measure(
+        "small_file",
+        "dmtool validate, one small file (best of 5)",
+        f"{one.wall:>6.2f} s  peak {mib(one.peak_kib)}",
+        seconds=one.wall,
+        peak_kib=one.peak_kib,
+    )
+    bench.target("one small file < 0.5 s wall", f"{one.wall:.2f} s", one.wall < 0.5)
+    huge_messages(bench, plan, work, one.peak_kib)
+
+
+# -- instructions, for comparing commits --------------------------------------------------------------------------
+
+#: The lines ``--instructions`` counts, by key: (label, whether it works on the corpus's valid messages only).
+COUNTED: Final = {
+    "a": ("(a) floor: lxml parse + XSD", False),
+    "b": ("(b) dmtool.validate", False),
+    "b_without_rules": ("(b) without the rules' facts and rules", False),
+    "d": ("(d) dmtool.to_xml (parsed models)", True),
+}
+#: Messages per line for ``--instructions``, and the corpus they are taken from (1 file in 11 is valid).
+COUNTED_MESSAGES: Final = 100
+COUNTED_CORPUS: Final = 1_100
+
+
+def ready(line: str, messages: Sequence[bytes]) -> Callable[[], int]:
+    """The work of ``line`` (a key of :data:`COUNTED`) on ``messages``, made ready: schemas compiled, models parsed."""
+    for name in SCHEMA_OF_ROOT.values():
+        xsd.compiled(name)
+    if line == "a":
+        return lambda: len(floor(messages))
+    if line == "b":
+        return lambda: pipeline(messages)
+    if line == "b_without_rules":
+        return lambda: pipeline_without_rules(messages)
+    models = [dmtool.parse(data) for data in messages]
+    return lambda: to_xml_all(models)
+
+
+def count_child(line: str, rounds: int, listing: Path) -> int:
+    """What valgrind runs: the work of ``line`` on the files ``listing`` names (one path a line), made ready, then
+    done ``rounds`` times."""
+    work = ready(line, [Path(name).read_bytes() for name in listing.read_text().splitlines()])
+    for _ in range(rounds):
+        work()
+    return 0
+
+
+def instructions_per_message(line: str, listing: Path, messages: int) -> float:
+    """Instructions ``line`` costs per message: the difference between valgrind's count for a process that does the
+    work three times and one that does it once, over twice the messages (start-up and making ready cancel out)."""
+
+    def count(rounds: int) -> int:
+        with tempfile.TemporaryDirectory(prefix="dmtool-callgrind-") as temp:
+            command = [
+                "valgrind",
+                "--tool=callgrind",
+                f"--callgrind-out-file={Path(temp) / 'out'}",
+                sys.executable,
+                __file__,
+                "--count-child",
+                line,
+                "--rounds",
+                str(rounds),
+                "--listing",
+                str(listing),
+            ]
+            same_hashes = {**os.environ, "PYTHONHASHSEED": "0"}  # sets and dicts in the same order on every run
+            completed = subprocess.run(command, capture_output=True, text=True, check=True, env=same_hashes)
+        found = re.search(r"I\s+refs:\s+([\d,]+)", completed.stderr)
+        if found is None:
+            raise RuntimeError(f"valgrind gave no count: {completed.stderr[-500:]}")
+        return int(found.group(1).replace(",", ""))
+
+    with ThreadPoolExecutor(2) as pool:  # two processes, one for each count; valgrind runs each on one core
+        once, thrice = pool.map(count, (1, 3))
+    return (thrice - once) / (2 * messages)
+
+
+def count_instructions(bench: Bench, work: Path) -> None:
+    """``--instructions``: instructions per message of (a), (b), (b) without the rules and (d), counted by valgrind
+    (callgrind) over :data:`COUNTED_MESSAGES` messages each; the same on every run of the same code and inputs."""
+    if shutil.which("valgrind") is None:
+        bench.note("valgrind is not installed: no instructions counted (Debian: apt install valgrind)")
+        return
+    corpus = work / "corpus"
+    _, entries = generate(corpus, COUNTED_CORPUS)
+    listings = {}
+    for valid_only in (False, True):
+        chosen = [e["file"] for e in entries if e["verdict"] == "valid" or not valid_only][:COUNTED_MESSAGES]
+        listings[valid_only] = work / f"listing-{valid_only}.txt", len(chosen)
+        listings[valid_only][0].write_text("".join(f"{corpus / name}\n" for name in chosen))
+    print(f"instructions per message, counted by valgrind (callgrind) in {COUNTED_MESSAGES} messages of "
+          f"dmtool fixtures --count {COUNTED_CORPUS:,} --seed 1 --invalid all:")  # fmt: skip
+    counted = {}
+    with ThreadPoolExecutor(max(1, (os.cpu_count() or 2) // 2)) as pool:
+        jobs = {
+            line: pool.submit(instructions_per_message, line, *listings[valid_only])
+            for line, (_, valid_only) in COUNTED.items()
+        }
+        for line, (label, valid_only) in COUNTED.items():
+            counted[line] = jobs[line].result()
+            messages = listings[valid_only][1]
+            bench.measure(
+                f"instructions_{line}",
+                label,
+                f"{messages:>6,} msgs  {counted[line] / 1e6:>9.2f} M instructions",
+                messages=messages,
+                instructions=counted[line],
+            )
+    bench.note(
+        f"(a) / (b) in instructions: {counted['a'] / counted['b']:.2f} (what (b) / (a) in messages per second would be "
+        "if time followed instructions; Python runs fewer instructions a cycle than libxml2)"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="2,000 files and a 5 MB message, to try it out")
     parser.add_argument("--out-json", type=Path, metavar="FILE", help="also save the figures as JSON")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="only count the instructions (a), (b) and (d) cost per message with valgrind, which do not vary between "
+        "runs: to compare commits (about 2 minutes)",
+    )
+    parser.add_argument("--count-child", choices=COUNTED, help=argparse.SUPPRESS)
+    parser.add_argument("--rounds", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--listing", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.count_child:
+        return count_child(args.count_child, args.rounds, args.listing)
     plan = QUICK if args.quick else FULL
     started = time.perf_counter()
     bench = Bench()
@@ -598,37 +761,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
 
     with tempfile.TemporaryDirectory(prefix="dmtool-bench-") as temp:
-        work = Path(temp)
-        corpus = work / "corpus"
-        seconds, entries = generate(corpus, plan.files)
-        invalid = sum(entry["verdict"] != "valid" for entry in entries)
-        print(
-            f"corpus: {len(entries):,} messages from dmtool fixtures --seed 1 --invalid all "
-            f"({invalid:,} invalid), made in {seconds:.1f} s\n"
-        )
-        names = [entry["file"] for entry in entries]
-        sample = [(corpus / name).read_bytes() for name in names[: plan.in_process]]
-        valid = [(corpus / entry["file"]).read_bytes() for entry in entries if entry["verdict"] == "valid"]
-        small = subset(corpus, names[: plan.small_set], work / "small")
-
-        in_process(bench, plan, sample, valid)
-        command_line(bench, plan, corpus, small, work)
-
-        one = best_run([dmtool_command(), "validate", SMALL_FILE], 5)
-        bench.measure(
-            "small_file",
-            "dmtool validate, one small file (best of 5)",
-            f"{one.wall:>6.2f} s  peak {mib(one.peak_kib)}",
-            seconds=one.wall,
-            peak_kib=one.peak_kib,
-        )
-        bench.target("one small file < 0.5 s wall", f"{one.wall:.2f} s", one.wall < 0.5)
-        huge_messages(bench, plan, work, one.peak_kib)
+        if args.instructions:
+            count_instructions(bench, Path(temp))
+        else:
+            measure_all(bench, plan, Path(temp))
 
     info["load_average_end"] = os.getloadavg()
     met = sum(target.met is True for target in bench.targets)
+    verdict = "" if args.instructions else f"{met} of {len(bench.targets)} targets met; "  # counts have no targets
     print(
-        f"\n{met} of {len(bench.targets)} targets met; load average at the end {info['load_average_end'][0]:.2f}; "
+        f"\n{verdict}load average at the end {info['load_average_end'][0]:.2f}; "
         f"the run took {time.perf_counter() - started:.0f} s"
     )
     for target in bench.targets:
@@ -637,7 +779,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.out_json:
         document = {
             "machine": info,
-            "plan": asdict(plan),
+            "plan": {"instructions": COUNTED_MESSAGES} if args.instructions else asdict(plan),
             "results": bench.results,
             "targets": [{**asdict(target), "verdict": target.verdict} for target in bench.targets],
         }
