@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from paths import EXAMPLES
 
 import dmtool
@@ -136,3 +138,25 @@ def test_what_is_not_a_dialogmelding_is_a_parse_error(data: bytes, rule: str):
 def test_an_unreadable_path_is_an_os_error(tmp_path):
     with pytest.raises(OSError):
         dmtool.parse(tmp_path / "missing.xml")
+
+
+@given(st.sampled_from([" ", "  ", "\t", "\n", " \t\n "]), st.sampled_from(["before", "after", "both"]))
+@settings(max_examples=30)
+def test_space_around_a_code_or_an_oid_is_not_part_of_it(space, where):
+    """V and S are xs:tokens: the schema reads them without the space around them, and so does the model. A valid
+    message whose codes carry such space is read as the same message, and written back by to_xml with the rules on
+    (found by sweeping odd values: an S with a space after it was kept, and to_xml refused it as no OID)."""
+
+    def spaced(value: str) -> str:
+        return (space if where != "after" else "") + value + (space if where != "before" else "")
+
+    text = FORESPORSEL.decode("utf-8")
+    for code in ("DIALOG_FORESPORSEL", "J", "HER", "FNR", "99"):
+        text = text.replace(f'V="{code}"', f'V="{spaced(code)}"')
+    text = text.replace('S="2.16.578.1.12.4.1.1.', f'S="{spaced("")}2.16.578.1.12.4.1.1.')
+    data = text.encode("utf-8")
+    assert data != FORESPORSEL and dmtool.is_valid(data)
+    message = dmtool.parse(data)
+    assert message == dmtool.parse(FORESPORSEL)
+    assert message.kind == dmtool.Kind.FORESPORSEL and message.receiver.service.her_id == "8000101"
+    assert dmtool.to_xml(message) == dmtool.to_xml(dmtool.parse(FORESPORSEL))

@@ -7,10 +7,10 @@ compare replies with, both chosen by the input's checksum), :func:`dmtool.parse`
 :func:`dmtool.parse_apprec` return a model or raise :class:`dmtool.ParseError`, :func:`dmtool.apprec_for` returns a
 receipt (:class:`ValueError` only for an AppRec or a MsgHead typed APPREC, or for parties it cannot read when they
 are not given) that :func:`dmtool.apprec.to_xml` writes, and :func:`dmtool.check_apprec` returns a verdict or raises
-:class:`dmtool.ParseError`. What validate passes, parse reads; a model that writes back reads back equal, a valid
-message's own receipt checks consistent with it, and no report or verdict holds a Python repr or a stack trace.
-Anything else is a crash: libFuzzer stops and writes the input to ``crash-*`` in the artifact folder (default: the
-corpus folder's parent).
+:class:`dmtool.ParseError`. What validate passes, parse reads and to_xml (with the rules) writes back; a model that
+writes back reads back equal, a valid message's own receipt checks consistent with it, and no report or verdict
+holds a Python repr or a stack trace. Anything else is a crash: libFuzzer stops and writes the input to ``crash-*``
+in the artifact folder (default: the corpus folder's parent).
 
 Install the ``fuzz`` extra and run from the project root (one worker; ``--seconds`` bounds the run)::
 
@@ -141,8 +141,13 @@ def exercise(data: bytes) -> None:
             data,
             "parse(to_xml(m)) != m for the model parsed from the input",
         )
-        if message is None and report.valid:
-            raise AssertionError("parse refused a message that validate passes")
+        if report.valid:
+            if message is None:
+                raise AssertionError("parse refused a message that validate passes")
+            try:
+                dmtool.to_xml(message)
+            except dmtool.BuildError as error:
+                raise AssertionError(f"to_xml refused a message that validate passes, once parsed: {error}") from None
     else:
         try:
             dmtool.parse(data)

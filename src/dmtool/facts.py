@@ -100,8 +100,8 @@ class Facts:
         self.info = first(self.parts, "MsgInfo")
         info = self.info_parts = tree.index(self.info, _MSGINFO)
         self.type_element = first(info, "Type")
-        #: ``MsgInfo/Type/@V``, or ``""``.
-        self.kind: str = "" if self.type_element is None else self.type_element.get("V", "")
+        #: ``MsgInfo/Type/@V`` without the space around it (an xs:token), or ``""``.
+        self.kind: str = "" if self.type_element is None else self.type_element.get("V", "").strip()
         #: ``MsgInfo/MsgId`` stripped, or ``""``.
         self.msg_id = (tree.text(first(info, "MsgId")) or "").strip()
         #: GenDate, aware (Oslo time when it has no offset); ``None`` when missing or unreadable.

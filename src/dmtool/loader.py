@@ -319,7 +319,8 @@ def identify(root: etree._Element) -> Loaded:
     else:
         namespace = ns.APPREC_10 if version == "apprec-1.0" else ns.APPREC_11
         type_el, id_el = _first(element, f"{{{namespace}}}MsgType"), _first(element, f"{{{namespace}}}Id")
-    msg_type = None if type_el is None else type_el.get("V")
+    code = None if type_el is None else type_el.get("V")
+    msg_type = None if code is None else code.strip()  # an xs:token: the space around it is not part of it
     msg_id = None if id_el is None else id_el.text or ""
     return Loaded(element, kind, version, schema_set, msg_type, msg_id, wrapped, problems)
 
