@@ -226,6 +226,17 @@ def test_a_msghead_whose_type_apprec_for_reads_as_apprec_gets_no_receipt(data):
     fuzz.exercise(data)
 
 
+@pytest.mark.parametrize(("code", "apprec"), [("DIALOG_FORESPORSEL", False), ("APPREC", True)])
+def test_the_oracle_reads_the_type_past_a_processing_instruction_or_a_comment(code, apprec):
+    """Found by tools/fuzz.py: the oracle asked lxml for the local name of every child of MsgHead and MsgInfo, and a
+    processing instruction or a comment has none (ValueError out of the oracle, not out of dmtool)."""
+    data = FORESPORSEL.replace(b"<MsgInfo>", b"<?pi x?><!-- c --><MsgInfo><?pi x?><!-- c -->", 1).replace(
+        b'<Type V="DIALOG_FORESPORSEL"', f'<Type V="{code}"'.encode(), 1
+    )
+    assert fuzz.says_apprec(dmtool.validate(data), data) is apprec
+    fuzz.exercise(data)
+
+
 @pytest.mark.parametrize("type_id", ["XYZ", "FHNFNR", ""])
 def test_an_invalid_number_with_an_unknown_type_id_is_reported_not_a_crash(type_id):
     data = FORESPORSEL.replace(b"<Id>14037549100</Id>", b"<Id>37002016029</Id>").replace(

@@ -110,8 +110,9 @@ def says_apprec(report: Report, data: bytes) -> bool:
         return False
     root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
     head = root if root.tag == _MSGHEAD else next(root.iter(_MSGHEAD))  # the loader found one
-    info = next((item for item in head if etree.QName(item).localname == "MsgInfo"), None)
-    kind = None if info is None else next((item for item in info if etree.QName(item).localname == "Type"), None)
+    info = next((item for item in head.iterchildren(etree.Element) if etree.QName(item).localname == "MsgInfo"), None)
+    types = () if info is None else info.iterchildren(etree.Element)  # elements: not a comment or a PI among them
+    kind = next((item for item in types if etree.QName(item).localname == "Type"), None)
     return kind is not None and kind.get("V", "").strip() == "APPREC"
 
 
