@@ -73,7 +73,7 @@ def not_urgent(facts: Facts) -> Iterator[Finding]:
         yield f"the text says {match.group(0)!r}: urgent matters go by phone, not Dialogmelding", facts.body
     body = facts.body
     urgency = first(facts.body_parts, "Hastegrad") if body is not None and tree.name(body) == "Foresporsel" else None
-    if urgency is not None and urgency.get("V", "").strip() == "1":
+    if tree.code(urgency) == "1":
         yield "Hastegrad 1 (øyeblikkelig hjelp): emergencies go by phone, not Dialogmelding", urgency
 
 

@@ -230,13 +230,13 @@ def from_element(root: etree._Element, version: AppRecVersion) -> AppRec:
         gen_date=timestamp(root, "GenDate"),
         sender=_read_party(tree.child(root, "Sender")),
         receiver=_read_party(tree.child(root, "Receiver")),
-        status="" if status is None else status.get("V", "").strip(),
+        status=tree.code(status),
         errors=tuple(coded_value(error) for error in tree.children(root, "Error")),
-        original_type="" if original_type is None else original_type.get("V", "").strip(),
+        original_type=tree.code(original_type),
         original_id=required_text(original, "Id") if original is not None else "",
         original_date=timestamp(original, "IssueDate") if original is not None else dt.datetime(1, 1, 1, tzinfo=dt.UTC),
         mig_version=(tree.text(tree.child(root, "MIGversion")) or "").strip() or None,
-        msg_type="" if msg_type is None else msg_type.get("V", "").strip(),
+        msg_type=tree.code(msg_type),
         lines=_lines(root),
     )
     if original is None:
@@ -274,7 +274,7 @@ def _read_party(element: etree._Element | None) -> Party:
         return Unit(
             tree.text(tree.child(item, "Name")),
             (tree.text(tree.child(item, "Id")) or "").strip() or None,
-            None if type_id is None else type_id.get("V", "").strip(),
+            None if type_id is None else tree.code(type_id),
         )
 
     if top is None:

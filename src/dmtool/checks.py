@@ -65,7 +65,7 @@ def no_attachments(facts: Facts) -> Iterator[Finding]:
         if ref_doc is None:
             continue
         msg_type = first(parts, "MsgType")
-        if index == facts.body_document and msg_type is not None and msg_type.get("V", "").strip() != "XML":
+        if index == facts.body_document and msg_type is not None and tree.code(msg_type) != "XML":
             yield f"the Document's RefDoc/MsgType is {msg_type.get('V')!r}; the Dialogmelding must be XML", msg_type
         mime = first(parts, "MimeType")
         if mime is not None and (tree.text(mime) or "").strip().lower() not in ("text/xml", "application/xml"):
@@ -251,7 +251,7 @@ def avvik_references_message(facts: Facts) -> Iterator[Finding]:
     if body is None or tree.name(body) != "Notat":
         return
     tema = first(facts.body_parts, "TemaKodet")
-    code = None if tema is None else tema.get("V", "").strip()
+    code = None if tema is None else tree.code(tema)
     if tema is None or tema.get("S", "").strip() != _AVVIK_OID:
         yield "an avvik needs its reason as TemaKodet from code list 8117 (1 feil adressat, 2 teknisk feil)", tema
     elif code == "9":
@@ -265,7 +265,7 @@ def avvik_references_message(facts: Facts) -> Iterator[Finding]:
 def ack_requested(facts: Facts) -> Iterator[Finding]:
     """``Ack``, when present, is J."""
     ack = first(facts.info_parts, "Ack")
-    if ack is not None and ack.get("V", "").strip() != "J":
+    if ack is not None and tree.code(ack) != "J":
         yield f"Ack is {ack.get('V')!r}: a receipt must be requested (J, or leave Ack out)", ack
 
 

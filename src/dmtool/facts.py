@@ -101,7 +101,7 @@ class Facts:
         info = self.info_parts = tree.index(self.info, _MSGINFO)
         self.type_element = first(info, "Type")
         #: ``MsgInfo/Type/@V`` without the space around it (an xs:token), or ``""``.
-        self.kind: str = "" if self.type_element is None else self.type_element.get("V", "").strip()
+        self.kind = tree.code(self.type_element)
         #: ``MsgInfo/MsgId`` stripped, or ``""``.
         self.msg_id = (tree.text(first(info, "MsgId")) or "").strip()
         #: GenDate, aware (Oslo time when it has no offset); ``None`` when missing or unreadable.
@@ -196,7 +196,7 @@ def read_idents(idents: Iterable[etree._Element]) -> Iterator[Ident]:
             local = tree.local_name(part.tag)
             if local == "TypeId":
                 if code is None:
-                    code = part.get("V", "").strip()
+                    code = tree.code(part)
             elif local == "Id" and number is None:
                 number = (tree.text(part) or "").strip()
         yield ident, number or "", code or ""

@@ -52,16 +52,11 @@ _children = tree.children
 _child = tree.child
 
 
-def _code(element: etree._Element) -> str:
-    """``V`` of ``element`` as the schema reads an xs:token: without the space around it; ``""`` when missing."""
-    return element.get("V", "").strip()
-
-
 def coded_value(element: etree._Element) -> CV:
     """The CV in the attributes of ``element`` (``V``, ``S``, ``DN``, ``OT``); a missing ``V`` is ``""``. The code and
     the code list's OID are tokens: the space around them is not part of them."""
     system = element.get("S")
-    return CV(_code(element), None if system is None else system.strip(), element.get("DN"), element.get("OT"))
+    return CV(tree.code(element), None if system is None else system.strip(), element.get("DN"), element.get("OT"))
 
 
 def _cv(element: etree._Element | None) -> CV | None:
@@ -69,7 +64,7 @@ def _cv(element: etree._Element | None) -> CV | None:
 
 
 def _cs(element: etree._Element | None) -> CS | None:
-    return None if element is None else CS(_code(element), element.get("DN"))
+    return None if element is None else CS(tree.code(element), element.get("DN"))
 
 
 class _Reader:
@@ -147,7 +142,7 @@ class _Reader:
         for ident in _children(element, "Ident"):
             number = self.text(_child(ident, "Id"), f"{path}/Ident/Id") or ""
             type_id = _child(ident, "TypeId")
-            code = "" if type_id is None else _code(type_id)
+            code = tree.code(type_id)
             field = own.get(code)
             if field is not None and field not in fields:
                 fields[field] = number
@@ -351,7 +346,7 @@ class _Reader:
         ):
             raise ParseError(tuple(self.issues))
         return Message(
-            kind=_code(type_el),
+            kind=tree.code(type_el),
             version=version,
             msg_id=msg_id,
             gen_date=gen_date,
@@ -359,7 +354,7 @@ class _Reader:
             receiver=receiver,
             body=body,
             patient=None if patient is None else self.patient(patient, "MsgInfo/Patient"),
-            ack=None if ack is None else _code(ack),
+            ack=None if ack is None else tree.code(ack),
             conversation=None if ref is None else self.conversation(ref),
             unmodelled=tuple(self.unmodelled),
         )

@@ -95,6 +95,12 @@ def descendants(element: etree._Element, *locals_: str) -> Iterator[etree._Eleme
     return element.iterdescendants(*("{*}" + local for local in locals_))
 
 
+def code(element: etree._Element | None) -> str:
+    """The code in ``V`` of ``element`` as the schema reads an xs:token: without the space around it; ``""`` when there
+    is no element or no ``V``."""
+    return "" if element is None else element.get("V", "").strip()
+
+
 def text(element: etree._Element | None) -> str | None:
     """The whole text of ``element`` and the elements in it, without comments and processing instructions, or
     ``None`` when there is no element."""
