@@ -12,6 +12,7 @@ schemas).
 from __future__ import annotations
 
 import collections
+import functools
 import os
 import shutil
 import sys
@@ -49,12 +50,13 @@ SETTINGS = dict(
 )
 
 
+@functools.cache  # the tests run in one thread
 def ours(set_name: str) -> etree.XMLSchema:
     if SELF_CHECK:
         return xsdgen.reference_lxml(set_name)
-    from dmtool.xsd import compiled
+    from dmtool.xsd import compile_set
 
-    return compiled(set_name)
+    return compile_set(set_name)
 
 
 def ours_xmlschema(set_name: str) -> xmlschema.XMLSchema:

@@ -5,6 +5,8 @@ answers yes or no, :func:`iter_issues` yields the problems one by one. :func:`pa
 model of :mod:`dmtool.model`, :func:`to_xml` writes one, and the constructors :func:`foresporsel`, :func:`svar`,
 :func:`avvik`, :func:`notat` and :func:`helsefaglig` make them. :func:`apprec_for` makes the application receipt for
 a received message, :func:`parse_apprec` reads one and :func:`check_apprec` checks it.
+
+Every function here is thread-safe: threads may call them at once and each gets what one thread would.
 """
 
 from .apprec import AppRec, parse_apprec

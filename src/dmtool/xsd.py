@@ -10,11 +10,18 @@ Three schema sets cover every supported message:
 
 It also asks libxml2 whether a single value is an ``xs:date`` or ``xs:dateTime`` (:func:`is_of_type`), for the
 dates the schema passes but dmtool cannot read.
+
+A compiled schema is not shared between threads: libxml2 validates without Python's lock, and each validation
+writes the schema's error log, so two threads validating with one schema read each other's errors (and an invalid
+message could pass). :func:`borrowed` lends a compiled schema to one thread at a time and compiles another when all
+are in use, so there are never more of a set than threads validating with it at once.
 """
 
 from __future__ import annotations
 
-import functools
+import contextlib
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Final, Literal
 
@@ -42,24 +49,41 @@ def schema_dir() -> Path:
     raise FileNotFoundError("dmtool's schemas are missing: reinstall dmtool")
 
 
-@functools.cache
-def compiled(name: str) -> etree.XMLSchema:
-    """The compiled schema set ``name`` (one of :data:`SCHEMA_SETS`); compiled on first use, then cached."""
-    path = schema_dir() / SCHEMA_SETS[name]
-    parser = etree.XMLParser(no_network=True, load_dtd=False, resolve_entities=False)
-    return etree.XMLSchema(etree.parse(str(path), parser))
-
-
-#: One element of each built-in type whose values dmtool reads itself, to ask libxml2 what that type admits.
-_BUILT_IN: Final = (
+#: A schema holding one element of each built-in type whose values dmtool reads itself, to ask libxml2 what that
+#: type admits: the set ``BUILT_IN``, lent as the sets of :data:`SCHEMA_SETS` are.
+BUILT_IN: Final = "built-in"
+_BUILT_IN_XSD: Final = (
     b'<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">'
     b'<xs:element name="date" type="xs:date"/><xs:element name="dateTime" type="xs:dateTime"/></xs:schema>'
 )
+#: The compiled schemas of each set that no thread is using.
+_IDLE: Final[dict[str, list[etree.XMLSchema]]] = {name: [] for name in (*SCHEMA_SETS, BUILT_IN)}
+_IDLE_LOCK: Final = threading.Lock()
 
 
-@functools.cache
-def _built_in() -> etree.XMLSchema:
-    return etree.XMLSchema(etree.fromstring(_BUILT_IN, etree.XMLParser(no_network=True, resolve_entities=False)))
+def compile_set(name: str) -> etree.XMLSchema:
+    """A newly compiled schema of set ``name`` (one of :data:`SCHEMA_SETS`, or :data:`BUILT_IN`), for the caller
+    alone: an lxml schema must not validate in two threads at once (see :func:`borrowed`)."""
+    parser = etree.XMLParser(no_network=True, load_dtd=False, resolve_entities=False)
+    if name == BUILT_IN:
+        return etree.XMLSchema(etree.fromstring(_BUILT_IN_XSD, parser))
+    return etree.XMLSchema(etree.parse(str(schema_dir() / SCHEMA_SETS[name]), parser))
+
+
+@contextlib.contextmanager
+def borrowed(name: str) -> Iterator[etree.XMLSchema]:
+    """A compiled schema of set ``name``, for the calling thread alone until the ``with`` block ends: an idle one,
+    or one compiled now when every one is in use. Read its ``error_log`` inside the block."""
+    with _IDLE_LOCK:
+        idle = _IDLE[name]
+        schema = idle.pop() if idle else None
+    if schema is None:
+        schema = compile_set(name)
+    try:
+        yield schema
+    finally:
+        with _IDLE_LOCK:
+            idle.append(schema)
 
 
 def is_of_type(type_name: Literal["date", "dateTime"], text: str) -> bool:
@@ -67,7 +91,8 @@ def is_of_type(type_name: Literal["date", "dateTime"], text: str) -> bool:
     it validates a message: years past 9999 and before year 1 are values, and surrounding space makes no value."""
     element = etree.Element(type_name)
     element.text = text
-    return _built_in().validate(element)
+    with borrowed(BUILT_IN) as schema:
+        return schema.validate(element)
 
 
 def timestamp_issue(where: str, text: str, line: int | None) -> Issue:
@@ -91,10 +116,11 @@ def problems(name: str, element: etree._Element) -> list[tuple[str, int | None]]
     Namespaces are written as their prefixes (:func:`dmtool.namespaces.shorten`), and a long value libxml2 quotes is
     cut (:func:`dmtool.report.bounded`).
     """
-    schema = compiled(name)
-    if schema.validate(element):
-        return []
-    return [(bounded(ns.shorten(error.message)), error.line or None) for error in schema.error_log]
+    with borrowed(name) as schema:
+        if schema.validate(element):
+            return []
+        errors = [(error.message, error.line) for error in schema.error_log]
+    return [(bounded(ns.shorten(message)), line or None) for message, line in errors]
 
 
 def require_valid(name: str, element: etree._Element, what: str) -> None:
