@@ -45,6 +45,7 @@ _LIMIT_MESSAGES: Final = {
 _RESEND: Final = "fix the XML at that line, or ask the sender to send the message again"
 _RECODE: Final = "save the message in UTF-8, or declare the encoding it is written in (UTF-8 or ISO-8859-1)"
 _CONTROL: Final = "XML allows no such character (a NUL or another control character): remove it, or ask the sender"
+_DOCTYPE: Final = "the input has a DOCTYPE: DTDs and entity declarations are refused for safety; remove the DOCTYPE"
 _PROLOG_SPACE: Final = re.compile(rb"[ \t\r\n]*")
 _UTF8_BOM: Final = b"\xef\xbb\xbf"
 _WIDE_BOMS: Final = (b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00", b"\xfe\xff", b"\xff\xfe")
@@ -125,7 +126,8 @@ def _unsupported(message: str, line: int | None = None) -> Issue:
 
 
 def _check_encoding(data: bytes) -> bytes:
-    """Refuse encodings other than UTF-8 / ISO-8859-1; return ``data`` without a UTF-8 byte order mark."""
+    """Refuse encodings other than UTF-8 / ISO-8859-1; return ``data`` without its UTF-8 byte order mark: what
+    libxml2 reads as the document once it has skipped that mark."""
     if not data or data.isspace():  # not data.strip(), which copies the whole input
         raise _not_xml(
             "the input is empty: expected an XML message; check that this is the right file and that it "
@@ -140,6 +142,10 @@ def _check_encoding(data: bytes) -> bytes:
         )
     has_bom = data.startswith(_UTF8_BOM)
     body = data[len(_UTF8_BOM) :] if has_bom else data
+    if body.startswith(_UTF8_BOM):  # libxml2 skips one; a second would hide what follows from these guards
+        raise _not_xml(
+            "the input starts with more than one UTF-8 byte order mark: remove all but one (or all of them)", 1
+        )
     if body.find(b"\x00", 0, 1024) >= 0 and not body.lstrip().startswith(b"<"):
         raise _not_xml(
             "the input is binary data (it holds NUL bytes and does not start with '<'), not an XML message; check "
@@ -153,7 +159,7 @@ def _check_encoding(data: bytes) -> bytes:
         except LookupError:
             raise _not_xml(f"unknown encoding {declared!r} in the XML declaration; {_RECODE}", 1) from None
         if encoding not in _ALLOWED_ENCODINGS:
-            raise _not_xml(f"encoding {declared!r} is not supported: use UTF-8 or ISO-8859-1", 1)
+            raise _unsupported_encoding(declared)
         if has_bom and encoding != "utf-8":
             raise _not_xml(
                 f"the input starts with a UTF-8 byte order mark but declares encoding {declared!r}; declare UTF-8 or "
@@ -185,10 +191,7 @@ def _refuse_doctype(body: bytes) -> None:
                 return
             at = end + len(closer)
         elif body[at : at + 9].upper() == b"<!DOCTYPE":
-            raise _not_xml(
-                "the input has a DOCTYPE: DTDs and entity declarations are refused for safety; remove the DOCTYPE",
-                body.count(b"\n", 0, at) + 1,
-            )
+            raise _not_xml(_DOCTYPE, body.count(b"\n", 0, at) + 1)
         else:
             return
 
@@ -208,10 +211,30 @@ def parse_bytes(data: bytes) -> etree._Element:
             "refused for safety before it is read: check that this is the right file"
         )
     try:
-        root = etree.fromstring(body, safe_parser())
+        root = etree.fromstring(data, safe_parser())  # the bytes as they came: libxml2 skips the one mark itself
     except etree.XMLSyntaxError as exc:
         raise _not_xml(f"not well-formed XML: {_syntax_message(exc.msg or str(exc))}", exc.lineno or None) from None
+    _check_read(root)
     return root
+
+
+def _check_read(root: etree._Element) -> None:
+    """Refuse a document in which libxml2 read a DTD or an encoding dmtool does not accept, whatever got it past the
+    checks before parsing: they read the bytes as libxml2 does, and this makes sure of it."""
+    info = root.getroottree().docinfo
+    if info.internalDTD is not None or info.doctype:
+        raise _not_xml(_DOCTYPE)
+    declared = info.encoding or "UTF-8"
+    try:
+        encoding = codecs.lookup(declared).name
+    except LookupError:
+        encoding = declared
+    if encoding not in _ALLOWED_ENCODINGS:
+        raise _unsupported_encoding(declared)
+
+
+def _unsupported_encoding(declared: str) -> LoadError:
+    return _not_xml(f"encoding {declared!r} is not supported: use UTF-8 or ISO-8859-1", 1)
 
 
 def _too_much_markup(body: bytes) -> bool:
