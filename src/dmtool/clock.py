@@ -51,7 +51,9 @@ def parse_timestamp(text: str) -> dt.datetime | None:
         parsed = dt.datetime.fromisoformat(text)
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=OSLO)
-        parsed.astimezone(OSLO)
+        # Both ways through UTC: a value in Oslo time at the edge of the calendar (0001-01-01T00:00, whose offset is
+        # local mean time, +00:43) can be read but not moved into another zone.
+        parsed.astimezone(dt.UTC).astimezone(OSLO)
     except (ValueError, OverflowError):
         return None
     offset = parsed.utcoffset()
