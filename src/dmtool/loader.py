@@ -344,7 +344,7 @@ def identify(root: etree._Element) -> Loaded:
         type_el, id_el = _first(element, f"{{{namespace}}}MsgType"), _first(element, f"{{{namespace}}}Id")
     code = None if type_el is None else type_el.get("V")
     msg_type = None if code is None else code.strip()  # an xs:token: the space around it is not part of it
-    msg_id = None if id_el is None else id_el.text or ""
+    msg_id = None if id_el is None else tree.text(id_el) or ""
     return Loaded(element, kind, version, schema_set, msg_type, msg_id, wrapped, problems)
 
 

@@ -111,14 +111,15 @@ class _Reader:
     def date(self, element: etree._Element | None, path: str) -> dt.date | None:
         if element is None:
             return None
-        value = (element.text or "").strip()
+        text = tree.text(element) or ""
+        value = text.strip()
         match = _DATE.fullmatch(value)
         try:
             if match is None:
                 raise ValueError
             return dt.date.fromisoformat(match.group(1))
         except ValueError:
-            if xsd.is_of_type("date", element.text or ""):  # the schema takes it (a year past 9999): no model can
+            if xsd.is_of_type("date", text):  # the schema takes it (a year past 9999): no model can
                 self.unmodelled.append(
                     f"line {element.sourceline}: {path} {value!r} is an xs:date outside the years 1 to 9999, which "
                     "dmtool cannot hold; it was left out"
@@ -128,9 +129,10 @@ class _Reader:
             return None
 
     def timestamp(self, element: etree._Element, path: str) -> dt.datetime | None:
-        parsed = clock.parse_timestamp(element.text or "")
+        text = tree.text(element) or ""
+        parsed = clock.parse_timestamp(text)
         if parsed is None:
-            self.issues.append(xsd.timestamp_issue(path, element.text or "", element.sourceline))
+            self.issues.append(xsd.timestamp_issue(path, text, element.sourceline))
         return parsed
 
     # -- identifiers and parties ----------------------------------------------------------------------------------
