@@ -1,9 +1,10 @@
 """Safe loading: bytes in, the message element out, or a precise reason why not.
 
-Parsing is safe by default: no DTD (a document with a ``DOCTYPE`` is refused), no entity expansion, no network, no
-XInclude, no external resource of any kind, bounded size (:data:`MAX_SIZE`), depth (libxml2's limit of 2048 levels)
-and markup (``<`` and attributes, :data:`MAX_MARKUP`). Accepted encodings are UTF-8 and ISO-8859-1 (and their
-subset US-ASCII), declared in the XML declaration or marked by a UTF-8 byte order mark.
+Parsing is safe by default (:mod:`dmtool.parsing`): no DTD (a document with a ``DOCTYPE`` is refused), no entity
+expansion, no network, no XInclude, no external resource of any kind, bounded memory for names, bounded size
+(:data:`MAX_SIZE`), depth (libxml2's limit of 2048 levels) and markup (``<`` and attributes, :data:`MAX_MARKUP`).
+Accepted encodings are UTF-8 and ISO-8859-1 (and their subset US-ASCII), declared in the XML declaration or marked by
+a UTF-8 byte order mark.
 
 Inputs are recognised by the namespace of their root: MsgHead 1.2 with a Dialogmelding 1.0 or 1.1 body, AppRec 1.0
 or 1.1. Any other root is searched for exactly one MsgHead or AppRec inside it (a vendor envelope such as NAV's
@@ -14,14 +15,13 @@ from __future__ import annotations
 
 import codecs
 import re
-import threading
 from dataclasses import dataclass
 from typing import Final
 
 from lxml import etree
 
 from . import namespaces as ns
-from . import tree
+from . import parsing, tree
 from .report import Issue, Kind, Severity, Version
 
 #: Largest input accepted, in bytes.
@@ -60,7 +60,6 @@ _DIALOG_VERSIONS: Final[dict[str, Version]] = {
     f"{{{ns.DIALOG_11}}}Dialogmelding": "dialog-1.1",
 }
 _MH: Final = f"{{{ns.MSGHEAD}}}"
-_PARSERS: Final = threading.local()
 
 
 class LoadError(Exception):
@@ -87,34 +86,6 @@ class Loaded:
     msg_id: str | None
     wrapped: bool
     problems: tuple[Issue, ...] = ()
-
-
-class _RefuseResolver(etree.Resolver):
-    """Refuses every external resource libxml2 might ask for (entities, DTDs): nothing is ever opened."""
-
-    def resolve(self, system_url: str | None, public_id: str | None, context: object) -> None:
-        raise etree.XMLSyntaxError(f"external resource refused: {system_url or public_id}", 0, 0, 0)
-
-
-def safe_parser() -> etree.XMLParser:
-    """This thread's safe parser, made on first use (an lxml parser may be reused, but by one thread at a time)."""
-    parser: etree.XMLParser | None = getattr(_PARSERS, "parser", None)
-    if parser is None:
-        parser = _PARSERS.parser = _new_parser()
-    return parser
-
-
-def _new_parser() -> etree.XMLParser:
-    parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=True,  # text nodes over 10 MB are fine: MAX_SIZE bounds the input, no entity expands
-        collect_ids=False,
-    )
-    parser.resolvers.add(_RefuseResolver())
-    return parser
 
 
 def _not_xml(message: str, line: int | None = None) -> LoadError:
@@ -211,7 +182,7 @@ def parse_bytes(data: bytes) -> etree._Element:
             "refused for safety before it is read: check that this is the right file"
         )
     try:
-        root = etree.fromstring(data, safe_parser())  # the bytes as they came: libxml2 skips the one mark itself
+        root = parsing.fromstring(data)  # the bytes as they came: libxml2 skips the one mark itself
     except etree.XMLSyntaxError as exc:
         raise _not_xml(f"not well-formed XML: {_syntax_message(exc.msg or str(exc))}", exc.lineno or None) from None
     _check_read(root)

@@ -8,9 +8,11 @@ from lxml import etree
 
 #: Local names by tag, learnt as tags are met: lxml makes a new ``{namespace}local`` string for each ``.tag``, and a
 #: dictionary lookup of it is cheaper than cutting it. Comments and processing instructions (whose tag is a function)
-#: have the local name ``""``. At most :data:`_KNOWN_TAGS` are kept, so that a flood of names cannot grow it.
+#: have the local name ``""``. At most :data:`_KNOWN_TAGS` are kept, each no longer than :data:`_KNOWN_TAG_CHARS`
+#: (far longer than any namespace and name of the standards), so that a flood of names cannot grow it.
 _LOCAL_NAMES: dict[object, str] = {}
 _KNOWN_TAGS = 4096
+_KNOWN_TAG_CHARS = 200
 
 
 def local_name(tag: object) -> str:
@@ -19,7 +21,7 @@ def local_name(tag: object) -> str:
     local = _LOCAL_NAMES.get(tag)
     if local is None:
         local = tag[tag.find("}") + 1 :] if isinstance(tag, str) else ""
-        if len(_LOCAL_NAMES) < _KNOWN_TAGS:
+        if len(_LOCAL_NAMES) < _KNOWN_TAGS and not (isinstance(tag, str) and len(tag) > _KNOWN_TAG_CHARS):
             _LOCAL_NAMES[tag] = local
     return local
 

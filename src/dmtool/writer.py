@@ -17,7 +17,7 @@ from typing import Final
 
 from lxml import etree
 
-from . import clock, codelists, loader, rules, xsd
+from . import clock, codelists, parsing, rules, xsd
 from . import namespaces as ns
 from .errors import BuildError, RuleError
 from .facts import Facts
@@ -357,7 +357,7 @@ def to_element(
             "version", f"Dialogmelding version must be one of {', '.join(DIALOG_VERSIONS)}; got {version!r}"
         )
     writer = _Writer(version)
-    root = etree.fromstring(writer.message(message), loader.safe_parser())
+    root = parsing.fromstring(writer.message(message))
     if writer.empty_text:  # an element written with empty text: as <X></X>, which a parser makes <X/>
         for mark in list(root.iter(etree.Comment)):
             element = mark.getparent()
