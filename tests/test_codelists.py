@@ -68,3 +68,49 @@ def test_unknown_codes_and_lists_are_refused_clearly(code):
     assert not codelists.is_known("no-such-list", code)
     with pytest.raises(KeyError, match="unknown code list"):
         codelists.get("0000")
+
+
+@given(st.lists(st.integers(min_value=0, max_value=10**12), min_size=2, max_size=12))
+def test_numbers_joined_by_dots_are_oids(arcs):
+    assert codelists.is_dotted_oid(".".join(map(str, arcs)))
+
+
+@given(st.text(max_size=40))
+def test_an_oid_is_only_digits_and_single_dots(text):
+    shaped = bool(text) and all(part.isdigit() and part.isascii() for part in text.split("."))
+    if not shaped or text.count(".") == 0:
+        assert not codelists.is_dotted_oid(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["8324", "2.16.578.", ".2.16", "2..16", "2.16.578.1.12.4.1.1.08116", "2.16 .578", " 2.16", "2.16\n", "٢.١٦"]
+)
+def test_malformed_oids_are_refused(text):
+    assert not codelists.is_dotted_oid(text)
+
+
+@given(st.sampled_from(codelists.numbers()))
+def test_a_volven_oid_names_its_list(number):
+    oid = codelists.OID_PREFIX + number
+    assert codelists.list_number(oid) == number
+    assert codelists.names_known_list(oid) and codelists.carries(number)
+
+
+@given(st.from_regex(r"[1-9][0-9]{0,5}", fullmatch=True))
+def test_a_list_number_is_read_from_any_volven_oid(number):
+    assert codelists.list_number(codelists.OID_PREFIX + number) == number
+    assert codelists.names_known_list(codelists.OID_PREFIX + number) == (number in codelists.numbers())
+
+
+@pytest.mark.parametrize(
+    "oid", ["9.9.9.9", "2.16.578.1.12.4.1.1", "2.16.578.1.12.4.1.1.", "2.16.578.1.12.4.1.1.8116.1", "8116", ""]
+)
+def test_other_oids_name_no_list(oid):
+    assert codelists.list_number(oid) is None
+    assert not codelists.names_known_list(oid)
+
+
+def test_unknown_volven_lists_are_not_carried():
+    assert codelists.list_number(codelists.OID_PREFIX + "9999") == "9999"
+    assert not codelists.names_known_list(codelists.OID_PREFIX + "9999")
+    assert not codelists.carries("9999")

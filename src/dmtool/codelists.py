@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -75,3 +76,31 @@ def is_known(list_id: str, code: str) -> bool:
         return code in get(list_id)
     except KeyError:
         return False
+
+
+_DOTTED_OID: Final = re.compile(r"(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))+")
+
+
+def is_dotted_oid(text: str) -> bool:
+    """True when ``text`` is an OID: two or more numbers without leading zeros, joined by dots (``2.16.578``).
+
+    A bare list number such as ``"8324"`` is not an OID; neither is anything with spaces or other characters.
+    """
+    return _DOTTED_OID.fullmatch(text) is not None
+
+
+def list_number(oid: str) -> str | None:
+    """The Volven list number an OID names (``"8116"`` for ``2.16.578.1.12.4.1.1.8116``), else ``None``."""
+    number = oid.removeprefix(OID_PREFIX)
+    return number if number != oid and number.isdigit() and number.isascii() and number[0] != "0" else None
+
+
+def carries(number: str) -> bool:
+    """True when dmtool carries the codes of list ``number``."""
+    return number in _all()
+
+
+def names_known_list(oid: str) -> bool:
+    """True when ``oid`` is the OID of a Volven list dmtool carries."""
+    number = list_number(oid)
+    return number is not None and carries(number)
