@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from paths import REFERENCE, ROOT
 
-from dmtool import codelists
+from dmtool import coded_fields, codelists
 
 sys.path.insert(0, str(ROOT / "tools"))
 import make_codelists
@@ -114,3 +114,45 @@ def test_unknown_volven_lists_are_not_carried():
     assert codelists.list_number(codelists.OID_PREFIX + "9999") == "9999"
     assert not codelists.names_known_list(codelists.OID_PREFIX + "9999")
     assert not codelists.carries("9999")
+
+
+@pytest.mark.parametrize(
+    ("number", "code", "name"),
+    [
+        ("8124", "B720007F", "Trekkvedtak finnes fra før (ved NY)"),  # NAV's AppRec errors for INNRAPPORTERING_TREKK
+        ("7605", "F01", "Forespør innsyn helseopplysninger"),
+        ("7606", "R16", "Informasjon om oppføring"),
+        ("1101", "1", "Ja"),
+        ("8279", "DIALOG_INNBYGGER_AVTALEAVBESTILLING", None),  # newer than the snapshot: the tool's supplement
+        ("8279", "DIALOG_STATUS_HENVISNING", None),
+    ],
+)
+def test_lists_the_field_table_names_are_shipped(number, code, name):
+    assert codelists.is_known(number, code)
+    if name is not None:
+        assert codelists.get(number).display_name(code) == name
+
+
+def test_the_curated_lists_win_over_the_snapshot():
+    assert not codelists.is_known("8221", "Ukjent")  # a curated row noted as no Volven code stays out
+    assert codelists.get("7426").display_name("56") == "Almenpraktiker  utland"  # the snapshot writes one space
+    assert codelists.get("8279").name == "Meldingens funksjon"
+
+
+@pytest.mark.skipif(not (REFERENCE / "codelists").is_dir(), reason="../shared/reference is not beside the checkout")
+def test_only_the_curated_lists_and_the_lists_the_field_table_names_are_shipped():
+    curated = {
+        row.split(",")[0].rsplit(".", 1)[1]
+        for row in (REFERENCE / "codelists" / "INDEX.csv").read_text(encoding="utf-8").splitlines()[1:]
+    }
+    assert set(codelists.numbers()) == curated | (
+        coded_fields.list_numbers() & set(make_codelists._snapshot(REFERENCE / "codelists"))
+    )
+
+
+@pytest.mark.skipif(not (REFERENCE / "codelists").is_dir(), reason="../shared/reference is not beside the checkout")
+def test_a_list_the_table_names_without_a_name_is_refused_clearly(tmp_path):
+    table = tmp_path / "fields.json"
+    table.write_text('{"fields": [{"lists": ["8121"]}]}', encoding="utf-8")
+    with pytest.raises(ValueError, match="list 8121: add its name"):
+        make_codelists.transcribe(REFERENCE / "codelists", table)
