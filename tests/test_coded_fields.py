@@ -308,13 +308,10 @@ def test_the_official_examples_use_only_codes_of_their_lists(path):
     assert errors == []
 
 
-def test_the_examples_have_coded_elements_to_check():
-    checked = sum(
-        coded_fields.field(schema, steps, message_type) is not None
-        for path in _OFFICIAL
-        for schema, steps, message_type, *_ in _coded_elements(path)
-    )
-    assert checked > 100
+@pytest.mark.parametrize("path", _OFFICIAL, ids=lambda path: path.name)
+def test_the_examples_have_coded_elements_to_check(path):
+    checked = [steps for schema, steps, kind, *_ in _coded_elements(path) if coded_fields.field(schema, steps, kind)]
+    assert len(checked) >= 5
 
 
 @pytest.mark.skipif(not visningsfil_codes.SOURCE.is_dir(), reason="../shared/reference is not beside the checkout")
