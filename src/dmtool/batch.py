@@ -15,7 +15,6 @@ import collections
 import functools
 import os
 import signal
-import stat
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -26,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar, overload
 from .facts import Original
 from .profiles import Settings
 from .report import Issue, Report, Severity
+from .source import read_path
 from .validation import validate
 
 if TYPE_CHECKING:
@@ -60,8 +60,8 @@ Present = Callable[[Report, bool], T]
 @dataclass(frozen=True, slots=True)
 class Input:
     """One input: a file (``path``) shown as ``shown``, or standard input (``path`` is ``None``). ``listed``: found in
-    a folder, so only a regular file is read (a FIFO would block the batch). ``unreadable``: why it cannot be read,
-    when that is known before reading it (a folder that cannot be listed)."""
+    a folder, so only a regular file is read (:func:`~dmtool.source.read_path`). ``unreadable``: why it cannot be
+    read, when that is known before reading it (a folder that cannot be listed)."""
 
     shown: str
     path: str | Path | None
@@ -77,9 +77,8 @@ def check(item: Input, settings: Settings, original: Original | None) -> Result:
             raise OSError(0, item.unreadable)
         if item.path is None:
             return validate(sys.stdin.buffer, path="-", settings=settings, original=original), False
-        if item.listed and not stat.S_ISREG(os.stat(item.path).st_mode):
-            raise OSError(0, "not a regular file (a FIFO, socket or device), and only files are read from folders")
-        return validate(item.path, path=item.shown, settings=settings, original=original), False
+        data = read_path(item.path, regular_only=item.listed)
+        return validate(data, path=item.shown, settings=settings, original=original), False
     except OSError as error:
         return unreadable(item.shown, item.shown, error), True
     except Exception as error:  # a bug in dmtool must not cost the rest of the batch its results
