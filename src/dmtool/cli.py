@@ -16,7 +16,6 @@ import functools
 import json
 import os
 import sys
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Literal, NoReturn, cast
@@ -30,6 +29,7 @@ from .errors import BuildError, ParseError
 from .facts import original_of
 from .ids import her_id_problem
 from .model import CS, CV, DIALOG_VERSIONS, HealthcareProfessional, Ident, Message, Organisation, Patient
+from .output import OutputRefused, write_output
 from .profiles import Settings
 from .report import Issue, Report, Severity, bounded
 from .source import read_source
@@ -318,21 +318,15 @@ def _read_message(name: str, status: int = EXIT_INVALID) -> Message:
 
 
 def _emit(data: bytes, output: str | None) -> None:
-    """Write ``data`` to standard output, or to the file ``output`` whole: through a temporary file beside it that
-    replaces it only when everything is written, so that no partial file is ever left."""
-    if output is None or output == "-":
-        stream = sys.stdout.buffer
-        stream.write(data)
-        stream.flush()
-        return
-    target = Path(output)
-    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+    """Write ``data`` to standard output, or to the file ``output`` whole (:func:`~dmtool.output.write_output`: never
+    a partial file); exit 2 when it cannot be written or is refused."""
     try:
-        with temporary.open("xb") as handle:
-            handle.write(data)
-        os.replace(temporary, target)
+        write_output(data, output or "-", sys.stdout.buffer)
+    except OutputRefused as refusal:
+        _fail(EXIT_ERROR, f"will not write {output}: {refusal}")
     except OSError as error:
-        temporary.unlink(missing_ok=True)
+        if output in (None, "-") or error.errno == errno.EPIPE:  # as every command's (_Commands): a closed pipe too
+            raise
         _fail(
             EXIT_ERROR,
             f"cannot write {output}: {error.strerror or error}; check that its folder exists and may be written to",
