@@ -872,7 +872,8 @@ def fixtures_command(
 
     Exit status: 0 written, 1 a file did not get the verdict it was made for (a bug in dmtool), 2 usage error (such
     as --invalid with --threads, or --kinds that are not whole threads with --threads), an output folder that is not
-    empty, or hypothesis missing (pip install 'dmtool[fixtures]'); nothing is written on exit 2.
+    empty or that another run is writing into, or hypothesis missing (pip install 'dmtool[fixtures]'); nothing is
+    written on exit 2, nor when the run fails.
     """
     try:
         from . import fixtures
@@ -906,7 +907,7 @@ def fixtures_command(
     except (ValueError, FileExistsError) as error:
         _fail(EXIT_ERROR, str(error))
     except OSError as error:
-        _fail(EXIT_ERROR, f"cannot write into {out}: {error.strerror or error}")
+        _fail(EXIT_ERROR, f"cannot write into {out}: {error.strerror or error}; nothing was written")
     except fixtures.FixtureError as error:
         _fail(EXIT_INVALID, f"internal error, please report it: {error}")
     invalid_count = sum(entry.verdict == "invalid" for entry in entries)
