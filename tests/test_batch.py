@@ -4,6 +4,7 @@ happens to the files or to the workers."""
 from __future__ import annotations
 
 import faulthandler
+import itertools
 import json
 import multiprocessing
 import os
@@ -196,6 +197,33 @@ def test_a_file_whose_worker_dies_once_is_checked_again(tmp_path: Path, monkeypa
     dying_on(monkeypatch, {items[10].shown}, death, once=tmp_path / "died")
     assert list(batch.check_all(items, Settings(), None, jobs=2, timeout=timeout)) == expected
     assert (tmp_path / "died").exists()
+
+
+@needs_fork
+def test_closing_the_results_early_kills_the_workers_at_once(tmp_path: Path, monkeypatch) -> None:
+    """A caller that stops reading (Ctrl-C, a closed pipe) does not wait for the workers' work: here one hangs for an
+    hour on a file, and closing the iterator ends it."""
+    items = generated_items(tmp_path)
+    started = tmp_path / "hanging"
+
+    def hang() -> None:
+        started.touch()
+        time.sleep(3600)
+
+    dying_on(monkeypatch, {items[20].shown}, hang)
+    results = batch.check_all(items, Settings(), None, 2, where_presented)
+    workers = {pid for _, _, pid in itertools.islice(results, 20)}
+    deadline = time.monotonic() + 60  # guards against a hang, not measures
+    while not started.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert started.exists()
+    closing = threading.Thread(target=results.close, daemon=True)
+    closing.start()
+    closing.join(60)
+    assert not closing.is_alive(), "closing waited for the workers"
+    for pid in workers:
+        with pytest.raises(ProcessLookupError):  # killed and reaped
+            os.kill(pid, 0)
 
 
 @needs_fork

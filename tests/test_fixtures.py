@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 import subprocess
 import sys
+import time
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -215,6 +217,22 @@ def test_a_run_that_fails_halfway_leaves_no_partial_folder(tmp_path: Path, exist
     assert sorted(path.name for path in tmp_path.iterdir()) == (["D"] if exists else [])
     assert not exists or not any(out.iterdir())
     assert len(fixtures.write(fixtures.Plan(count=4), out)) == 4
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGTERM") or sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize(("how", "status"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_a_stopped_run_leaves_no_partial_folder(tmp_path: Path, how: int, status: int) -> None:
+    out = tmp_path / "D"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dmtool", "fixtures", "--out", str(out), "--count", "100000"], stderr=subprocess.PIPE
+    )
+    deadline = time.monotonic() + 120  # a guard against a hang, not a measure
+    while time.monotonic() < deadline and not any(len(list(path.iterdir())) > 5 for path in tmp_path.iterdir()):
+        time.sleep(0.05)
+    process.send_signal(how)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == status and b"Traceback" not in err and b"Exception ignored" not in err
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_claim_left_by_a_killed_run_is_named(tmp_path: Path) -> None:

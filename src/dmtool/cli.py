@@ -4,6 +4,10 @@
 I/O error (a file that cannot be read, or one whose worker process crashed). ``build`` and ``parse`` exit 0 on
 success, 1 for a bad spec or a message that cannot be read or built (one line on standard error naming the key or the
 line), 2 for a usage error or a file that cannot be read or written.
+
+Every command: ``SIGINT`` (Ctrl-C) exits 130 and ``SIGTERM`` 143 (128 + the signal's number), after stopping its
+work and removing what it had half written; a second such signal ends it at once. An output pipe closed by its reader
+(``dmtool validate DIR | head -1``) ends it quietly with 141 (128 + ``SIGPIPE``), as a program that ``SIGPIPE`` ends.
 """
 
 from __future__ import annotations
@@ -15,10 +19,12 @@ import errno
 import functools
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Literal, NoReturn, cast
+from typing import Final, Literal, NoReturn, cast
 
 import click
 
@@ -35,21 +41,95 @@ from .report import Issue, Report, Severity, bounded
 from .source import read_source
 
 EXIT_VALID, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
+#: The exit status when the output pipe was closed by its reader: what a program ended by ``SIGPIPE`` (13) gives.
+EXIT_CLOSED_PIPE: Final = 141
+#: The signals that stop a command: exit 128 + the signal's number (130, 143).
+STOPPING: Final = (signal.SIGINT, signal.SIGTERM)
+
+
+class Stopped(BaseException):
+    """A signal of :data:`STOPPING` arrived: raised where the command stands, so that it stops its workers and removes
+    what it had half written on the way out; not an :class:`Exception`, which a command may catch."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+    @property
+    def name(self) -> str:
+        """The signal's name: ``SIGINT``, ``SIGTERM``."""
+        return signal.Signals(self.signum).name
+
+
+#: The signal of :data:`STOPPING` that arrived during the command, if one did. The :class:`Stopped` its handler raises
+#: can be lost: raised inside a garbage collector's callback or a ``__del__`` method, it goes to
+#: :func:`sys.unraisablehook` (hypothesis, which ``fixtures`` uses, has such a callback). The command's loops raise it
+#: again (:func:`_stop_if_signalled`), and the hook is told to say nothing of it.
+_signalled: int | None = None
+
+
+def _stop(signum: int, frame: object) -> NoReturn:
+    """The handler of the signals of :data:`STOPPING`: a second one ends the process at once (its default action)."""
+    global _signalled
+    _signalled = signum
+    for each in STOPPING:
+        signal.signal(each, signal.SIG_DFL)
+    raise Stopped(signum)
+
+
+def _stop_if_signalled() -> None:
+    """Raise :class:`Stopped` again when a signal of :data:`STOPPING` arrived (its first one may have been lost)."""
+    if _signalled is not None:
+        raise Stopped(_signalled)
+
+
+@contextlib.contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """Within the block, the signals of :data:`STOPPING` raise :class:`Stopped` (in the main thread, the only one that
+    may handle signals), and again at its end if that one was lost; the handlers before are restored after it."""
+    global _signalled
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    _signalled = None
+    report_unraisable = sys.unraisablehook
+
+    def unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+        if not isinstance(unraisable.exc_value, Stopped):
+            report_unraisable(unraisable)
+
+    sys.unraisablehook = unraisable
+    before = {each: signal.signal(each, _stop) for each in STOPPING}
+    try:
+        yield
+        _stop_if_signalled()
+    finally:
+        for each, handler in before.items():
+            signal.signal(each, handler)
+        sys.unraisablehook = report_unraisable
+
+
+def _silence_stdout() -> None:
+    """Send what is left for standard output to ``/dev/null``: nothing more reaches it, nor fails at exit."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 class _Commands(click.Group):
-    """The command group, with one more rule for every command: an I/O error that no command handles (standard output
-    on a full disk, say) ends the run with one line and exit 2, never a traceback. A closed pipe is click's to handle:
-    it ends the run quietly."""
+    """The command group, with rules for every command: a signal of :data:`STOPPING` exits 128 + its number; a closed
+    output pipe ends the run quietly (:data:`EXIT_CLOSED_PIPE`); an I/O error that no command handles (standard output
+    on a full disk, say) ends the run with one line and exit 2, never a traceback."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
-            return super().invoke(ctx)
+            with _stopped_by_signals():
+                return super().invoke(ctx)
+        except Stopped as stop:
+            sys.exit(128 + stop.signum)
         except OSError as error:
+            _silence_stdout()
             if error.errno == errno.EPIPE:
-                raise
-            with contextlib.suppress(OSError, ValueError):  # nothing more reaches standard output, nor fails at exit
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                sys.exit(EXIT_CLOSED_PIPE)
             where = f" ({error.filename})" if error.filename else ""
             _fail(EXIT_ERROR, f"I/O error{where}: {error.strerror or error}; check the disk and where the output goes")
 
@@ -132,6 +212,15 @@ def _outcome(report: Report, unchecked: bool) -> str:
 
 
 _VERDICTS = {"valid": "green", "invalid": "red", "unreadable": "yellow", "crashed": "yellow"}
+
+
+def _tally(counts: dict[str, int], inputs: int | None = None) -> str:
+    """The summary of ``counts``: how many were checked (of how many ``inputs``, when the run stopped short) and how
+    many were valid, invalid, unreadable and, when any, crashed."""
+    checked = f"{sum(counts.values())}" + ("" if inputs is None else f" of {inputs}")
+    summary = f"{checked} checked: {counts['valid']} valid, {counts['invalid']} invalid"
+    crashed = f", {counts['crashed']} crashed" if counts["crashed"] else ""
+    return f"{summary}, {counts['unreadable']} unreadable{crashed}"
 
 
 def _text(report: Report, outcome: str) -> str:
@@ -230,25 +319,27 @@ def validate_command(
 ) -> None:
     """Validate messages: files, directories (every *.xml below) or - for standard input.
 
-    Exit status: 0 all valid (warnings allowed), 1 at least one invalid, 2 usage or I/O error (or a worker crashed).
+    Exit status: 0 all valid (warnings allowed), 1 at least one invalid, 2 usage or I/O error (or a worker crashed);
+    130 Ctrl-C and 143 SIGTERM (what was checked so far is said on standard error), 141 output pipe closed.
     """
     settings = _settings(profile, last_contact, admitted, short_max_chars, synthetic_ids)
     answered = None if original is None else original_of(_read_message(original, EXIT_ERROR))
     counts = dict.fromkeys(_VERDICTS, 0)
-    items, empty = _expand(paths)
-    with _progress(len(items), "validating") as advance:
-        present = functools.partial(_presented, fmt)
-        for outcome, output in batch.check_all(items, settings, answered, jobs, present, timeout=timeout):
-            counts[outcome] += 1
-            click.echo(output)
-            advance(1)
-    total = sum(counts.values())
+    items: list[Input] = []
+    try:
+        items, empty = _expand(paths)
+        checked = batch.check_all(items, settings, answered, jobs, functools.partial(_presented, fmt), timeout=timeout)
+        with _progress(len(items), "validating") as advance, contextlib.closing(checked):  # closed: workers stopped
+            for outcome, output in checked:
+                counts[outcome] += 1
+                click.echo(output)
+                advance(1)
+                _stop_if_signalled()
+    except Stopped as stop:
+        click.echo(f"dmtool: stopped by {stop.name}: {_tally(counts, len(items))}", err=True)
+        raise
     if fmt == "text":
-        crashed = f", {counts['crashed']} crashed" if counts["crashed"] else ""
-        click.echo(
-            f"{total} checked: {counts['valid']} valid, {counts['invalid']} invalid, {counts['unreadable']} unreadable"
-            + crashed
-        )
+        click.echo(_tally(counts))
     if counts["unreadable"] or counts["crashed"] or empty:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_INVALID if counts["invalid"] else EXIT_VALID)
@@ -873,7 +964,7 @@ def fixtures_command(
     Exit status: 0 written, 1 a file did not get the verdict it was made for (a bug in dmtool), 2 usage error (such
     as --invalid with --threads, or --kinds that are not whole threads with --threads), an output folder that is not
     empty or that another run is writing into, or hypothesis missing (pip install 'dmtool[fixtures]'); nothing is
-    written on exit 2, nor when the run fails.
+    written on exit 2, nor when the run fails or is stopped (130 Ctrl-C, 143 SIGTERM).
     """
     try:
         from . import fixtures
@@ -903,7 +994,12 @@ def fixtures_command(
     total = count * 4 if threads else count
     try:
         with _progress(total, "writing fixtures", prints=False) as advance:
-            entries = fixtures.write(plan, Path(out), lambda written: advance(1))
+
+            def written(files: int) -> None:
+                advance(1)
+                _stop_if_signalled()
+
+            entries = fixtures.write(plan, Path(out), written)
     except (ValueError, FileExistsError) as error:
         _fail(EXIT_ERROR, str(error))
     except OSError as error:
