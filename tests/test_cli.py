@@ -13,10 +13,13 @@ import pytest
 from click.testing import CliRunner
 from paths import EXAMPLES, REFERENCE_EXAMPLES, ROOT
 
+from dmtool import batch
 from dmtool.cli import main
+from dmtool.profiles import Settings
 
 KEYS = {"reply_by", "path", "valid", "kind", "version", "msg_type", "msg_id", "wrapped", "issues"}
 ISSUE_KEYS = {"rule", "severity", "message", "line"}
+GENERATED = ROOT / "fixtures" / "generated" / "messages"
 
 
 def run(*args: str, stdin: bytes | None = None):
@@ -149,3 +152,48 @@ def test_output_that_cannot_be_written_is_an_io_error_not_a_traceback(args: tupl
     assert result.stderr.decode().splitlines() == [
         "dmtool: I/O error: No space left on device; check the disk and where the output goes"
     ]
+
+
+# -- numbers -----------------------------------------------------------------------------------------------------------
+
+FILE = str(EXAMPLES / "foresporsel-1.0.xml")
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        *((["validate", "--timeout", value, FILE], "--timeout") for value in ("nan", "inf", "-inf", "1e308", "86401")),
+        *((["validate", "--jobs", value, FILE], "--jobs") for value in ("0", "257", "1e3")),
+        *((["validate", "--short-max-chars", value, FILE], "--short-max-chars") for value in ("0", "52428801")),
+        (["apprec", "--short-max-chars", "1" + "0" * 30, FILE], "--short-max-chars"),
+        *((["fixtures", "--out", "{out}", "--count", value], "--count") for value in ("-1", "1000001", "nan")),
+        *((["fixtures", "--out", "{out}", "--seed", value], "--seed") for value in (str(2**63), "1.5")),
+    ],
+)
+def test_every_number_outside_its_range_is_a_usage_error(args: list[str], option: str, tmp_path: Path) -> None:
+    result = run(*(arg.replace("{out}", str(tmp_path / "out")) for arg in args))
+    code, output = result.exit_code, result.output
+    assert code == 2, output
+    assert f"Invalid value for '{option}'" in output and "Traceback" not in output
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_largest_numbers_in_range_are_taken() -> None:
+    assert run("validate", "--timeout", "86400", "--jobs", "256", "--short-max-chars", "52428800", FILE).exit_code == 0
+
+
+def test_a_time_limit_that_is_not_a_number_with_a_batch_is_a_usage_error_not_a_traceback(tmp_path: Path) -> None:
+    """With 16 files or more every worker raised on it: a traceback, exit 1 and no result for any file."""
+    ran = subprocess.run(
+        [sys.executable, "-m", "dmtool", "validate", "--timeout", "nan", str(GENERATED)], capture_output=True,
+        timeout=60, check=False,
+    )  # fmt: skip
+    assert ran.returncode == 2 and ran.stdout == b""
+    assert b"'nan' is not a finite number" in ran.stderr and b"Traceback" not in ran.stderr
+
+
+@pytest.mark.parametrize("timeout", [float("nan"), float("inf"), 0.0, 1e308])
+def test_the_library_refuses_a_time_limit_out_of_range(timeout: float) -> None:
+    items = [batch.Input(FILE, FILE)] * batch.MIN_PARALLEL
+    with pytest.raises(ValueError, match="timeout must be more than 0"):
+        batch.check_all(items, Settings(), None, jobs=2, timeout=timeout)

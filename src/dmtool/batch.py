@@ -48,6 +48,10 @@ TIMEOUT: Final = "TIMEOUT"
 #: Seconds the check of one file may take in a worker process (``dmtool validate``'s default): far more than the
 #: largest message needs (a 50 MiB one takes a few seconds).
 DEFAULT_TIMEOUT: Final = 60.0
+#: The longest time limit: a day (``setitimer`` takes no infinite or huge limit; no message needs a fraction of it).
+MAX_TIMEOUT: Final = 86_400.0
+#: The most worker processes a command line may ask for: more than the cores of most machines; each takes tens of MB.
+MAX_JOBS: Final = 256
 
 #: One result: the report, and whether it is no verdict on the file (``IO_ERROR``, ``WORKER_CRASHED``, ``TIMEOUT`` or
 #: ``INTERNAL_ERROR``).
@@ -192,9 +196,10 @@ def check_all(
     result (rendering its JSON, say) is then shared by the workers instead of falling on the process that reads the
     results, which would otherwise hold the workers back.
 
-    ``timeout`` (seconds) limits the check of each file in a worker process (:func:`timed_out`); files checked in
-    this process (one worker, fewer than :data:`MIN_PARALLEL` inputs, or standard input) and systems without
-    ``signal.setitimer`` (Windows) have no limit: there is no worker to stop.
+    ``timeout`` (seconds, more than 0 and at most :data:`MAX_TIMEOUT`, else :class:`ValueError`) limits the check of
+    each file in a worker process (:func:`timed_out`); files checked in this process (one worker, fewer than
+    :data:`MIN_PARALLEL` inputs, or standard input) and systems without ``signal.setitimer`` (Windows) have no limit:
+    there is no worker to stop.
 
     No worker outlives the iterator: closing it before its end (or an exception raised while it waits, such as
     :class:`KeyboardInterrupt`) kills the workers at once, and a worker ends by itself when the process that started
@@ -203,6 +208,8 @@ def check_all(
     group, is this process's to handle. They hold neither the standard input nor the standard output of this process
     (both are ``/dev/null`` in a worker), so a caller waiting for the end of the output waits for this process only.
     """
+    if timeout is not None and not 0 < timeout <= MAX_TIMEOUT:  # nan too
+        raise ValueError(f"timeout must be more than 0 and at most {MAX_TIMEOUT:g} seconds, got {timeout}")
     workers = min(jobs or default_jobs(), len(items))
     if workers < 2 or len(items) < MIN_PARALLEL or any(item.path is None for item in items):
         return (present(*check(item, settings, original)) for item in items)

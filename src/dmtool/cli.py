@@ -18,13 +18,14 @@ import datetime as dt
 import errno
 import functools
 import json
+import math
 import os
 import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Final, Literal, NoReturn, cast
+from typing import Any, Final, Literal, NoReturn, cast
 
 import click
 
@@ -34,6 +35,7 @@ from .batch import Input
 from .errors import BuildError, ParseError
 from .facts import original_of
 from .ids import her_id_problem
+from .loader import MAX_SIZE
 from .model import CS, CV, DIALOG_VERSIONS, HealthcareProfessional, Ident, Message, Organisation, Patient
 from .output import OutputRefused, write_output
 from .profiles import Settings
@@ -240,6 +242,18 @@ def _presented(fmt: str, report: Report, unchecked: bool) -> tuple[str, str]:
     return outcome, json.dumps(report.to_dict(), ensure_ascii=False) if fmt == "json" else _text(report, outcome)
 
 
+class _Finite(click.FloatRange):
+    """A range of numbers that takes finite ones only: ``nan`` compares as inside any range, and a range without a
+    bound takes ``inf``."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        number: float = click.FLOAT.convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        converted: float = super().convert(number, param, ctx)
+        return converted
+
+
 def _profile_options(command: Callable[..., None]) -> Callable[..., None]:
     """The options that choose the profile and give the facts profile rules need (validate and apprec)."""
     for option in reversed(
@@ -251,7 +265,7 @@ def _profile_options(command: Callable[..., None]) -> Callable[..., None]:
                          "windows."),
             click.option("--admitted/--not-admitted", default=None,
                          help="Whether the patient is admitted now (ostfold, bergen); unknown when not given."),
-            click.option("--short-max-chars", type=click.IntRange(min=1), default=None,
+            click.option("--short-max-chars", type=click.IntRange(min=1, max=MAX_SIZE), default=None,
                          help="SHORT warns above this many characters of text [default: 2000, or the config file]."),
             click.option("--synthetic-ids/--no-synthetic-ids", default=None,
                          help="Accept Tenor's synthetic test numbers (month + 80) as fødselsnummer and D-nummer: for "
@@ -298,12 +312,14 @@ def _format_option(help_text: str) -> Callable[[Callable[..., None]], Callable[.
     default=None,
     help="The message the inputs answer (a forespørsel for a svar): references and reply date are checked against it.",
 )
-@click.option("--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes for many files [default: all cores]; output keeps the input order.")  # fmt: skip
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=batch.DEFAULT_TIMEOUT,
+@click.option("--jobs", type=click.IntRange(min=1, max=batch.MAX_JOBS), default=None,
+              help=f"Worker processes for many files, at most {batch.MAX_JOBS} [default: all cores]; output keeps the "
+              "input order.")  # fmt: skip
+@click.option("--timeout", type=_Finite(min=0, min_open=True, max=batch.MAX_TIMEOUT), default=batch.DEFAULT_TIMEOUT,
               show_default=True, metavar="SECONDS",
-              help="Stop a worker whose check of one file takes longer; a file that takes longer twice is reported "
-              "as TIMEOUT and counted as crashed. Only files checked by worker processes have a limit.")  # fmt: skip
+              help="Stop a worker whose check of one file takes longer (at most 86400, a day); a file that takes "
+              "longer twice is reported as TIMEOUT and counted as crashed. Only files checked by worker processes "
+              "have a limit.")  # fmt: skip
 @_profile_options
 def validate_command(
     paths: tuple[str, ...],
@@ -919,6 +935,10 @@ def _json_verdict(verdict: ApprecCheck, status: int) -> NoReturn:
 # -- fixtures ---------------------------------------------------------------------------------------------------------
 
 
+#: The most files (or threads) ``fixtures --count`` writes in one run: about half an hour's work.
+MAX_FIXTURES: Final = 1_000_000
+
+
 def _split(values: tuple[str, ...]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
@@ -927,12 +947,13 @@ def _split(values: tuple[str, ...]) -> list[str]:
 @click.option("--out", "out", required=True, metavar="DIR", help="Folder to write into (created; must be empty).")
 @click.option(
     "--count",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=MAX_FIXTURES),
     default=100,
     show_default=True,
-    help="Files to write (with --threads: threads, four files each).",
+    help=f"Files to write, at most {MAX_FIXTURES:,} (with --threads: threads, four files each).",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Same seed and options: the same files.")
+@click.option("--seed", type=click.IntRange(min=-(2**63), max=2**63 - 1), default=0, show_default=True,
+              help="Same seed and options: the same files (a 64-bit integer).")  # fmt: skip
 @click.option(
     "--kinds",
     multiple=True,
