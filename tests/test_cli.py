@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -197,3 +198,73 @@ def test_the_library_refuses_a_time_limit_out_of_range(timeout: float) -> None:
     items = [batch.Input(FILE, FILE)] * batch.MIN_PARALLEL
     with pytest.raises(ValueError, match="timeout must be more than 0"):
         batch.check_all(items, Settings(), None, jobs=2, timeout=timeout)
+
+
+# -- file names --------------------------------------------------------------------------------------------------------
+
+#: A file name with a newline that would print a forged verdict line, and an escape sequence that clears a terminal.
+FORGED = "evil\nforged.xml: valid  msghead\x1b[2J.xml"
+
+
+def _named(folder: Path) -> set[bytes]:
+    """A valid message whose name is not UTF-8, and an invalid one named :data:`FORGED`; their names as bytes."""
+    folder.mkdir()
+    contents = {
+        os.fsencode(folder) + b"/caf\xe9-latin1.xml": Path(FILE).read_bytes(),
+        os.fsencode(folder / FORGED): b"<x",
+    }
+    for name, data in contents.items():
+        with open(name, "wb") as handle:
+            handle.write(data)
+    return set(contents)
+
+
+def test_json_output_is_utf8_and_gives_back_a_name_that_is_not(tmp_path: Path) -> None:
+    names = _named(tmp_path / "in")
+    ran = subprocess.run(
+        [sys.executable, "-m", "dmtool", "validate", "--format", "json", str(tmp_path / "in")], capture_output=True,
+        timeout=60, check=False,
+    )  # fmt: skip
+    assert ran.returncode == 1
+    lines = ran.stdout.splitlines()
+    assert len(lines) == 2
+    paths = {os.fsencode(json.loads(line.decode("utf-8"))["path"]) for line in lines}
+    assert paths == set(names)
+
+
+def test_text_output_never_prints_a_control_character_of_a_file_name(tmp_path: Path) -> None:
+    _named(tmp_path / "in")
+    ran = subprocess.run(
+        [sys.executable, "-m", "dmtool", "validate", str(tmp_path / "in")], capture_output=True, timeout=60,
+        check=False,
+    )  # fmt: skip
+    assert ran.returncode == 1
+    text = ran.stdout.decode("utf-8")
+    assert "\x1b" not in text and "\udcff" not in text
+    verdicts = [line for line in text.splitlines() if not line.startswith(" ")]
+    assert verdicts == [
+        f"{tmp_path / 'in'}/caf\\xe9-latin1.xml: valid  msghead dialog-1.0 DIALOG_FORESPORSEL reply by 2026-11-27",
+        f"{tmp_path / 'in'}/evil\\x0aforged.xml: valid  msghead\\x1b[2J.xml: INVALID",
+        "2 checked: 1 valid, 1 invalid, 0 unreadable",
+    ]
+
+
+def test_a_file_name_in_an_error_stays_on_its_line(tmp_path: Path) -> None:
+    ran = subprocess.run(
+        [sys.executable, "-m", "dmtool", "parse", str(tmp_path / FORGED)], capture_output=True, timeout=60,
+        check=False,
+    )  # fmt: skip
+    assert ran.returncode == 2
+    assert len(ran.stderr.splitlines()) == 1 and b"\x1b" not in ran.stderr and b"evil forged.xml" in ran.stderr
+
+
+def test_apprec_check_json_is_utf8_with_a_name_that_is_not(tmp_path: Path) -> None:
+    name = os.fsencode(tmp_path) + b"/kvittering-\xff.xml"
+    with open(name, "wb") as handle:
+        handle.write((EXAMPLES / "apprec-1.0-ok.xml").read_bytes())
+    ran = subprocess.run(
+        [sys.executable, "-m", "dmtool", "apprec", "check", "--format", "json", os.fsdecode(name)],
+        capture_output=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert ran.returncode == 0
+    assert os.fsencode(json.loads(ran.stdout.decode("utf-8"))["path"]) == name

@@ -8,6 +8,7 @@ line), 2 for a usage error or a file that cannot be read or written.
 Every command: ``SIGINT`` (Ctrl-C) exits 130 and ``SIGTERM`` 143 (128 + the signal's number), after stopping its
 work and removing what it had half written; a second such signal ends it at once. An output pipe closed by its reader
 (``dmtool validate DIR | head -1``) ends it quietly with 141 (128 + ``SIGPIPE``), as a program that ``SIGPIPE`` ends.
+Names of files are printed as text without control characters, and as JSON in valid UTF-8 (:func:`_json`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import functools
 import json
 import math
 import os
+import re
 import signal
 import sys
 import threading
@@ -142,6 +144,36 @@ def main() -> None:
     """Build, parse, validate and acknowledge Dialogmelding messages (MsgHead 1.2, Dialogmelding 1.0/1.1, AppRec)."""
 
 
+#: What text output never prints as it is: control characters (a newline in a file name would start a line of its
+#: own), the line and paragraph separators, the bidirectional controls that reorder what a terminal shows, and the
+#: surrogates that stand for the bytes of a file name that are not UTF-8 (:func:`os.fsdecode`).
+_UNPRINTABLE: Final = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+#: A surrogate, which UTF-8 cannot hold.
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8, as os.fsdecode holds it
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _printable(text: str) -> str:
+    """``text`` for text output: every character of :data:`_UNPRINTABLE` written as an escape (``\\x0a`` for a
+    newline, ``\\x1b``, ``\\u202e``; a byte of a file name that is not UTF-8 as ``\\xff``), so that a file name
+    cannot break a line, forge one or reorder it."""
+    return _UNPRINTABLE.sub(_escaped, text)
+
+
+def _json(value: object, indent: int | None = None) -> str:
+    """``value`` as JSON, non-ASCII characters as they are, and valid UTF-8 whatever it holds: a surrogate (a byte of
+    a file name that is not UTF-8, as :func:`os.fsdecode` holds it) is written as its escape ``\\udcff``, which
+    ``json.loads`` reads back as it was (``os.fsencode`` then gives the bytes of the name)."""
+    text = json.dumps(value, ensure_ascii=False, indent=indent)  # a surrogate can only stand inside a string
+    return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
 def _expand(paths: tuple[str, ...]) -> tuple[list[Input], bool]:
     """Files in command-line order, a directory contributing every ``*.xml`` below it, sorted; and whether a directory
     held none (said on standard error here; the exit status is then 2). A folder that cannot be listed is an input
@@ -156,7 +188,8 @@ def _expand(paths: tuple[str, ...]) -> tuple[list[Input], bool]:
             if not found:
                 empty = True
                 click.echo(
-                    f"dmtool: no *.xml files under {name}; give *.xml files or a folder that holds some", err=True
+                    f"dmtool: no *.xml files under {_printable(name)}; give *.xml files or a folder that holds some",
+                    err=True,
                 )
             items += (Input(file, file, listed=True, unreadable=reason) for file, reason in found)
         else:
@@ -227,11 +260,13 @@ def _tally(counts: dict[str, int], inputs: int | None = None) -> str:
 
 def _text(report: Report, outcome: str) -> str:
     verdict, colour = outcome if outcome == "valid" else outcome.upper(), _VERDICTS[outcome]
-    lines = [f"{report.path}: " + click.style(verdict, fg=colour, bold=True) + f"  {_describe(report)}".rstrip()]
+    head = f"{_printable(report.path or '')}: " + click.style(verdict, fg=colour, bold=True)
+    lines = [head + f"  {_printable(_describe(report))}".rstrip()]
     for issue in report.issues:
         where = f"line {issue.line}" if issue.line else "-"
         tone = "red" if issue.severity is Severity.ERROR else "yellow"
-        lines.append(f"  {where:>10}  " + click.style(f"{issue.severity} {issue.rule}", fg=tone) + f": {issue.message}")
+        label = click.style(f"{issue.severity} {issue.rule}", fg=tone)
+        lines.append(f"  {where:>10}  {label}: {_printable(issue.message)}")
     return "\n".join(lines)
 
 
@@ -239,7 +274,7 @@ def _presented(fmt: str, report: Report, unchecked: bool) -> tuple[str, str]:
     """What ``validate`` prints of a result (a JSON line, or text with colours that ``click.echo`` leaves out where
     they do not belong), and what the summary counts it as: made in the worker process that checked the file."""
     outcome = _outcome(report, unchecked)
-    return outcome, json.dumps(report.to_dict(), ensure_ascii=False) if fmt == "json" else _text(report, outcome)
+    return outcome, _json(report.to_dict()) if fmt == "json" else _text(report, outcome)
 
 
 class _Finite(click.FloatRange):
@@ -366,7 +401,7 @@ def validate_command(
 def rules_command(fmt: str) -> None:
     """List the rules: id, severity, AppRec error code (8221), profiles, what each checks and where it comes from."""
     if fmt == "json":
-        click.echo(json.dumps([rule.to_dict() for rule in rules.RULES], ensure_ascii=False, indent=2))
+        click.echo(_json([rule.to_dict() for rule in rules.RULES], indent=2))
         return
     for rule in rules.RULES:
         tone = "red" if rule.severity is Severity.ERROR else "yellow"
@@ -382,7 +417,7 @@ def rules_command(fmt: str) -> None:
 
 def _fail(status: int, message: str) -> NoReturn:
     """Say what went wrong in one line on standard error and exit with ``status``."""
-    click.echo("dmtool: " + " ".join(message.split()), err=True)
+    click.echo("dmtool: " + _printable(" ".join(message.split())), err=True)
     sys.exit(status)
 
 
@@ -592,7 +627,7 @@ def build_command(
     """
     _check_options(ctx, kind)
     if example:
-        _emit((json.dumps(spec.example(kind), ensure_ascii=False, indent=2) + "\n").encode(), output)
+        _emit((_json(spec.example(kind), indent=2) + "\n").encode(), output)
     elif spec_path is not None:
         data = _load_spec(spec_path)
         try:
@@ -734,7 +769,7 @@ def parse_command(file: str, fmt: str) -> None:
     """
     message = _read_message(file)
     if fmt == "json":
-        click.echo(json.dumps(spec.to_data(message), ensure_ascii=False, indent=2))
+        click.echo(_json(spec.to_data(message), indent=2))
     else:
         click.echo("\n".join(_summary(message)))
 
@@ -901,11 +936,11 @@ def _check_apprec(name: str, original: str | None, fmt: str) -> None:
             if verdict.consistent
             else click.style("INCONSISTENT", fg="red", bold=True)
         )
-        click.echo(f"{name}: {state}  outcome: {verdict.outcome}")
+        click.echo(f"{_printable(name)}: {state}  outcome: {verdict.outcome}")
         for reason in verdict.reasons:
-            click.echo(f"  reason: {reason}")
+            click.echo(f"  reason: {_printable(reason)}")
         for issue in verdict.report.issues:
-            click.echo("  " + click.style(f"error {issue.rule}", fg="red") + f": {issue.message}")
+            click.echo("  " + click.style(f"error {issue.rule}", fg="red") + f": {_printable(issue.message)}")
     sys.exit(EXIT_VALID if verdict.consistent else EXIT_INVALID)
 
 
@@ -928,7 +963,7 @@ def _json_without_original(receipt: apprec.AppRec, name: str, problems: tuple[Is
 
 def _json_verdict(verdict: ApprecCheck, status: int) -> NoReturn:
     """Print ``verdict`` as one JSON object on standard output and exit with ``status``."""
-    click.echo(json.dumps(verdict.to_dict(), ensure_ascii=False))
+    click.echo(_json(verdict.to_dict()))
     sys.exit(status)
 
 
@@ -1028,4 +1063,6 @@ def fixtures_command(
     except fixtures.FixtureError as error:
         _fail(EXIT_INVALID, f"internal error, please report it: {error}")
     invalid_count = sum(entry.verdict == "invalid" for entry in entries)
-    click.echo(f"dmtool: wrote {len(entries)} files ({invalid_count} invalid) and manifest.json to {out}", err=True)
+    click.echo(
+        f"dmtool: wrote {len(entries)} files ({invalid_count} invalid) and manifest.json to {_printable(out)}", err=True
+    )
