@@ -4,12 +4,16 @@ happens to the files or to the workers."""
 from __future__ import annotations
 
 import faulthandler
+import itertools
 import json
 import multiprocessing
 import os
 import random
 import shutil
 import signal
+import subprocess
+import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +23,7 @@ import pytest
 from click.testing import CliRunner
 from paths import EXAMPLES, ROOT
 
-from dmtool import batch
+from dmtool import batch, source
 from dmtool.cli import main
 from dmtool.profiles import Settings
 from dmtool.report import Report
@@ -196,6 +200,33 @@ def test_a_file_whose_worker_dies_once_is_checked_again(tmp_path: Path, monkeypa
 
 
 @needs_fork
+def test_closing_the_results_early_kills_the_workers_at_once(tmp_path: Path, monkeypatch) -> None:
+    """A caller that stops reading (Ctrl-C, a closed pipe) does not wait for the workers' work: here one hangs for an
+    hour on a file, and closing the iterator ends it."""
+    items = generated_items(tmp_path)
+    started = tmp_path / "hanging"
+
+    def hang() -> None:
+        started.touch()
+        time.sleep(3600)
+
+    dying_on(monkeypatch, {items[20].shown}, hang)
+    results = batch.check_all(items, Settings(), None, 2, where_presented)
+    workers = {pid for _, _, pid in itertools.islice(results, 20)}
+    deadline = time.monotonic() + 60  # guards against a hang, not measures
+    while not started.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert started.exists()
+    closing = threading.Thread(target=results.close, daemon=True)
+    closing.start()
+    closing.join(60)
+    assert not closing.is_alive(), "closing waited for the workers"
+    for pid in workers:
+        with pytest.raises(ProcessLookupError):  # killed and reaped
+            os.kill(pid, 0)
+
+
+@needs_fork
 def test_the_cli_counts_a_crashed_file_and_exits_2(tmp_path: Path, monkeypatch) -> None:
     folder = tmp_path / "in"
     shutil.copytree(GENERATED, folder)
@@ -266,6 +297,66 @@ def test_a_fifo_in_a_folder_is_reported_not_waited_for(tmp_path: Path, jobs: str
     assert first["path"].endswith("00000-pipe.xml") and first["issues"][0]["rule"] == "IO-ERROR"
     assert "not a regular file" in first["issues"][0]["message"]
     assert len(ran.stdout.splitlines()) == len(list(GENERATED.glob("*.xml"))) + 1
+
+
+def test_a_named_fifo_without_a_writer_reads_as_empty_at_once(tmp_path: Path) -> None:
+    """Opening it without ``O_NONBLOCK`` would wait for a writer for ever."""
+    fifo = tmp_path / "m.xml"
+    os.mkfifo(fifo)
+    found: list[bytes] = []
+    reader = threading.Thread(target=lambda: found.append(source.read_path(fifo)), daemon=True)
+    reader.start()
+    reader.join(30)
+    if reader.is_alive():
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))  # let it go
+        pytest.fail("reading a FIFO nobody writes to waited")
+    assert found == [b""]
+
+
+def test_a_named_fifo_is_read_as_a_stream() -> None:
+    """A FIFO the caller names (``<(zcat m.xml.gz)``) is read to its end, as standard input is."""
+    ran = subprocess.run(
+        ["bash", "-c", f'{sys.executable} -m dmtool validate <(cat "$0")', EXAMPLES / "foresporsel-1.0.xml"],
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert b": valid  msghead dialog-1.0" in ran.stdout
+
+
+def test_standard_input_from_a_pipe_still_works() -> None:
+    data = (EXAMPLES / "foresporsel-1.0.xml").read_bytes()
+    ran = subprocess.run(
+        [sys.executable, "-m", "dmtool", "validate", "--format", "json", "-"], input=data, capture_output=True,
+        timeout=60, check=False,
+    )  # fmt: skip
+    assert ran.returncode == 0 and json.loads(ran.stdout)["valid"] is True
+
+
+def test_a_listed_file_swapped_for_a_fifo_after_the_look_is_refused_not_waited_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The look (``stat``) says a regular file; by the time it is opened it is a FIFO: ``fstat`` on the open
+    descriptor sees it, and nothing waits for a writer."""
+    fifo = tmp_path / "swapped.xml"
+    os.mkfifo(fifo)
+    regular = os.stat(EXAMPLES / "foresporsel-1.0.xml")
+    real_stat = os.stat
+    monkeypatch.setattr(
+        os, "stat", lambda path, *a, **k: regular if str(path) == str(fifo) else real_stat(path, *a, **k)
+    )
+    found: list[batch.Result] = []
+    item = batch.Input(str(fifo), str(fifo), listed=True)
+    checker = threading.Thread(target=lambda: found.append(batch.check(item, Settings(), None)), daemon=True)
+    checker.start()
+    checker.join(30)
+    if checker.is_alive():
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        pytest.fail("checking a listed file swapped for a FIFO waited")
+    ((report, unchecked),) = found
+    assert unchecked and [issue.rule for issue in report.issues] == ["IO-ERROR"]
+    assert "not a regular file" in report.issues[0].message
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

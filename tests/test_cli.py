@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -13,10 +14,13 @@ import pytest
 from click.testing import CliRunner
 from paths import EXAMPLES, REFERENCE_EXAMPLES, ROOT
 
+from dmtool import batch
 from dmtool.cli import main
+from dmtool.profiles import Settings
 
 KEYS = {"reply_by", "path", "valid", "kind", "version", "msg_type", "msg_id", "wrapped", "issues"}
 ISSUE_KEYS = {"rule", "severity", "message", "line"}
+GENERATED = ROOT / "fixtures" / "generated" / "messages"
 
 
 def run(*args: str, stdin: bytes | None = None):
@@ -149,3 +153,118 @@ def test_output_that_cannot_be_written_is_an_io_error_not_a_traceback(args: tupl
     assert result.stderr.decode().splitlines() == [
         "dmtool: I/O error: No space left on device; check the disk and where the output goes"
     ]
+
+
+# -- numbers -----------------------------------------------------------------------------------------------------------
+
+FILE = str(EXAMPLES / "foresporsel-1.0.xml")
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        *((["validate", "--timeout", value, FILE], "--timeout") for value in ("nan", "inf", "-inf", "1e308", "86401")),
+        *((["validate", "--jobs", value, FILE], "--jobs") for value in ("0", "257", "1e3")),
+        *((["validate", "--short-max-chars", value, FILE], "--short-max-chars") for value in ("0", "52428801")),
+        (["apprec", "--short-max-chars", "1" + "0" * 30, FILE], "--short-max-chars"),
+        *((["fixtures", "--out", "{out}", "--count", value], "--count") for value in ("-1", "1000001", "nan")),
+        *((["fixtures", "--out", "{out}", "--seed", value], "--seed") for value in (str(2**63), "1.5")),
+    ],
+)
+def test_every_number_outside_its_range_is_a_usage_error(args: list[str], option: str, tmp_path: Path) -> None:
+    result = run(*(arg.replace("{out}", str(tmp_path / "out")) for arg in args))
+    code, output = result.exit_code, result.output
+    assert code == 2, output
+    assert f"Invalid value for '{option}'" in output and "Traceback" not in output
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_largest_numbers_in_range_are_taken() -> None:
+    assert run("validate", "--timeout", "86400", "--jobs", "256", "--short-max-chars", "52428800", FILE).exit_code == 0
+
+
+def test_a_time_limit_that_is_not_a_number_with_a_batch_is_a_usage_error_not_a_traceback(tmp_path: Path) -> None:
+    """With 16 files or more every worker raised on it: a traceback, exit 1 and no result for any file."""
+    ran = subprocess.run(
+        [sys.executable, "-m", "dmtool", "validate", "--timeout", "nan", str(GENERATED)], capture_output=True,
+        timeout=60, check=False,
+    )  # fmt: skip
+    assert ran.returncode == 2 and ran.stdout == b""
+    assert b"'nan' is not a finite number" in ran.stderr and b"Traceback" not in ran.stderr
+
+
+@pytest.mark.parametrize("timeout", [float("nan"), float("inf"), 0.0, 1e308])
+def test_the_library_refuses_a_time_limit_out_of_range(timeout: float) -> None:
+    items = [batch.Input(FILE, FILE)] * batch.MIN_PARALLEL
+    with pytest.raises(ValueError, match="timeout must be more than 0"):
+        batch.check_all(items, Settings(), None, jobs=2, timeout=timeout)
+
+
+# -- file names --------------------------------------------------------------------------------------------------------
+
+#: A file name with a newline that would print a forged verdict line, and an escape sequence that clears a terminal.
+FORGED = "evil\nforged.xml: valid  msghead\x1b[2J.xml"
+
+
+def _named(folder: Path) -> set[bytes]:
+    """A valid message whose name is not UTF-8, and an invalid one named :data:`FORGED`; their names as bytes."""
+    folder.mkdir()
+    contents = {
+        os.fsencode(folder) + b"/caf\xe9-latin1.xml": Path(FILE).read_bytes(),
+        os.fsencode(folder / FORGED): b"<x",
+    }
+    for name, data in contents.items():
+        with open(name, "wb") as handle:
+            handle.write(data)
+    return set(contents)
+
+
+def test_json_output_is_utf8_and_gives_back_a_name_that_is_not(tmp_path: Path) -> None:
+    names = _named(tmp_path / "in")
+    ran = subprocess.run(
+        [sys.executable, "-m", "dmtool", "validate", "--format", "json", str(tmp_path / "in")], capture_output=True,
+        timeout=60, check=False,
+    )  # fmt: skip
+    assert ran.returncode == 1
+    lines = ran.stdout.splitlines()
+    assert len(lines) == 2
+    paths = {os.fsencode(json.loads(line.decode("utf-8"))["path"]) for line in lines}
+    assert paths == set(names)
+
+
+def test_text_output_never_prints_a_control_character_of_a_file_name(tmp_path: Path) -> None:
+    _named(tmp_path / "in")
+    ran = subprocess.run(
+        [sys.executable, "-m", "dmtool", "validate", str(tmp_path / "in")], capture_output=True, timeout=60,
+        check=False,
+    )  # fmt: skip
+    assert ran.returncode == 1
+    text = ran.stdout.decode("utf-8")
+    assert "\x1b" not in text and "\udcff" not in text
+    verdicts = [line for line in text.splitlines() if not line.startswith(" ")]
+    assert verdicts == [
+        f"{tmp_path / 'in'}/caf\\xe9-latin1.xml: valid  msghead dialog-1.0 DIALOG_FORESPORSEL reply by 2026-11-27",
+        f"{tmp_path / 'in'}/evil\\x0aforged.xml: valid  msghead\\x1b[2J.xml: INVALID",
+        "2 checked: 1 valid, 1 invalid, 0 unreadable",
+    ]
+
+
+def test_a_file_name_in_an_error_stays_on_its_line(tmp_path: Path) -> None:
+    ran = subprocess.run(
+        [sys.executable, "-m", "dmtool", "parse", str(tmp_path / FORGED)], capture_output=True, timeout=60,
+        check=False,
+    )  # fmt: skip
+    assert ran.returncode == 2
+    assert len(ran.stderr.splitlines()) == 1 and b"\x1b" not in ran.stderr and b"evil forged.xml" in ran.stderr
+
+
+def test_apprec_check_json_is_utf8_with_a_name_that_is_not(tmp_path: Path) -> None:
+    name = os.fsencode(tmp_path) + b"/kvittering-\xff.xml"
+    with open(name, "wb") as handle:
+        handle.write((EXAMPLES / "apprec-1.0-ok.xml").read_bytes())
+    ran = subprocess.run(
+        [sys.executable, "-m", "dmtool", "apprec", "check", "--format", "json", os.fsdecode(name)],
+        capture_output=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert ran.returncode == 0
+    assert os.fsencode(json.loads(ran.stdout.decode("utf-8"))["path"]) == name

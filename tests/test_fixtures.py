@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 import subprocess
 import sys
+import time
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -146,6 +148,97 @@ def test_refused_options_create_nothing(options: list[str], tmp_path: Path) -> N
         assert code == 2, output
         assert len(output.strip().splitlines()) == 1, output
     assert not any(tmp_path.iterdir())
+
+
+# -- claiming the folder: one run of two, nothing partial --------------------------------------------------------------
+
+
+def _hidden(folder: Path) -> list[str]:
+    return sorted(path.name for path in folder.iterdir() if path.name.startswith("."))
+
+
+@pytest.mark.parametrize("exists", [False, True], ids=["new-folder", "empty-folder"])
+def test_of_two_runs_into_one_folder_one_is_refused(tmp_path: Path, exists: bool) -> None:
+    """A second run starts while the first writes (from the first one's progress): a new folder goes to whichever
+    renames its hidden folder into place first, an empty one to whichever claims it first; the other is refused and
+    leaves nothing."""
+    out = tmp_path / "D"
+    if exists:
+        out.mkdir()
+    second: list[BaseException | list[fixtures.Entry]] = []
+
+    def start_another(written: int) -> None:
+        if written == 1:
+            try:
+                second.append(fixtures.write(fixtures.Plan(count=2, seed=9), out))
+            except FileExistsError as error:
+                second.append(error)
+
+    first: BaseException | list[fixtures.Entry]
+    try:
+        first = fixtures.write(fixtures.Plan(count=3, seed=1), out, start_another)
+    except FileExistsError as error:
+        first = error
+    (other,) = second
+    if exists:  # claimed by the first: the second is refused at once
+        assert isinstance(first, list) and isinstance(other, FileExistsError)
+        assert "being written by another dmtool fixtures run" in str(other)
+        assert len(files_of(out)) == 3
+    else:  # the second renamed its folder into place first: the first is refused at the end
+        assert isinstance(other, list) and isinstance(first, FileExistsError)
+        assert "written by another dmtool fixtures run meanwhile" in str(first)
+        assert len(files_of(out)) == 2
+    assert _hidden(tmp_path) == _hidden(out) == []
+
+
+def test_two_runs_started_together_one_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "D"
+    command = [sys.executable, "-m", "dmtool", "fixtures", "--out", str(out), "--count", "30"]
+    runs = [subprocess.Popen([*command, "--seed", str(seed)], stderr=subprocess.PIPE) for seed in (1, 2)]
+    outcomes = sorted((process.communicate(timeout=120)[1], process.returncode)[::-1] for process in runs)
+    assert [status for status, _ in outcomes] == [0, 2], outcomes
+    assert b"another dmtool fixtures run" in outcomes[1][1] or b"not an empty folder" in outcomes[1][1]
+    assert len(files_of(out)) == 30 and _hidden(tmp_path) == _hidden(out) == []
+
+
+@pytest.mark.parametrize("exists", [False, True], ids=["new-folder", "empty-folder"])
+def test_a_run_that_fails_halfway_leaves_no_partial_folder(tmp_path: Path, exists: bool) -> None:
+    """A full disk, say: the folder is as it was, so that a rerun is not refused."""
+    out = tmp_path / "D"
+    if exists:
+        out.mkdir()
+
+    def disk_full(written: int) -> None:
+        if written == 2:
+            raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space left"):
+        fixtures.write(fixtures.Plan(count=4), out, disk_full)
+    assert sorted(path.name for path in tmp_path.iterdir()) == (["D"] if exists else [])
+    assert not exists or not any(out.iterdir())
+    assert len(fixtures.write(fixtures.Plan(count=4), out)) == 4
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGTERM") or sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize(("how", "status"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_a_stopped_run_leaves_no_partial_folder(tmp_path: Path, how: int, status: int) -> None:
+    out = tmp_path / "D"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dmtool", "fixtures", "--out", str(out), "--count", "100000"], stderr=subprocess.PIPE
+    )
+    deadline = time.monotonic() + 120  # a guard against a hang, not a measure
+    while time.monotonic() < deadline and not any(len(list(path.iterdir())) > 5 for path in tmp_path.iterdir()):
+        time.sleep(0.05)
+    process.send_signal(how)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == status and b"Traceback" not in err and b"Exception ignored" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_claim_left_by_a_killed_run_is_named(tmp_path: Path) -> None:
+    (tmp_path / fixtures.CLAIM).mkdir()
+    code, output = run("fixtures", "--out", str(tmp_path), "--count", "1")
+    assert code == 2 and f"left {tmp_path / fixtures.CLAIM}: remove it" in output
 
 
 @pytest.mark.parametrize("version", ["6.100.0", "6.133.1"])

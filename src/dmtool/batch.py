@@ -12,13 +12,13 @@ dmtool gets one issue ``INTERNAL-ERROR``. The schemas are compiled once per work
 from __future__ import annotations
 
 import collections
+import contextlib
 import functools
 import os
 import signal
-import stat
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TypeVar, overload
@@ -26,9 +26,11 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar, overload
 from .facts import Original
 from .profiles import Settings
 from .report import Issue, Report, Severity
+from .source import read_path
 from .validation import validate
 
 if TYPE_CHECKING:
+    import multiprocessing.context
     from concurrent.futures import ProcessPoolExecutor
 
 #: Fewer inputs than this are validated in this process: starting workers costs more than it saves.
@@ -46,6 +48,10 @@ TIMEOUT: Final = "TIMEOUT"
 #: Seconds the check of one file may take in a worker process (``dmtool validate``'s default): far more than the
 #: largest message needs (a 50 MiB one takes a few seconds).
 DEFAULT_TIMEOUT: Final = 60.0
+#: The longest time limit: a day (``setitimer`` takes no infinite or huge limit; no message needs a fraction of it).
+MAX_TIMEOUT: Final = 86_400.0
+#: The most worker processes a command line may ask for: more than the cores of most machines; each takes tens of MB.
+MAX_JOBS: Final = 256
 
 #: One result: the report, and whether it is no verdict on the file (``IO_ERROR``, ``WORKER_CRASHED``, ``TIMEOUT`` or
 #: ``INTERNAL_ERROR``).
@@ -60,8 +66,8 @@ Present = Callable[[Report, bool], T]
 @dataclass(frozen=True, slots=True)
 class Input:
     """One input: a file (``path``) shown as ``shown``, or standard input (``path`` is ``None``). ``listed``: found in
-    a folder, so only a regular file is read (a FIFO would block the batch). ``unreadable``: why it cannot be read,
-    when that is known before reading it (a folder that cannot be listed)."""
+    a folder, so only a regular file is read (:func:`~dmtool.source.read_path`). ``unreadable``: why it cannot be
+    read, when that is known before reading it (a folder that cannot be listed)."""
 
     shown: str
     path: str | Path | None
@@ -77,9 +83,8 @@ def check(item: Input, settings: Settings, original: Original | None) -> Result:
             raise OSError(0, item.unreadable)
         if item.path is None:
             return validate(sys.stdin.buffer, path="-", settings=settings, original=original), False
-        if item.listed and not stat.S_ISREG(os.stat(item.path).st_mode):
-            raise OSError(0, "not a regular file (a FIFO, socket or device), and only files are read from folders")
-        return validate(item.path, path=item.shown, settings=settings, original=original), False
+        data = read_path(item.path, regular_only=item.listed)
+        return validate(data, path=item.shown, settings=settings, original=original), False
     except OSError as error:
         return unreadable(item.shown, item.shown, error), True
     except Exception as error:  # a bug in dmtool must not cost the rest of the batch its results
@@ -161,7 +166,7 @@ def check_all(
     jobs: int | None = None,
     *,
     timeout: float | None = None,
-) -> Iterator[Result]: ...
+) -> Generator[Result, None, None]: ...
 
 
 @overload
@@ -173,7 +178,7 @@ def check_all(
     present: Present[T],
     *,
     timeout: float | None = None,
-) -> Iterator[T]: ...
+) -> Generator[T, None, None]: ...
 
 
 def check_all(
@@ -184,17 +189,27 @@ def check_all(
     present: Present[Any] = as_result,
     *,
     timeout: float | None = None,
-) -> Iterator[Any]:
+) -> Generator[Any, None, None]:
     """:func:`check` for every item, in order; on ``jobs`` worker processes (default: all cores) when that pays.
 
     Each result is given as ``present`` makes it, in the process that checked the file: the work of presenting a
     result (rendering its JSON, say) is then shared by the workers instead of falling on the process that reads the
     results, which would otherwise hold the workers back.
 
-    ``timeout`` (seconds) limits the check of each file in a worker process (:func:`timed_out`); files checked in
-    this process (one worker, fewer than :data:`MIN_PARALLEL` inputs, or standard input) and systems without
-    ``signal.setitimer`` (Windows) have no limit: there is no worker to stop.
+    ``timeout`` (seconds, more than 0 and at most :data:`MAX_TIMEOUT`, else :class:`ValueError`) limits the check of
+    each file in a worker process (:func:`timed_out`); files checked in this process (one worker, fewer than
+    :data:`MIN_PARALLEL` inputs, or standard input) and systems without ``signal.setitimer`` (Windows) have no limit:
+    there is no worker to stop.
+
+    No worker outlives the iterator: closing it before its end (or an exception raised while it waits, such as
+    :class:`KeyboardInterrupt`) kills the workers at once, and a worker ends by itself when the process that started
+    it dies, even by ``SIGKILL`` (:func:`_end_with_parent`; on Linux already when the thread that started it ends, so
+    iterate in one thread). Workers ignore ``SIGINT``: a Ctrl-C at a terminal, which reaches every process of the
+    group, is this process's to handle. They hold neither the standard input nor the standard output of this process
+    (both are ``/dev/null`` in a worker), so a caller waiting for the end of the output waits for this process only.
     """
+    if timeout is not None and not 0 < timeout <= MAX_TIMEOUT:  # nan too
+        raise ValueError(f"timeout must be more than 0 and at most {MAX_TIMEOUT:g} seconds, got {timeout}")
     workers = min(jobs or default_jobs(), len(items))
     if workers < 2 or len(items) < MIN_PARALLEL or any(item.path is None for item in items):
         return (present(*check(item, settings, original)) for item in items)
@@ -210,7 +225,7 @@ Task = Callable[[Sequence[Input]], list[T]]
 
 def _in_pool(
     chunks: list[Sequence[Input]], task: Task[T], present: Present[T], workers: int, timeout: float | None
-) -> Iterator[T]:
+) -> Generator[T, None, None]:
     """``task`` on each chunk on a pool of ``workers`` processes; the results in order, a chunk at a time.
 
     At most :data:`AHEAD` chunks per worker are handed to the pool beyond the one being read, so memory does not
@@ -221,14 +236,13 @@ def _in_pool(
     worker; the others go to a fresh pool. Every round settles at least one chunk, so a file that kills every worker
     that reads it ends the loop too.
     """
-    from concurrent.futures import Future, ProcessPoolExecutor  # only batches pay for importing them
+    from concurrent.futures import Future  # only batches pay for importing it
     from concurrent.futures.process import BrokenProcessPool
 
     while chunks:
         lost = None
-        pool = ProcessPoolExecutor(max_workers=workers)
-        pending: collections.deque[Future[list[T]]] = collections.deque()
-        try:
+        with _workers(workers) as pool:
+            pending: collections.deque[Future[list[T]]] = collections.deque()
             for at in range(len(chunks)):
                 try:  # a broken pool refuses new chunks too
                     while len(pending) <= workers * AHEAD and at + len(pending) < len(chunks):
@@ -238,8 +252,6 @@ def _in_pool(
                     lost = at
                     break
                 yield from results
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
         if lost is None:
             return
         yield from _isolated(chunks[lost], task, present, timeout)
@@ -250,24 +262,92 @@ def _isolated(items: Sequence[Input], task: Task[T], present: Present[T], timeou
     """``task`` on each item alone, on a pool of one worker that is replaced when it dies: only the file being
     checked is in it then, so that file is known to have killed it (:func:`crashed`), or to have outlasted the
     ``timeout`` when the worker died that late (:func:`timed_out`); presented here."""
-    from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    pool: ProcessPoolExecutor | None = None
+    left = list(items)
+    while left:
+        with _workers(1) as pool:
+            while left:
+                item = left.pop(0)
+                start = time.monotonic()
+                try:
+                    results = pool.submit(task, [item]).result()
+                except BrokenProcessPool:
+                    if timeout is not None and time.monotonic() - start >= timeout:
+                        yield present(*timed_out(item, timeout))
+                    else:
+                        yield present(*crashed(item))
+                    break  # to a fresh worker
+                yield from results
+
+
+@contextlib.contextmanager
+def _workers(count: int) -> Iterator[ProcessPoolExecutor]:
+    """A pool of ``count`` worker processes (:func:`_start_worker`), shut down when the block ends: once their work
+    is done when it ends normally, at once (the workers killed) when it ends by an exception or is closed."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(count, mp_context=_context(), initializer=_start_worker, initargs=(os.getpid(),))
     try:
-        for item in items:
-            pool = pool or ProcessPoolExecutor(max_workers=1)
-            start = time.monotonic()
-            try:
-                results = pool.submit(task, [item]).result()
-            except BrokenProcessPool:
-                if timeout is not None and time.monotonic() - start >= timeout:
-                    result = timed_out(item, timeout)
-                else:
-                    result = crashed(item)
-                pool.shutdown(wait=True)
-                pool, results = None, [present(*result)]
-            yield from results
+        yield pool
+    except BaseException:
+        for process in list((pool._processes or {}).values()):  # no public way before Python 3.14's kill_workers()
+            process.kill()
+        raise
     finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """How workers are started: as the platform starts processes, but never by a fork server, whose workers would be
+    its children, not this process's, and so could not watch this process (:func:`_end_with_parent`)."""
+    import multiprocessing
+
+    default = multiprocessing.get_context()
+    return multiprocessing.get_context("spawn") if default.get_start_method() == "forkserver" else default
+
+
+def _start_worker(parent: int) -> None:
+    """What a worker process does first: leave ``SIGINT`` to ``parent`` (the process that started it, which stops
+    the workers itself), take ``SIGTERM``'s default action (a handler copied from the parent would only raise), end
+    with ``parent``, and let go of the parent's standard input and output."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _end_with_parent(parent)
+    null = os.open(os.devnull, os.O_RDWR)
+    os.dup2(null, 0)
+    os.dup2(null, 1)
+    os.close(null)
+
+
+#: ``prctl`` option: the signal a process gets when the thread that started it ends (Linux).
+_PR_SET_PDEATHSIG: Final = 1
+
+
+def _end_with_parent(parent: int) -> None:
+    """Make this process end when ``parent`` (its parent process) does, however that ends.
+
+    On Linux the kernel sends it ``SIGKILL`` then (``prctl(PR_SET_PDEATHSIG)``, which acts at once, even while this
+    process is busy in C code); elsewhere a thread checks every half second that the parent is still its parent. A
+    parent that ended before the watch began is seen after it: then this process ends at once.
+    """
+    if sys.platform == "linux":
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+    else:
+        import threading
+
+        threading.Thread(target=_watch_parent, args=(parent, 0.5), daemon=True).start()
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _watch_parent(parent: int, interval: float) -> None:
+    """Wait until ``parent`` is no longer this process's parent (it ended: the process was given to another), checking
+    every ``interval`` seconds; then end this process as ``SIGKILL`` would have."""
+    while os.getppid() == parent:
+        time.sleep(interval)
+    os.kill(os.getpid(), signal.SIGKILL)

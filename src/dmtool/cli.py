@@ -4,6 +4,11 @@
 I/O error (a file that cannot be read, or one whose worker process crashed). ``build`` and ``parse`` exit 0 on
 success, 1 for a bad spec or a message that cannot be read or built (one line on standard error naming the key or the
 line), 2 for a usage error or a file that cannot be read or written.
+
+Every command: ``SIGINT`` (Ctrl-C) exits 130 and ``SIGTERM`` 143 (128 + the signal's number), after stopping its
+work and removing what it had half written; a second such signal ends it at once. An output pipe closed by its reader
+(``dmtool validate DIR | head -1``) ends it quietly with 141 (128 + ``SIGPIPE``), as a program that ``SIGPIPE`` ends.
+Names of files are printed as text without control characters, and as JSON in valid UTF-8 (:func:`_json`).
 """
 
 from __future__ import annotations
@@ -14,12 +19,15 @@ import datetime as dt
 import errno
 import functools
 import json
+import math
 import os
+import re
+import signal
 import sys
-import uuid
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Literal, NoReturn, cast
+from typing import Any, Final, Literal, NoReturn, cast
 
 import click
 
@@ -29,27 +37,103 @@ from .batch import Input
 from .errors import BuildError, ParseError
 from .facts import original_of
 from .ids import her_id_problem
+from .loader import MAX_SIZE
 from .model import CS, CV, DIALOG_VERSIONS, HealthcareProfessional, Ident, Message, Organisation, Patient
+from .output import OutputRefused, write_output
 from .profiles import Settings
 from .report import Issue, Report, Severity, bounded
 from .source import read_source
 
 EXIT_VALID, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
+#: The exit status when the output pipe was closed by its reader: what a program ended by ``SIGPIPE`` (13) gives.
+EXIT_CLOSED_PIPE: Final = 141
+#: The signals that stop a command: exit 128 + the signal's number (130, 143).
+STOPPING: Final = (signal.SIGINT, signal.SIGTERM)
+
+
+class Stopped(BaseException):
+    """A signal of :data:`STOPPING` arrived: raised where the command stands, so that it stops its workers and removes
+    what it had half written on the way out; not an :class:`Exception`, which a command may catch."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+    @property
+    def name(self) -> str:
+        """The signal's name: ``SIGINT``, ``SIGTERM``."""
+        return signal.Signals(self.signum).name
+
+
+#: The signal of :data:`STOPPING` that arrived during the command, if one did. The :class:`Stopped` its handler raises
+#: can be lost: raised inside a garbage collector's callback or a ``__del__`` method, it goes to
+#: :func:`sys.unraisablehook` (hypothesis, which ``fixtures`` uses, has such a callback). The command's loops raise it
+#: again (:func:`_stop_if_signalled`), and the hook is told to say nothing of it.
+_signalled: int | None = None
+
+
+def _stop(signum: int, frame: object) -> NoReturn:
+    """The handler of the signals of :data:`STOPPING`: a second one ends the process at once (its default action)."""
+    global _signalled
+    _signalled = signum
+    for each in STOPPING:
+        signal.signal(each, signal.SIG_DFL)
+    raise Stopped(signum)
+
+
+def _stop_if_signalled() -> None:
+    """Raise :class:`Stopped` again when a signal of :data:`STOPPING` arrived (its first one may have been lost)."""
+    if _signalled is not None:
+        raise Stopped(_signalled)
+
+
+@contextlib.contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """Within the block, the signals of :data:`STOPPING` raise :class:`Stopped` (in the main thread, the only one that
+    may handle signals), and again at its end if that one was lost; the handlers before are restored after it."""
+    global _signalled
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    _signalled = None
+    report_unraisable = sys.unraisablehook
+
+    def unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+        if not isinstance(unraisable.exc_value, Stopped):
+            report_unraisable(unraisable)
+
+    sys.unraisablehook = unraisable
+    before = {each: signal.signal(each, _stop) for each in STOPPING}
+    try:
+        yield
+        _stop_if_signalled()
+    finally:
+        for each, handler in before.items():
+            signal.signal(each, handler)
+        sys.unraisablehook = report_unraisable
+
+
+def _silence_stdout() -> None:
+    """Send what is left for standard output to ``/dev/null``: nothing more reaches it, nor fails at exit."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 class _Commands(click.Group):
-    """The command group, with one more rule for every command: an I/O error that no command handles (standard output
-    on a full disk, say) ends the run with one line and exit 2, never a traceback. A closed pipe is click's to handle:
-    it ends the run quietly."""
+    """The command group, with rules for every command: a signal of :data:`STOPPING` exits 128 + its number; a closed
+    output pipe ends the run quietly (:data:`EXIT_CLOSED_PIPE`); an I/O error that no command handles (standard output
+    on a full disk, say) ends the run with one line and exit 2, never a traceback."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
-            return super().invoke(ctx)
+            with _stopped_by_signals():
+                return super().invoke(ctx)
+        except Stopped as stop:
+            sys.exit(128 + stop.signum)
         except OSError as error:
+            _silence_stdout()
             if error.errno == errno.EPIPE:
-                raise
-            with contextlib.suppress(OSError, ValueError):  # nothing more reaches standard output, nor fails at exit
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                sys.exit(EXIT_CLOSED_PIPE)
             where = f" ({error.filename})" if error.filename else ""
             _fail(EXIT_ERROR, f"I/O error{where}: {error.strerror or error}; check the disk and where the output goes")
 
@@ -58,6 +142,36 @@ class _Commands(click.Group):
 @click.version_option(__version__, prog_name="dmtool")
 def main() -> None:
     """Build, parse, validate and acknowledge Dialogmelding messages (MsgHead 1.2, Dialogmelding 1.0/1.1, AppRec)."""
+
+
+#: What text output never prints as it is: control characters (a newline in a file name would start a line of its
+#: own), the line and paragraph separators, the bidirectional controls that reorder what a terminal shows, and the
+#: surrogates that stand for the bytes of a file name that are not UTF-8 (:func:`os.fsdecode`).
+_UNPRINTABLE: Final = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+#: A surrogate, which UTF-8 cannot hold.
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8, as os.fsdecode holds it
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _printable(text: str) -> str:
+    """``text`` for text output: every character of :data:`_UNPRINTABLE` written as an escape (``\\x0a`` for a
+    newline, ``\\x1b``, ``\\u202e``; a byte of a file name that is not UTF-8 as ``\\xff``), so that a file name
+    cannot break a line, forge one or reorder it."""
+    return _UNPRINTABLE.sub(_escaped, text)
+
+
+def _json(value: object, indent: int | None = None) -> str:
+    """``value`` as JSON, non-ASCII characters as they are, and valid UTF-8 whatever it holds: a surrogate (a byte of
+    a file name that is not UTF-8, as :func:`os.fsdecode` holds it) is written as its escape ``\\udcff``, which
+    ``json.loads`` reads back as it was (``os.fsencode`` then gives the bytes of the name)."""
+    text = json.dumps(value, ensure_ascii=False, indent=indent)  # a surrogate can only stand inside a string
+    return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def _expand(paths: tuple[str, ...]) -> tuple[list[Input], bool]:
@@ -74,7 +188,8 @@ def _expand(paths: tuple[str, ...]) -> tuple[list[Input], bool]:
             if not found:
                 empty = True
                 click.echo(
-                    f"dmtool: no *.xml files under {name}; give *.xml files or a folder that holds some", err=True
+                    f"dmtool: no *.xml files under {_printable(name)}; give *.xml files or a folder that holds some",
+                    err=True,
                 )
             items += (Input(file, file, listed=True, unreadable=reason) for file, reason in found)
         else:
@@ -134,13 +249,24 @@ def _outcome(report: Report, unchecked: bool) -> str:
 _VERDICTS = {"valid": "green", "invalid": "red", "unreadable": "yellow", "crashed": "yellow"}
 
 
+def _tally(counts: dict[str, int], inputs: int | None = None) -> str:
+    """The summary of ``counts``: how many were checked (of how many ``inputs``, when the run stopped short) and how
+    many were valid, invalid, unreadable and, when any, crashed."""
+    checked = f"{sum(counts.values())}" + ("" if inputs is None else f" of {inputs}")
+    summary = f"{checked} checked: {counts['valid']} valid, {counts['invalid']} invalid"
+    crashed = f", {counts['crashed']} crashed" if counts["crashed"] else ""
+    return f"{summary}, {counts['unreadable']} unreadable{crashed}"
+
+
 def _text(report: Report, outcome: str) -> str:
     verdict, colour = outcome if outcome == "valid" else outcome.upper(), _VERDICTS[outcome]
-    lines = [f"{report.path}: " + click.style(verdict, fg=colour, bold=True) + f"  {_describe(report)}".rstrip()]
+    head = f"{_printable(report.path or '')}: " + click.style(verdict, fg=colour, bold=True)
+    lines = [head + f"  {_printable(_describe(report))}".rstrip()]
     for issue in report.issues:
         where = f"line {issue.line}" if issue.line else "-"
         tone = "red" if issue.severity is Severity.ERROR else "yellow"
-        lines.append(f"  {where:>10}  " + click.style(f"{issue.severity} {issue.rule}", fg=tone) + f": {issue.message}")
+        label = click.style(f"{issue.severity} {issue.rule}", fg=tone)
+        lines.append(f"  {where:>10}  {label}: {_printable(issue.message)}")
     return "\n".join(lines)
 
 
@@ -148,7 +274,19 @@ def _presented(fmt: str, report: Report, unchecked: bool) -> tuple[str, str]:
     """What ``validate`` prints of a result (a JSON line, or text with colours that ``click.echo`` leaves out where
     they do not belong), and what the summary counts it as: made in the worker process that checked the file."""
     outcome = _outcome(report, unchecked)
-    return outcome, json.dumps(report.to_dict(), ensure_ascii=False) if fmt == "json" else _text(report, outcome)
+    return outcome, _json(report.to_dict()) if fmt == "json" else _text(report, outcome)
+
+
+class _Finite(click.FloatRange):
+    """A range of numbers that takes finite ones only: ``nan`` compares as inside any range, and a range without a
+    bound takes ``inf``."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        number: float = click.FLOAT.convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        converted: float = super().convert(number, param, ctx)
+        return converted
 
 
 def _profile_options(command: Callable[..., None]) -> Callable[..., None]:
@@ -162,7 +300,7 @@ def _profile_options(command: Callable[..., None]) -> Callable[..., None]:
                          "windows."),
             click.option("--admitted/--not-admitted", default=None,
                          help="Whether the patient is admitted now (ostfold, bergen); unknown when not given."),
-            click.option("--short-max-chars", type=click.IntRange(min=1), default=None,
+            click.option("--short-max-chars", type=click.IntRange(min=1, max=MAX_SIZE), default=None,
                          help="SHORT warns above this many characters of text [default: 2000, or the config file]."),
             click.option("--synthetic-ids/--no-synthetic-ids", default=None,
                          help="Accept Tenor's synthetic test numbers (month + 80) as fødselsnummer and D-nummer: for "
@@ -209,12 +347,14 @@ def _format_option(help_text: str) -> Callable[[Callable[..., None]], Callable[.
     default=None,
     help="The message the inputs answer (a forespørsel for a svar): references and reply date are checked against it.",
 )
-@click.option("--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes for many files [default: all cores]; output keeps the input order.")  # fmt: skip
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=batch.DEFAULT_TIMEOUT,
+@click.option("--jobs", type=click.IntRange(min=1, max=batch.MAX_JOBS), default=None,
+              help=f"Worker processes for many files, at most {batch.MAX_JOBS} [default: all cores]; output keeps the "
+              "input order.")  # fmt: skip
+@click.option("--timeout", type=_Finite(min=0, min_open=True, max=batch.MAX_TIMEOUT), default=batch.DEFAULT_TIMEOUT,
               show_default=True, metavar="SECONDS",
-              help="Stop a worker whose check of one file takes longer; a file that takes longer twice is reported "
-              "as TIMEOUT and counted as crashed. Only files checked by worker processes have a limit.")  # fmt: skip
+              help="Stop a worker whose check of one file takes longer (at most 86400, a day); a file that takes "
+              "longer twice is reported as TIMEOUT and counted as crashed. Only files checked by worker processes "
+              "have a limit.")  # fmt: skip
 @_profile_options
 def validate_command(
     paths: tuple[str, ...],
@@ -230,25 +370,27 @@ def validate_command(
 ) -> None:
     """Validate messages: files, directories (every *.xml below) or - for standard input.
 
-    Exit status: 0 all valid (warnings allowed), 1 at least one invalid, 2 usage or I/O error (or a worker crashed).
+    Exit status: 0 all valid (warnings allowed), 1 at least one invalid, 2 usage or I/O error (or a worker crashed);
+    130 Ctrl-C and 143 SIGTERM (what was checked so far is said on standard error), 141 output pipe closed.
     """
     settings = _settings(profile, last_contact, admitted, short_max_chars, synthetic_ids)
     answered = None if original is None else original_of(_read_message(original, EXIT_ERROR))
     counts = dict.fromkeys(_VERDICTS, 0)
-    items, empty = _expand(paths)
-    with _progress(len(items), "validating") as advance:
-        present = functools.partial(_presented, fmt)
-        for outcome, output in batch.check_all(items, settings, answered, jobs, present, timeout=timeout):
-            counts[outcome] += 1
-            click.echo(output)
-            advance(1)
-    total = sum(counts.values())
+    items: list[Input] = []
+    try:
+        items, empty = _expand(paths)
+        checked = batch.check_all(items, settings, answered, jobs, functools.partial(_presented, fmt), timeout=timeout)
+        with _progress(len(items), "validating") as advance, contextlib.closing(checked):  # closed: workers stopped
+            for outcome, output in checked:
+                counts[outcome] += 1
+                click.echo(output)
+                advance(1)
+                _stop_if_signalled()
+    except Stopped as stop:
+        click.echo(f"dmtool: stopped by {stop.name}: {_tally(counts, len(items))}", err=True)
+        raise
     if fmt == "text":
-        crashed = f", {counts['crashed']} crashed" if counts["crashed"] else ""
-        click.echo(
-            f"{total} checked: {counts['valid']} valid, {counts['invalid']} invalid, {counts['unreadable']} unreadable"
-            + crashed
-        )
+        click.echo(_tally(counts))
     if counts["unreadable"] or counts["crashed"] or empty:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_INVALID if counts["invalid"] else EXIT_VALID)
@@ -259,7 +401,7 @@ def validate_command(
 def rules_command(fmt: str) -> None:
     """List the rules: id, severity, AppRec error code (8221), profiles, what each checks and where it comes from."""
     if fmt == "json":
-        click.echo(json.dumps([rule.to_dict() for rule in rules.RULES], ensure_ascii=False, indent=2))
+        click.echo(_json([rule.to_dict() for rule in rules.RULES], indent=2))
         return
     for rule in rules.RULES:
         tone = "red" if rule.severity is Severity.ERROR else "yellow"
@@ -275,7 +417,7 @@ def rules_command(fmt: str) -> None:
 
 def _fail(status: int, message: str) -> NoReturn:
     """Say what went wrong in one line on standard error and exit with ``status``."""
-    click.echo("dmtool: " + " ".join(message.split()), err=True)
+    click.echo("dmtool: " + _printable(" ".join(message.split())), err=True)
     sys.exit(status)
 
 
@@ -318,21 +460,15 @@ def _read_message(name: str, status: int = EXIT_INVALID) -> Message:
 
 
 def _emit(data: bytes, output: str | None) -> None:
-    """Write ``data`` to standard output, or to the file ``output`` whole: through a temporary file beside it that
-    replaces it only when everything is written, so that no partial file is ever left."""
-    if output is None or output == "-":
-        stream = sys.stdout.buffer
-        stream.write(data)
-        stream.flush()
-        return
-    target = Path(output)
-    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+    """Write ``data`` to standard output, or to the file ``output`` whole (:func:`~dmtool.output.write_output`: never
+    a partial file); exit 2 when it cannot be written or is refused."""
     try:
-        with temporary.open("xb") as handle:
-            handle.write(data)
-        os.replace(temporary, target)
+        write_output(data, output or "-", sys.stdout.buffer)
+    except OutputRefused as refusal:
+        _fail(EXIT_ERROR, f"will not write {output}: {refusal}")
     except OSError as error:
-        temporary.unlink(missing_ok=True)
+        if output in (None, "-") or error.errno == errno.EPIPE:  # as every command's (_Commands): a closed pipe too
+            raise
         _fail(
             EXIT_ERROR,
             f"cannot write {output}: {error.strerror or error}; check that its folder exists and may be written to",
@@ -491,7 +627,7 @@ def build_command(
     """
     _check_options(ctx, kind)
     if example:
-        _emit((json.dumps(spec.example(kind), ensure_ascii=False, indent=2) + "\n").encode(), output)
+        _emit((_json(spec.example(kind), indent=2) + "\n").encode(), output)
     elif spec_path is not None:
         data = _load_spec(spec_path)
         try:
@@ -633,7 +769,7 @@ def parse_command(file: str, fmt: str) -> None:
     """
     message = _read_message(file)
     if fmt == "json":
-        click.echo(json.dumps(spec.to_data(message), ensure_ascii=False, indent=2))
+        click.echo(_json(spec.to_data(message), indent=2))
     else:
         click.echo("\n".join(_summary(message)))
 
@@ -800,11 +936,11 @@ def _check_apprec(name: str, original: str | None, fmt: str) -> None:
             if verdict.consistent
             else click.style("INCONSISTENT", fg="red", bold=True)
         )
-        click.echo(f"{name}: {state}  outcome: {verdict.outcome}")
+        click.echo(f"{_printable(name)}: {state}  outcome: {verdict.outcome}")
         for reason in verdict.reasons:
-            click.echo(f"  reason: {reason}")
+            click.echo(f"  reason: {_printable(reason)}")
         for issue in verdict.report.issues:
-            click.echo("  " + click.style(f"error {issue.rule}", fg="red") + f": {issue.message}")
+            click.echo("  " + click.style(f"error {issue.rule}", fg="red") + f": {_printable(issue.message)}")
     sys.exit(EXIT_VALID if verdict.consistent else EXIT_INVALID)
 
 
@@ -827,11 +963,15 @@ def _json_without_original(receipt: apprec.AppRec, name: str, problems: tuple[Is
 
 def _json_verdict(verdict: ApprecCheck, status: int) -> NoReturn:
     """Print ``verdict`` as one JSON object on standard output and exit with ``status``."""
-    click.echo(json.dumps(verdict.to_dict(), ensure_ascii=False))
+    click.echo(_json(verdict.to_dict()))
     sys.exit(status)
 
 
 # -- fixtures ---------------------------------------------------------------------------------------------------------
+
+
+#: The most files (or threads) ``fixtures --count`` writes in one run: about half an hour's work.
+MAX_FIXTURES: Final = 1_000_000
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
@@ -842,12 +982,13 @@ def _split(values: tuple[str, ...]) -> list[str]:
 @click.option("--out", "out", required=True, metavar="DIR", help="Folder to write into (created; must be empty).")
 @click.option(
     "--count",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=MAX_FIXTURES),
     default=100,
     show_default=True,
-    help="Files to write (with --threads: threads, four files each).",
+    help=f"Files to write, at most {MAX_FIXTURES:,} (with --threads: threads, four files each).",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Same seed and options: the same files.")
+@click.option("--seed", type=click.IntRange(min=-(2**63), max=2**63 - 1), default=0, show_default=True,
+              help="Same seed and options: the same files (a 64-bit integer).")  # fmt: skip
 @click.option(
     "--kinds",
     multiple=True,
@@ -878,7 +1019,8 @@ def fixtures_command(
 
     Exit status: 0 written, 1 a file did not get the verdict it was made for (a bug in dmtool), 2 usage error (such
     as --invalid with --threads, or --kinds that are not whole threads with --threads), an output folder that is not
-    empty, or hypothesis missing (pip install 'dmtool[fixtures]'); nothing is written on exit 2.
+    empty or that another run is writing into, or hypothesis missing (pip install 'dmtool[fixtures]'); nothing is
+    written on exit 2, nor when the run fails or is stopped (130 Ctrl-C, 143 SIGTERM).
     """
     try:
         from . import fixtures
@@ -908,12 +1050,19 @@ def fixtures_command(
     total = count * 4 if threads else count
     try:
         with _progress(total, "writing fixtures", prints=False) as advance:
-            entries = fixtures.write(plan, Path(out), lambda written: advance(1))
+
+            def written(files: int) -> None:
+                advance(1)
+                _stop_if_signalled()
+
+            entries = fixtures.write(plan, Path(out), written)
     except (ValueError, FileExistsError) as error:
         _fail(EXIT_ERROR, str(error))
     except OSError as error:
-        _fail(EXIT_ERROR, f"cannot write into {out}: {error.strerror or error}")
+        _fail(EXIT_ERROR, f"cannot write into {out}: {error.strerror or error}; nothing was written")
     except fixtures.FixtureError as error:
         _fail(EXIT_INVALID, f"internal error, please report it: {error}")
     invalid_count = sum(entry.verdict == "invalid" for entry in entries)
-    click.echo(f"dmtool: wrote {len(entries)} files ({invalid_count} invalid) and manifest.json to {out}", err=True)
+    click.echo(
+        f"dmtool: wrote {len(entries)} files ({invalid_count} invalid) and manifest.json to {_printable(out)}", err=True
+    )

@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import errno
 import json
+import os
 import random
 import re
+import shutil
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -301,26 +304,81 @@ def _generate(plan: Plan) -> Iterator[tuple[bytes, Entry]]:
         yield data, entry
 
 
-def write(plan: Plan, out: Path, progress: Callable[[int], None] | None = None) -> list[Entry]:
-    """Write the files of ``plan`` and ``manifest.json`` into the folder ``out`` (created; it must be empty).
+#: The folder a run writes into inside an existing empty ``out`` folder (:func:`write`): making it claims the folder.
+CLAIM: Final = ".dmtool-fixtures.partial"
 
-    ``progress`` is called with the number of files written so far. Returns the manifest's entries. A plan that cannot
-    be written as asked (:class:`ValueError`) or a folder that is not empty (:class:`FileExistsError`) is refused
-    before anything is created.
+
+def write(plan: Plan, out: Path, progress: Callable[[int], None] | None = None) -> list[Entry]:
+    """Write the files of ``plan`` and ``manifest.json`` into the folder ``out``, all of them or none.
+
+    ``out`` must not exist or be an empty folder. ``progress`` is called with the number of files written so far.
+    Returns the manifest's entries. A plan that cannot be written as asked (:class:`ValueError`) or a folder that is
+    not empty (:class:`FileExistsError`) is refused before anything is created.
+
+    The folder is claimed in one step, so that of two runs into it one writes it and the other is refused
+    (:class:`FileExistsError`), and no run leaves a partial folder, even when it fails or is interrupted:
+
+    * ``out`` that does not exist is written as a hidden folder beside it (``.NAME.<random>.partial``), renamed to
+      ``out`` once complete; renaming is the claim, and fails when another run's folder is there. A run killed
+      outright (``SIGKILL``) leaves ``out`` as it was, and the hidden folder beside it.
+    * an empty folder (a mount point, say, which cannot be renamed over) is claimed by making :data:`CLAIM` inside
+      it, where the files are written and then moved out of, ``manifest.json`` last. A run killed outright leaves
+      :data:`CLAIM` inside it, which a later run refuses: remove it.
     """
     plan.check()
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise FileExistsError(f"{out} exists and is not an empty folder")
-    out.mkdir(parents=True, exist_ok=True)
-    entries: list[Entry] = []
-    for data, entry in generate(plan):
-        (out / entry.file).write_bytes(data)
-        entries.append(entry)
-        if progress is not None:
-            progress(len(entries))
-    manifest = manifest_of(plan, entries)
-    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    staging = _claim(out)
+    try:
+        entries: list[Entry] = []
+        for data, entry in generate(plan):
+            (staging / entry.file).write_bytes(data)
+            entries.append(entry)
+            if progress is not None:
+                progress(len(entries))
+        manifest = json.dumps(manifest_of(plan, entries), ensure_ascii=False, indent=2) + "\n"
+        (staging / "manifest.json").write_text(manifest, encoding="utf-8")
+        _publish(staging, out)
+    except BaseException:  # an interrupt too
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     return entries
+
+
+def _claim(out: Path) -> Path:
+    """Claim ``out`` for this run (:func:`write`) and return the folder to write into."""
+    if not out.exists():
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = out.parent / f".{out.name}.{uuid.uuid4().hex}.partial"
+        staging.mkdir()
+        return staging
+    busy = f"{out} is being written by another dmtool fixtures run (or a killed one left {out / CLAIM}: remove it)"
+    if not out.is_dir():
+        raise FileExistsError(f"{out} exists and is not an empty folder")
+    if any(out.iterdir()):
+        raise FileExistsError(busy if (out / CLAIM).exists() else f"{out} exists and is not an empty folder")
+    staging = out / CLAIM
+    try:
+        staging.mkdir()
+    except FileExistsError:
+        raise FileExistsError(busy) from None
+    if os.listdir(out) != [CLAIM]:  # another run filled it between the look and the claim
+        staging.rmdir()
+        raise FileExistsError(f"{out} was written by another dmtool fixtures run meanwhile")
+    return staging
+
+
+def _publish(staging: Path, out: Path) -> None:
+    """Put what was written into ``staging`` (:func:`_claim`) in its place, ``out``."""
+    if staging.parent != out:
+        try:
+            os.rename(staging, out)
+        except OSError as error:
+            if error.errno in (errno.EEXIST, errno.ENOTEMPTY, errno.ENOTDIR, errno.EISDIR):
+                raise FileExistsError(f"{out} was written by another dmtool fixtures run meanwhile") from None
+            raise
+        return
+    for name in sorted(os.listdir(staging), key=lambda name: name == "manifest.json"):  # the manifest last
+        os.rename(staging / name, out / name)
+    staging.rmdir()
 
 
 def manifest_of(plan: Plan, entries: Sequence[Entry]) -> dict[str, Any]:
