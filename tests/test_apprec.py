@@ -560,8 +560,9 @@ def test_cli_round_trip(tmp_path: Path):
     assert result.exit_code == 0, result.output
     assert result.stdout == "" and "AppRec status 1 OK" in result.stderr
     receipt = parse_apprec(out)
-    assert receipt.version == "1.0" and receipt.status == "1"
+    assert receipt.version == "1.1" and receipt.status == "1"  # 1.1 unless asked for 1.0
     assert receipt.original_id == dmtool.parse(msg).msg_id
+    assert dmtool.apprec_for(msg).version == "1.1"
 
     result = run("apprec", "check", str(out), "--original", str(msg))
     assert result.exit_code == 0, result.output
@@ -583,18 +584,18 @@ def test_cli_round_trip(tmp_path: Path):
     assert result.exit_code == 1 and "no receipt is sent for a receipt" in result.stdout
 
     result = run("validate", str(out))
-    assert result.exit_code == 0 and "valid  apprec apprec-1.0 APPREC" in result.stdout, result.output
+    assert result.exit_code == 0 and "valid  apprec apprec-1.1 APPREC" in result.stdout, result.output
 
-    out11 = tmp_path / "r11.xml"
-    result = run("apprec", str(msg), "--apprec-version", "1.1", "-o", str(out11))
+    out10 = tmp_path / "r10.xml"
+    result = run("apprec", str(msg), "--apprec-version", "1.0", "-o", str(out10))
     assert result.exit_code == 0, result.output
-    assert f'xmlns="{ns.APPREC_11}"'.encode() in out11.read_bytes()
-    assert parse_apprec(out11).version == "1.1"
-    assert run("apprec", "check", str(out11), "--original", str(msg)).exit_code == 0
-    assert run("validate", str(out11)).exit_code == 0
+    assert f'xmlns="{ns.APPREC_10}"'.encode() in out10.read_bytes()
+    assert parse_apprec(out10).version == "1.0"
+    assert run("apprec", "check", str(out10), "--original", str(msg)).exit_code == 0
+    assert run("validate", str(out10)).exit_code == 0
     if HAVE_REFERENCE:
-        assert_reference_valid(out.read_bytes(), "1.0")
-        assert_reference_valid(out11.read_bytes(), "1.1")
+        assert_reference_valid(out.read_bytes(), "1.1")
+        assert_reference_valid(out10.read_bytes(), "1.0")
 
 
 def test_cli_garbage_needs_the_parties(tmp_path: Path):

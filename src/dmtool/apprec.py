@@ -22,6 +22,10 @@ from .source import Source, read_source
 
 AppRecVersion = Literal["1.0", "1.1"]
 APPREC_VERSIONS: Final[tuple[AppRecVersion, ...]] = ("1.0", "1.1")
+#: The version dmtool writes unless asked for another: since February 2024 the directorate keeps AppRec 1.0 for the
+#: cases in chapter 8 of HIS 1168 (Veiledning til riktig bruk av applikasjonskvittering), and Helsefaglig dialog
+#: (HIS 1077) asks for 1.1 unless otherwise agreed.
+DEFAULT_VERSION: Final[AppRecVersion] = "1.1"
 NAMESPACES: Final[dict[AppRecVersion, str]] = {"1.0": ns.APPREC_10, "1.1": ns.APPREC_11}
 MIG_VERSIONS: Final[dict[AppRecVersion, str]] = {"1.0": "1.0 2004-11-21", "1.1": "v1.1 2012-02-15"}
 #: Roles of AppRec 1.1 (code list 8112, and AVS for the original's sender).

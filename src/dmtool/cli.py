@@ -782,9 +782,9 @@ def parse_command(file: str, fmt: str) -> None:
 @click.option(
     "--apprec-version",
     type=click.Choice(list(apprec.APPREC_VERSIONS)),
-    default="1.0",
+    default=apprec.DEFAULT_VERSION,
     show_default=True,
-    help="The AppRec version to write (Helsefaglig dialog asks for 1.1).",
+    help="The AppRec version to write (1.0 only where HIS 1168 chapter 8 or the receiver asks for it).",
 )
 @click.option("-o", "--output", metavar="OUT", default=None, help="Write the AppRec here (default: standard output).")
 @click.option(

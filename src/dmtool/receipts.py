@@ -16,7 +16,7 @@ import datetime as dt
 from typing import Final
 
 from . import clock, codelists, compose, rules, tree, writer
-from .apprec import APPREC_VERSIONS, AppRec, AppRecVersion, Party, Unit
+from .apprec import APPREC_VERSIONS, DEFAULT_VERSION, AppRec, AppRecVersion, Party, Unit
 from .errors import BuildError
 from .facts import Facts, Level, ident_of
 from .loader import LoadError, load
@@ -88,7 +88,7 @@ def _error(issue: Issue) -> CV:
 def apprec_for(
     source: Message | Source,
     report: Report | None = None,
-    version: AppRecVersion = "1.0",
+    version: AppRecVersion = DEFAULT_VERSION,
     *,
     sender: Party | None = None,
     receiver: Party | None = None,
