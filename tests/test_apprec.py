@@ -37,12 +37,12 @@ from dmtool import namespaces as ns
 from dmtool import strategies as dms
 from dmtool.apprec import APPREC_VERSIONS, MIG_VERSIONS, AppRec, Party, Unit, parse_apprec
 from dmtool.apprec import to_xml as apprec_xml
-from dmtool.apprec_check import check_apprec
 from dmtool.cli import main
 from dmtool.clock import OSLO
 from dmtool.facts import original_of
 from dmtool.ids import her_id_problem
 from dmtool.model import CV, Message
+from dmtool.receipts import check_apprec
 
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 ERRORS = codelists.get("8221")
@@ -85,8 +85,10 @@ def assert_reference_valid(data: bytes, version: str) -> None:
 
 
 def issues(check) -> list[str]:
-    assert {issue.rule for issue in check.report.issues} <= {"APPREC-CONSISTENT"}
-    return [issue.message for issue in check.report.issues]
+    """The APPREC-CONSISTENT messages of ``check`` (a receipt checked from its source is validated too: a schema error
+    is among its issues)."""
+    assert {issue.rule for issue in check.report.issues} <= {"APPREC-CONSISTENT", "XSD"}
+    return [issue.message for issue in check.report.issues if issue.rule == "APPREC-CONSISTENT"]
 
 
 def assert_consistent(check, status: str) -> None:
@@ -513,9 +515,11 @@ def test_real_world_quirks_are_read_and_reported_as_apprec_consistent(name):
     receipt = parse_apprec(data)
     check = check_apprec(data)
     assert_inconsistent(check, *words)
-    assert check_apprec(receipt).report.issues == check.report.issues
-    assert check.outcome == STATUS_OUTCOME.get(receipt.status, "unknown")
     report = dmtool.validate(data)
+    assert check.report == report
+    consistency_only = tuple(issue for issue in report.issues if issue.rule == "APPREC-CONSISTENT")
+    assert check_apprec(receipt).report.issues == consistency_only
+    assert check.outcome == STATUS_OUTCOME.get(receipt.status, "unknown")
     assert not report.valid and report.kind == "apprec"
     consistent = [issue.message for issue in report.issues if issue.rule == "APPREC-CONSISTENT"]
     assert any(all(word in message for word in words) for message in consistent), report.issues
@@ -960,3 +964,28 @@ def test_a_receipt_for_a_receipt_checked_against_that_receipt_is_one_finding() -
     assert [issue.message for issue in findings if "AppRec" in issue.message] == [
         "OriginalMsgId/MsgType is 'APPREC': the receipt answers an AppRec, and no receipt is sent for a receipt"
     ]
+
+
+def test_checking_a_receipt_from_its_source_reports_what_validate_reports(tmp_path: Path):
+    """``apprec check`` and ``check_apprec(source)`` judge a receipt as ``validate`` does: a wrapper is said, and a
+    schema error is an issue, with or without the original."""
+    foresporsel = (EXAMPLES / "foresporsel-1.0.xml").read_bytes()
+    own = dmtool.apprec.to_xml(dmtool.apprec_for(foresporsel))
+    body = own.split(b"?>", 1)[1]
+    wrapped = b'<?xml version="1.0" encoding="UTF-8"?><EI_fellesformat xmlns="urn:vendor">' + body + b"</EI_fellesformat>"
+    foreign = own.replace(b"<AppRec ", b'<AppRec foreign="x" ', 1)
+    assert foreign != own
+    for data, is_wrapped, consistent in ((wrapped, True, True), (foreign, False, False)):
+        for original in (None, foresporsel):
+            known = None if original is None else original_of(dmtool.parse(original))
+            expected = dmtool.validate(data, original=known)
+            verdict = check_apprec(data, original)
+            assert verdict.report == expected
+            assert verdict.report.wrapped is is_wrapped and verdict.consistent is consistent
+        path = tmp_path / "receipt.xml"
+        path.write_bytes(data)
+        result = run("apprec", "check", str(path), "--format", "json")
+        shown = json.loads(result.stdout)
+        assert shown["wrapped"] is is_wrapped and shown["consistent"] is consistent
+        assert [issue["rule"] for issue in shown["issues"]] == ([] if consistent else ["XSD"])
+        assert result.exit_code == (0 if consistent else 1)

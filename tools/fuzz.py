@@ -123,7 +123,7 @@ def exercise(data: bytes) -> None:
     instrumentation.
     """
     import dmtool
-    from dmtool import apprec, apprec_check, receipts
+    from dmtool import apprec, receipts
 
     report = dmtool.validate(data)
     if not isinstance(report, dmtool.Report):
@@ -188,7 +188,7 @@ def exercise(data: bytes) -> None:
 
     for original in (None, ORIGINAL.read_bytes()):
         try:
-            verdict = apprec_check.check_apprec(data, original)
+            verdict = receipts.check_apprec(data, original)
         except dmtool.ParseError:
             continue
         _check_said("the verdict", verdict.to_dict(), data)

@@ -10,7 +10,6 @@ Every function here is thread-safe: threads may call them at once and each gets 
 """
 
 from .apprec import AppRec, parse_apprec
-from .apprec_check import ApprecCheck, check_apprec
 from .compose import avvik, foresporsel, helsefaglig, notat, svar
 from .errors import BuildError, ParseError, RuleError
 from .model import (
@@ -29,7 +28,7 @@ from .model import (
     Role,
 )
 from .reader import parse
-from .receipts import apprec_for
+from .receipts import ApprecCheck, apprec_for, check_apprec
 from .report import Issue, Report, Severity
 from .source import Source
 from .validation import is_valid, iter_issues, validate

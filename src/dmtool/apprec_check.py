@@ -1,4 +1,6 @@
-"""Checking an AppRec: the ``APPREC-CONSISTENT`` rule, and what the receipt means for the sender.
+"""The ``APPREC-CONSISTENT`` rule: a receipt that agrees with itself and, when it is known, with the message it answers.
+
+:func:`dmtool.receipts.check_apprec` gives the whole verdict on a receipt, with what it means for the sender.
 
 A receipt is consistent when its ``MsgType`` is APPREC and its ``MIGversion`` that of its namespace, its status is
 from code list 8258, status 1 has no ``Error`` and statuses 2 and 3 at least one, every error code is in the code
@@ -11,48 +13,23 @@ levels, its receiver among the original's sender levels, by HER-id), and the ori
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Final, Literal, NamedTuple
+from typing import Final, NamedTuple
 
 from . import codelists
-from .apprec import MIG_VERSIONS, AppRec, parse_apprec
+from .apprec import MIG_VERSIONS, AppRec
 from .errors import ParseError
-from .facts import Facts, Original, original_of
+from .facts import Facts, Original
 from .loader import LoadError, load
-from .model import Message
-from .report import Issue, Report, Severity
+from .report import Issue, Severity
 from .source import Source, read_source
 
 RULE: Final = "APPREC-CONSISTENT"
 #: The root ``MsgType/@V`` of every AppRec (rules.md and the official examples), and the 8279 code no receipt answers.
 APPREC: Final = "APPREC"
-Outcome = Literal["delivered", "rejected", "partly", "unknown"]
 #: The AppRec error lists (general, sykmelding/legeerklæring, LOM), by OID and by number.
 _ERROR_LISTS: Final = frozenset(
     key for number in ("8221", "8222", "8223") for key in (number, codelists.OID_PREFIX + number)
 )
-_OUTCOMES: Final[dict[str, Outcome]] = {"1": "delivered", "2": "rejected", "3": "partly"}
-
-
-@dataclass(frozen=True)
-class ApprecCheck:
-    """The verdict on a receipt: the ``report`` (``APPREC-CONSISTENT`` issues), the ``outcome`` for the sender of the
-    original (``delivered``, ``rejected``, ``partly``; ``unknown`` when the status is not from 8258) and the
-    ``reasons`` the receipt gives (its errors as text)."""
-
-    report: Report
-    outcome: Outcome
-    reasons: tuple[str, ...]
-
-    @property
-    def consistent(self) -> bool:
-        """True when the receipt has no error."""
-        return self.report.valid
-
-    def to_dict(self) -> dict[str, object]:
-        """The JSON shape: the report's keys plus ``consistent``, ``outcome`` and ``reasons``."""
-        return {**self.report.to_dict(), "consistent": self.consistent, "outcome": self.outcome,
-                "reasons": list(self.reasons)}  # fmt: skip
 
 
 def original_from_source(source: Source) -> Original:
@@ -147,31 +124,3 @@ def _error_code(code: str, system: str | None) -> Iterator[str]:
         return
     if code not in listed:
         yield f"Error {code!r} is not in code list {listed.number} {listed.name}"
-
-
-def check_apprec(
-    apprec: AppRec | Source, original: Message | Source | None = None, *, path: str | None = None
-) -> ApprecCheck:
-    """Check a receipt (an :class:`AppRec`, or its source) against ``APPREC-CONSISTENT``, and against ``original``
-    (a parsed :class:`~dmtool.model.Message` or its source) when given.
-
-    Raises :class:`~dmtool.errors.ParseError` when the receipt or the original cannot be read at all.
-    """
-    receipt = apprec if isinstance(apprec, AppRec) else parse_apprec(apprec)
-    if original is None:
-        against = None
-    elif isinstance(original, Message):
-        against = original_of(original)
-    else:
-        against = original_from_source(original)
-    issues = tuple(finding.issue(receipt) for finding in consistency(receipt, against))
-    report = Report(
-        path=path,
-        kind="apprec",
-        version="apprec-1.0" if receipt.version == "1.0" else "apprec-1.1",
-        msg_type="APPREC",
-        msg_id=receipt.id,
-        issues=issues,
-    )
-    reasons = tuple(error.original_text or error.display or error.code for error in receipt.errors)
-    return ApprecCheck(report, _OUTCOMES.get(receipt.status, "unknown"), reasons)

@@ -32,7 +32,6 @@ from typing import Any, Final, Literal, NoReturn, cast
 import click
 
 from . import __version__, apprec, batch, codelists, compose, config, profiles, reader, receipts, rules, spec, writer
-from .apprec_check import ApprecCheck, check_apprec
 from .batch import Input
 from .errors import BuildError, ParseError
 from .facts import original_of
@@ -41,6 +40,7 @@ from .loader import MAX_SIZE
 from .model import CS, CV, DIALOG_VERSIONS, HealthcareProfessional, Ident, Message, Organisation, Patient
 from .output import OutputRefused, write_output
 from .profiles import Settings
+from .receipts import ApprecCheck, check_apprec
 from .report import Issue, Report, Severity, bounded
 from .source import read_source
 
@@ -904,7 +904,7 @@ def _check_apprec(name: str, original: str | None, fmt: str) -> None:
     as_json = fmt == "json"
     data = _read_receipt(name) if as_json else _read_bytes(name)
     try:
-        receipt = apprec.parse_apprec(data)
+        apprec.parse_apprec(data)
     except ParseError as error:
         if as_json:
             _json_verdict(ApprecCheck(Report(path=name, issues=error.issues), "unknown", ()), EXIT_INVALID)
@@ -914,11 +914,11 @@ def _check_apprec(name: str, original: str | None, fmt: str) -> None:
         try:
             against = _read_input(original)
         except OSError as error:
-            _json_without_original(receipt, name, batch.unreadable(name, _shown(original), error).issues, EXIT_ERROR)
+            _json_without_original(data, name, batch.unreadable(name, _shown(original), error).issues, EXIT_ERROR)
     elif original is not None:
         against = _read_bytes(original)
     try:
-        verdict = check_apprec(receipt, against, path=name)
+        verdict = check_apprec(data, against, path=name)
     except ParseError as error:
         where = f"the original {_shown(original or name)}"
         if as_json:
@@ -926,7 +926,7 @@ def _check_apprec(name: str, original: str | None, fmt: str) -> None:
                 dataclasses.replace(issue, line=None, message=f"{where}: {_problems(ParseError((issue,)))}")
                 for issue in error.issues
             )
-            _json_without_original(receipt, name, unread, EXIT_INVALID)
+            _json_without_original(data, name, unread, EXIT_INVALID)
         _fail(EXIT_INVALID, f"{_shown(original or name)}: cannot read the original message: {_problems(error)}")
     if fmt == "json":
         _json_verdict(verdict, EXIT_VALID if verdict.consistent else EXIT_INVALID)
@@ -940,7 +940,8 @@ def _check_apprec(name: str, original: str | None, fmt: str) -> None:
         for reason in verdict.reasons:
             click.echo(f"  reason: {_printable(reason)}")
         for issue in verdict.report.issues:
-            click.echo("  " + click.style(f"error {issue.rule}", fg="red") + f": {_printable(issue.message)}")
+            tone = "red" if issue.severity is Severity.ERROR else "yellow"
+            click.echo("  " + click.style(f"{issue.severity} {issue.rule}", fg=tone) + f": {_printable(issue.message)}")
     sys.exit(EXIT_VALID if verdict.consistent else EXIT_INVALID)
 
 
@@ -953,10 +954,10 @@ def _read_receipt(name: str) -> bytes:
         _json_verdict(ApprecCheck(batch.unreadable(name, _shown(name), error), "unknown", ()), EXIT_ERROR)
 
 
-def _json_without_original(receipt: apprec.AppRec, name: str, problems: tuple[Issue, ...], status: int) -> NoReturn:
-    """``apprec check --format json`` when the original cannot be used: the receipt's own verdict, with ``problems``
-    (why the original could not be used) among its issues; exit ``status``."""
-    alone = check_apprec(receipt, path=name)
+def _json_without_original(data: bytes, name: str, problems: tuple[Issue, ...], status: int) -> NoReturn:
+    """``apprec check --format json`` when the original cannot be used: the verdict on the receipt ``data`` alone,
+    with ``problems`` (why the original could not be used) among its issues; exit ``status``."""
+    alone = check_apprec(data, path=name)
     report = dataclasses.replace(alone.report, issues=(*alone.report.issues, *problems))
     _json_verdict(dataclasses.replace(alone, report=report), status)
 

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Final
+from dataclasses import dataclass
+from typing import Final, Literal
 
 from . import clock, codelists, compose, rules, tree, writer
-from .apprec import APPREC_VERSIONS, DEFAULT_VERSION, AppRec, AppRecVersion, Party, Unit
+from .apprec import APPREC_VERSIONS, DEFAULT_VERSION, AppRec, AppRecVersion, Party, Unit, parse_apprec
+from .apprec_check import consistency, original_from_source
 from .errors import BuildError
-from .facts import Facts, Level, ident_of
+from .facts import Facts, Level, ident_of, original_of
 from .loader import LoadError, load
 from .model import CV, Message
 from .profiles import Settings
@@ -178,3 +180,64 @@ def _facts(data: bytes) -> Facts | None:
 def party_by_her(her_id: str, name: str | None = None) -> Party:
     """A party known only by its HER-id (and perhaps its name), as transport knows it."""
     return Party(name, her_id, "HER")
+
+
+Outcome = Literal["delivered", "rejected", "partly", "unknown"]
+_OUTCOMES: Final[dict[str, Outcome]] = {"1": "delivered", "2": "rejected", "3": "partly"}
+
+
+@dataclass(frozen=True)
+class ApprecCheck:
+    """The verdict on a receipt: the ``report`` (``APPREC-CONSISTENT`` issues), the ``outcome`` for the sender of the
+    original (``delivered``, ``rejected``, ``partly``; ``unknown`` when the status is not from 8258) and the
+    ``reasons`` the receipt gives (its errors as text)."""
+
+    report: Report
+    outcome: Outcome
+    reasons: tuple[str, ...]
+
+    @property
+    def consistent(self) -> bool:
+        """True when the receipt has no error."""
+        return self.report.valid
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON shape: the report's keys plus ``consistent``, ``outcome`` and ``reasons``."""
+        return {**self.report.to_dict(), "consistent": self.consistent, "outcome": self.outcome,
+                "reasons": list(self.reasons)}  # fmt: skip
+
+
+def check_apprec(
+    apprec: AppRec | Source, original: Message | Source | None = None, *, path: str | None = None
+) -> ApprecCheck:
+    """The verdict on a receipt: an :class:`~dmtool.apprec.AppRec`, or its source (a path, bytes or binary file),
+    checked against ``original`` (a parsed :class:`~dmtool.model.Message` or its source) when given.
+
+    A source is validated as :func:`dmtool.validate` validates it (the schema, ``APPREC-CONSISTENT``, a wrapper), so
+    the report is the one ``validate`` gives with the same original; a parsed ``AppRec`` is checked against
+    ``APPREC-CONSISTENT`` alone. Raises :class:`~dmtool.errors.ParseError` when the receipt or the original cannot be
+    read at all.
+    """
+    if original is None:
+        against = None
+    elif isinstance(original, Message):
+        against = original_of(original)
+    else:
+        against = original_from_source(original)
+    if isinstance(apprec, AppRec):
+        receipt = apprec
+        issues = tuple(finding.issue(receipt) for finding in consistency(receipt, against))
+        report = Report(
+            path=path,
+            kind="apprec",
+            version="apprec-1.0" if receipt.version == "1.0" else "apprec-1.1",
+            msg_type="APPREC",
+            msg_id=receipt.id,
+            issues=issues,
+        )
+    else:
+        data, source_path = read_source(apprec)
+        receipt = parse_apprec(data)
+        report = examine(data, path if path is not None else source_path, original=against)[0]
+    reasons = tuple(error.original_text or error.display or error.code for error in receipt.errors)
+    return ApprecCheck(report, _OUTCOMES.get(receipt.status, "unknown"), reasons)
