@@ -972,7 +972,8 @@ def test_checking_a_receipt_from_its_source_reports_what_validate_reports(tmp_pa
     foresporsel = (EXAMPLES / "foresporsel-1.0.xml").read_bytes()
     own = dmtool.apprec.to_xml(dmtool.apprec_for(foresporsel))
     body = own.split(b"?>", 1)[1]
-    wrapped = b'<?xml version="1.0" encoding="UTF-8"?><EI_fellesformat xmlns="urn:vendor">' + body + b"</EI_fellesformat>"
+    wrapper = b'<?xml version="1.0" encoding="UTF-8"?><EI_fellesformat xmlns="urn:vendor">'
+    wrapped = wrapper + body + b"</EI_fellesformat>"
     foreign = own.replace(b"<AppRec ", b'<AppRec foreign="x" ', 1)
     assert foreign != own
     for data, is_wrapped, consistent in ((wrapped, True, True), (foreign, False, False)):

@@ -308,7 +308,10 @@ def test_a_patient_number_with_digits_of_another_script_is_not_a_fødselsnummer(
 def test_a_her_id_with_digits_of_another_script_is_no_her_id():
     data = FORESPORSEL.replace(b"<Id>8000101</Id>", "<Id>8000\u066101</Id>".encode())
     messages = [issue.message for issue in dmtool.validate(data).errors if issue.rule == "SERVICE-ADDRESSING"]
-    assert messages == ["Receiver: '8000\u066101' is not a HER-id: a HER-id is a number of 1 to 9 digits"]
+    assert messages == [
+        "Receiver: '8000\u066101' is not a HER-id: it holds '\u0661', a digit of another script (U+0661); a HER-id is "
+        "a number of 1 to 9 digits (0-9, no leading zero)"
+    ]
 
 
 @pytest.mark.parametrize(

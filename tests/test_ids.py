@@ -194,6 +194,25 @@ def test_not_her_ids(value):
     assert problem is not None and repr(value) in problem
 
 
+@pytest.mark.parametrize(
+    ("value", "fault"),
+    [
+        ("", "it is empty"),
+        ("0123", "it starts with 0"),
+        ("1234567890", "it has 10 digits"),
+        ("800 0101", "it holds ' ', a separator or space"),
+        (" 8000101", "it holds ' ', a separator or space"),
+        ("8000-101", "it holds '-', a separator or space"),
+        ("8000\u066101", "it holds '\u0661', a digit of another script (U+0661)"),
+        ("HER8000101", "it holds the letter 'H'"),
+    ],
+)
+def test_a_her_id_problem_says_what_is_wrong(value, fault):
+    assert ids.her_id_problem(value) == (
+        f"{value!r} is not a HER-id: {fault}; a HER-id is a number of 1 to 9 digits (0-9, no leading zero)"
+    )
+
+
 @settings(**SETTINGS)
 @given(dms.organisation_numbers())
 def test_organisation_numbers(number):

@@ -124,10 +124,28 @@ def is_valid(number: str) -> bool:
 
 
 def her_id_problem(value: str) -> str | None:
-    """Why ``value`` is not a HER-id (a positive whole number of up to 9 digits), or ``None`` when it is one."""
+    """Why ``value`` is not a HER-id (a positive whole number of up to 9 digits), or ``None`` when it is one: what is
+    wrong with it (empty, a leading zero, too long, a separator, a digit of another script, letters), then what a
+    HER-id is."""
     if _HER_ID.fullmatch(value):
         return None
-    return f"{value!r} is not a HER-id: a HER-id is a number of 1 to 9 digits"
+    fault = _her_id_fault(value)
+    return f"{value!r} is not a HER-id: {fault}; a HER-id is a number of 1 to 9 digits (0-9, no leading zero)"
+
+
+def _her_id_fault(value: str) -> str:
+    if not value:
+        return "it is empty"
+    if value.isascii() and value.isdigit():
+        if len(value) > 9:
+            return f"it has {len(value)} digits"
+        return "it starts with 0"
+    odd = next(char for char in value if not ("0" <= char <= "9"))
+    if odd.isdigit():
+        return f"it holds {odd!r}, a digit of another script (U+{ord(odd):04X})"
+    if odd.isalpha():
+        return f"it holds the letter {odd!r}"
+    return f"it holds {odd!r}, a separator or space"
 
 
 def org_number_problem(value: str) -> str | None:
