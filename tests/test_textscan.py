@@ -122,6 +122,8 @@ def test_every_oracle_pattern_has_its_rewritten_check():
 def _same_answers(text: str) -> None:
     for name, (rewritten, oracle) in ANSWERS.items():
         assert rewritten(text) == oracle(text), (name, text[:200])
+    for name, search in SEARCHES.items():
+        assert search.found(text) is (adversarial.ORACLE[name].search(text) is not None), (name, text[:200])
 
 
 PIECES = adversarial.alphabet()

@@ -68,7 +68,7 @@ def not_ack_only(facts: Facts) -> Iterator[Finding]:
     text = facts.own_text.strip()
     if facts.kind == Kind.AVVIK or not text or "?" in text or len(text) > facts.settings.ack_only_max_chars:
         return
-    if _ACK_ONLY.find(text):
+    if _ACK_ONLY.found(text):
         yield "the message only confirms receipt or that something is done; the AppRec does that", facts.body
 
 
@@ -97,9 +97,9 @@ def greeting_and_identity(facts: Facts) -> Iterator[Finding]:
     missing = []
     if not (_GREETING.search(facts.main_text[:300]) or (service_name and service_name.lower() in text[:300].lower())):
         missing.append("whom it is for (e.g. 'Til ...')")
-    if not _SIGNATURE.find(text, folded):
+    if not _SIGNATURE.found(text, folded):
         missing.append("who writes and where (e.g. 'Hilsen ..., fastlege ved ...')")
-    if not _CONTEXT.find(text, folded):
+    if not _CONTEXT.found(text, folded):
         missing.append("what it refers to (henvisning, epikrise or the date of a contact)")
     if missing:
         yield "the text does not say " + "; nor ".join(missing), facts.body
@@ -109,7 +109,7 @@ def one_problem_per_thread(facts: Facts) -> Iterator[Finding]:
     """One problem and one fagområde per thread."""
     text = facts.own_text[:SCAN_CHARS]
     folded = fold(text)
-    found = [name for name, words in _FAGOMRADER.items() if words.find(text, folded)]
+    found = [name for name, words in _FAGOMRADER.items() if words.found(text, folded)]
     if len(found) > 1:
         yield f"the text mixes fagområder ({', '.join(found)}): one problem and one fagområde per thread", facts.body
 
@@ -148,7 +148,7 @@ def recipient_listed(facts: Facts) -> Iterator[Finding]:
             continue
         names = " / ".join(level.name for level in receiver)
         if listed(receiver[-1].name, (service.name for service in services.services)) or (
-            services.physicians_too and PHYSICIAN.find(names)
+            services.physicians_too and PHYSICIAN.found(names)
         ):
             return
         choices = f": {'; '.join(map(str, services.services))}" if len(services.services) <= 12 else ""
@@ -165,7 +165,7 @@ def _dialog_partner(facts: Facts, profile: str, dialog: HospitalDialog) -> Itera
     for role in {"Sender", "Receiver"} - roles:
         chain = facts.organisation_chain(role)
         names = " / ".join(level.name for level in chain)
-        if chain and not DIALOG_MUNICIPAL.find(names):
+        if chain and not DIALOG_MUNICIPAL.found(names):
             yield f"profile {profile}: dialog with {dialog.hospital[0]} is for the municipality's " \
                   f"{', '.join(dialog.municipal[:-1])} or {dialog.municipal[-1]}; the {role.lower()} ({names}) is " \
                   "none of them by its name", chain[-1].element  # fmt: skip

@@ -338,9 +338,9 @@ def recipient_allowed(facts: Facts) -> Iterator[Finding]:
     if not chain:
         return
     names = " / ".join(level.name for level in chain)
-    if profile.gp_only and _MUNICIPAL.find(names):
+    if profile.gp_only and _MUNICIPAL.found(names):
         yield f"profile {profile.name}: write to the GP, not to a municipal service ({names})", chain[-1].element
-    if profile.no_lab_radiology and facts.settings.admitted is not True and _LAB_RADIOLOGY.find(names):
+    if profile.no_lab_radiology and facts.settings.admitted is not True and _LAB_RADIOLOGY.found(names):
         yield f"profile {profile.name}: no dialog with laboratory or radiology ({names}) for a patient who is not " \
               "admitted", chain[-1].element  # fmt: skip
 
@@ -363,7 +363,7 @@ def _hospital_dialog(facts: Facts, profile: str, dialog: HospitalDialog) -> Iter
     for role in sorted(hospital_roles(facts, dialog)):
         chain = facts.organisation_chain(role)
         names = " / ".join(level.name for level in chain)
-        if not (_PLO.find(names) and _RECEPTION.find(names)):
+        if not (_PLO.found(names) and _RECEPTION.found(names)):
             yield f"profile {profile}: {dialog.hospital[0]} takes part in dialog only through its PLO receptions " \
                   f"({', '.join(dialog.receptions)}), not the {role.lower()} ({names}); use one of them", \
                   chain[-1].element  # fmt: skip

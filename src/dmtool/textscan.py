@@ -72,3 +72,10 @@ class Search:
             if found is not None and (first is None or found.start() < first[0]):
                 first = found.span()
         return first
+
+    def found(self, text: str, folded: str | None = None) -> bool:
+        """Whether there is a match in ``text`` (``find(text) is not None``, but it stops at the first branch that
+        matches anywhere)."""
+        if folded is None:
+            folded = fold(text)
+        return any(branch.search(folded) for branch in self.branches)
