@@ -113,18 +113,23 @@ def has_data_uri(text: str, folded: str | None = None) -> bool:
     """
     if folded is None:
         folded = fold(text)
-    return any(folded.startswith(",", found.end()) for found in _DATA_URI.finditer(folded))
+    found = _DATA_URI.search(folded)
+    while found is not None:
+        if folded.startswith(",", found.end()):
+            return True
+        found = _DATA_URI.search(folded, found.end())
+    return False
 
 
 def text_problems(text: str) -> Iterator[str]:
     """What makes ``text`` other than plain text: HTML tags written as text, a data URI, a long base64 run."""
-    folded = fold(text) if "<" in text or ":" in text else text
-    if "<" in text and ">" in text and _MARKUP.search(folded):
+    if "<" in text and ">" in text and _MARKUP.search(fold(text)):
         yield "holds HTML tags as text; write plain text"
-    if ":" in text and has_data_uri(text, folded):
+    if ":" in text and has_data_uri(text):
         yield "embeds a data URI (an image or file); only plain text is allowed"
     elif has_base64_run(text):
         yield "holds a long base64 run (an embedded file); only plain text is allowed"
+
 
 def plain_text(facts: Facts) -> Iterator[Finding]:
     """Free text is plain text: no markup, no embedded images or data."""

@@ -48,24 +48,33 @@ def word(start: str, rest: str = "") -> str:
     return f"{start}(?<!\\w{start}){rest}"
 
 
+#: Up to how many characters a text is searched for all the branches of a :class:`Search` at once: a call of
+#: :mod:`re` costs more than trying a few branches at each position of a short text.
+SHORT: Final = 64
+
+
 class Search:
     """The first match of the alternatives ``branches`` in a text, whatever its case.
 
     Each branch is a case-sensitive pattern of lower-case letters for the folded text (:func:`fold`) that begins with
     a literal or a class of characters (see :func:`word`), so that :mod:`re` finds where it can begin without trying
-    every position; each is searched once. The first match is what ``re.search("|".join(branches), text,
-    re.IGNORECASE)`` finds: the match that begins first, and of two that begin at the same place, the one of the
-    earlier branch.
+    every position; each is searched once (a text of up to :data:`SHORT` characters is searched for all of them at
+    once). The first match is what ``re.search("|".join(branches), text, re.IGNORECASE)`` finds: the match that
+    begins first, and of two that begin at the same place, the one of the earlier branch.
     """
 
     def __init__(self, *branches: str) -> None:
         self.branches = tuple(re.compile(branch) for branch in branches)
+        self._all = re.compile("|".join(f"(?:{branch})" for branch in branches))
 
     def find(self, text: str, folded: str | None = None) -> tuple[int, int] | None:
         """Where the first match in ``text`` begins and ends, or ``None``; ``folded`` is :func:`fold` of ``text``,
         when the caller has it."""
         if folded is None:
             folded = fold(text)
+        if len(folded) <= SHORT:
+            found = self._all.search(folded)
+            return None if found is None else found.span()
         first: tuple[int, int] | None = None
         for branch in self.branches:
             found = branch.search(folded)
@@ -78,4 +87,6 @@ class Search:
         matches anywhere)."""
         if folded is None:
             folded = fold(text)
+        if len(folded) <= SHORT:
+            return self._all.search(folded) is not None
         return any(branch.search(folded) for branch in self.branches)
