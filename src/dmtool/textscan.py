@@ -14,8 +14,7 @@ from typing import Final
 
 #: Characters that ``re.IGNORECASE`` matches with a letter that :meth:`str.lower` does not give them: capital I with
 #: dot above (whose lower case is two characters) and dotless i with ``i``, long s with ``s``.
-_OTHER_FORMS: Final = "\u0130\u0131\u017f"
-_TO_LETTER: Final = str.maketrans(_OTHER_FORMS, "iis")
+_TO_LETTER: Final = (("\u0130", "i"), ("\u0131", "i"), ("\u017f", "s"))
 #: :meth:`str.lower` of each Latin-1 character, as a byte table (every one stays in Latin-1).
 _LATIN_1_LOWER: Final = bytes(ord(chr(code).lower()) for code in range(256))
 
@@ -36,8 +35,8 @@ def fold(text: str) -> str:
     try:
         return text.encode("latin-1").translate(_LATIN_1_LOWER).decode("latin-1")
     except UnicodeEncodeError:  # a character beyond Latin-1
-        if any(char in text for char in _OTHER_FORMS):
-            text = text.translate(_TO_LETTER)
+        for other, letter in _TO_LETTER:  # str.replace: str.translate takes 70 ns a character
+            text = text.replace(other, letter)
         return text.lower()
 
 
