@@ -12,6 +12,7 @@ of a few runs, and a pair that seems to grow faster is measured again at a large
 
 from __future__ import annotations
 
+import gc
 import re
 import time
 from collections.abc import Callable
@@ -185,14 +186,20 @@ def test_the_rewritten_checks_answer_as_the_oracle_on_examples(text):
 
 
 def work(check: Callable[[Any], object], given: Any) -> float:
-    """The least CPU time of three runs of ``check(given)`` (one, when it takes a tenth of a second)."""
+    """The least CPU time of three runs of ``check(given)`` (two, when they take a tenth of a second), without the
+    garbage collector: in the suite's process, with all it holds, a collection can take longer than the check."""
     best = float("inf")
-    for _ in range(3):
-        start = time.process_time()
-        check(given)
-        best = min(best, time.process_time() - start)
-        if best > 0.1:
-            break
+    gc.collect()
+    gc.disable()
+    try:
+        for run in range(3):
+            start = time.process_time()
+            check(given)
+            best = min(best, time.process_time() - start)
+            if best > 0.1 and run:
+                break
+    finally:
+        gc.enable()
     return best
 
 
@@ -322,7 +329,7 @@ def test_nested_free_text_is_read_once():
     """Issue 18: a megabyte of ``&lt;`` and spaces took 0.4 / 3.3 / 12.3 / 126 s at 0 / 10 / 40 / 400 levels of
     TekstNotatInnhold in each other: each level was checked with all the text below it. Now each text node is read
     once, so 400 or 2,000 levels cost about what one does."""
-    text = b"&lt; " * (1 << 18)
+    text = b"&lt; " * (1 << 19)
     flat = work(dmtool.validate, with_note(text))
     for depth in (400, 2000):
         assert work(dmtool.validate, with_note(text, depth)) <= 3 * flat, depth
