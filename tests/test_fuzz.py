@@ -23,10 +23,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import adversarial
 import pytest
 from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 from paths import EXAMPLES, ROOT
 
 import dmtool
@@ -338,3 +340,83 @@ def test_the_sweep_sets_every_text_and_attribute_to_every_odd_value():
     assert len(edits) == 3 * len(fuzz.ODD_VALUES) == len(set(edits))
     declaration = b"<?xml version='1.0' encoding='UTF-8'?>\n"
     assert declaration + b'<a x="NaN"><b/></a>' in edits and declaration + b'<a x="1"><b>NaN</b></a>' in edits
+
+
+# -- the harness itself -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "corpus", "seconds", "passed_on"),
+    [
+        (["corpus", "--seconds", "5", "--", "-runs=10", "-max_len=9"], "corpus", 5, ["-runs=10", "-max_len=9"]),
+        (["corpus", "--", "crash-1"], "corpus", 600, ["crash-1"]),
+        (["--seconds", "7", "corpus", "--", "--", "-x"], "corpus", 7, ["--", "-x"]),
+        (["corpus"], "corpus", 600, []),
+    ],
+)
+def test_the_harness_passes_everything_after_the_double_dash_to_libfuzzer(argv, corpus, seconds, passed_on):
+    """``tools/fuzz.py CORPUS --seconds N -- -libfuzzer-option`` failed with "unrecognized arguments": the corpus
+    folder had taken the positional list of libFuzzer options with it, empty."""
+    args, libfuzzer = fuzz.parse_arguments(argv)
+    assert (args.corpus, args.seconds, libfuzzer) == (Path(corpus), seconds, passed_on)
+
+
+def test_the_harness_still_needs_a_corpus_unless_it_sweeps(capsys):
+    assert fuzz.parse_arguments(["--sweep"])[0].sweep
+    with pytest.raises(SystemExit) as stopped:
+        fuzz.parse_arguments(["--seconds", "5", "--", "-runs=1"])
+    assert stopped.value.code == 2 and "give the corpus folder" in capsys.readouterr().err
+
+
+def test_the_harness_keeps_nothing_from_one_input_to_the_next():
+    """The oracle cached every round trip (the input and its model), so a long run grew without bound. Forty
+    distinct messages of 64 KB each would keep at least 2.5 MB that way."""
+    import gc
+    import tracemalloc
+
+    note = b"<Sporsmal>Til hjemmesykepleien."
+    assert FORESPORSEL.count(note) == 1
+    inputs = [FORESPORSEL.replace(note, note + b" %d " % number + b"x" * (1 << 16)) for number in range(50)]
+    for data in inputs[:10]:  # caches that fill once (compiled schemas, the original) are filled here
+        fuzz.exercise(data)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for data in inputs[10:]:
+            fuzz.exercise(data)
+        gc.collect()
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown < 1 << 20, grown
+
+
+def test_the_adversarial_seeds_are_messages_with_every_adversarial_text():
+    seeds = dict(fuzz.adversarial_seeds(size=64))
+    assert len(seeds) == 2 * len(adversarial.FAMILIES)
+    found = set()
+    for data in seeds.values():
+        root = loader.parse_bytes(data)
+        found.update(element.text for element in root.iter("{*}TekstNotatInnhold", "{*}OrganisationName"))
+    assert set(adversarial.texts(64).values()) <= found
+
+
+@settings(max_examples=60, **SETTINGS)
+@given(st.sampled_from(sorted(dict(fuzz.adversarial_seeds(size=2048)).items())))
+def test_the_adversarial_seeds_keep_the_library_contracts(seed):
+    fuzz.exercise(seed[1])
+
+
+def test_the_tree_mutations_put_in_adversarial_texts_and_nest_elements():
+    rng = random.Random(1)
+    made = [fuzz.mutate_tree(FORESPORSEL, rng) for _ in range(400)]
+    texts = {text for data in made if data for text in loader.parse_bytes(data).itertext()}
+    adversarial_texts = {make(size) for make in adversarial.FAMILIES.values() for size in fuzz.ADVERSARIAL_SIZES}
+    assert len(texts & adversarial_texts) > 10
+
+    def nested(data: bytes) -> bool:
+        return any(element.getparent() is not None and element.getparent().tag == element.tag
+                   for element in loader.parse_bytes(data).iter(etree.Element))  # fmt: skip
+
+    assert sum(nested(data) for data in made if data) > 10

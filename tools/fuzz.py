@@ -17,10 +17,15 @@ Install the ``fuzz`` extra and run from the project root (one worker; ``--second
     .venv/bin/pip install -e '.[fuzz]'
     .venv/bin/python tools/fuzz.py CORPUS_DIR --seconds 900 [-- LIBFUZZER_OPTION...]
 
-``CORPUS_DIR`` is created when missing and seeded with the files of ``fixtures/examples`` and ``fixtures/generated``;
-libFuzzer adds every input that reaches new code. A dictionary of XML fragments (the seeds' element and attribute
-names, ``<!DOCTYPE``, ``&ent;``, ``]]>`` ...) is written beside it and given with ``-dict``. Replay one input (a
-crash, or a file of the corpus) with ``tools/fuzz.py CORPUS_DIR -- crash-FILE``. ``tools/fuzz.py --sweep`` does not
+Everything after ``--`` goes to libFuzzer as it is (``-rss_limit_mb=512``, ``-max_len=65536``, a file to replay).
+``CORPUS_DIR`` is created when missing and seeded with the files of ``fixtures/examples`` and ``fixtures/generated``,
+and with messages whose free text, or whose sender's and receiver's unit names, are the adversarial texts of
+``tests/adversarial.py`` (the texts that took dmtool's text checks more than linear time, or could); the tree
+mutations put those texts into elements too, and nest elements in copies of themselves. libFuzzer adds every input
+that reaches new code. Nothing is kept from one input to the next, so memory stays flat over a long run. A
+dictionary of XML fragments (the seeds' element and attribute names, ``<!DOCTYPE``, ``&ent;``, ``]]>`` ...) is
+written beside it and given with ``-dict``. Replay one input (a crash, or a file of the corpus) with
+``tools/fuzz.py CORPUS_DIR -- crash-FILE``. ``tools/fuzz.py --sweep`` does not
 fuzz: it tries every odd value in every element and attribute of ``fixtures/examples`` (a few minutes).
 ``tests/test_fuzz.py`` uses :func:`exercise` as the oracle of its hypothesis properties.
 """
@@ -40,6 +45,7 @@ import zlib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, TypeVar
+from xml.sax.saxutils import escape
 
 from lxml import etree
 
@@ -50,6 +56,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 ROOT: Final = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+import adversarial  # noqa: E402  # the adversarial texts, shared with the tests; no dmtool import
+
 SEEDS: Final = (ROOT / "fixtures" / "examples", ROOT / "fixtures" / "generated")
 #: The message that fuzzed receipts are checked against.
 ORIGINAL: Final = ROOT / "fixtures" / "examples" / "foresporsel-1.0.xml"
@@ -194,7 +203,6 @@ def exercise(data: bytes) -> None:
         _check_said("the verdict", verdict.to_dict(), data)
 
 
-@functools.cache
 def _round_trip(read: Callable[[bytes], T], write: Callable[[T], bytes], data: bytes, what: str) -> T | None:
     """``read(data)``, or ``None`` when it refuses the input with ``ParseError``. The model written back (unless
     writing refuses it with ``BuildError``) must read as the same model; ``what`` is the failure otherwise."""
@@ -236,9 +244,16 @@ def _original() -> Original:
     return original_of(parse(ORIGINAL))
 
 
+#: The sizes of the adversarial texts the mutations put into elements.
+ADVERSARIAL_SIZES: Final = (1, 16, 400, 4096)
+
+
 def _odd_text(rng: random.Random) -> str:
-    if rng.random() < 0.7:
+    draw = rng.random()
+    if draw < 0.55:
         return rng.choice(ODD_VALUES)
+    if draw < 0.8:
+        return rng.choice(list(adversarial.FAMILIES.values()))(rng.choice(ADVERSARIAL_SIZES))
     ranges = [rng.choice(_XML_CHARS) for _ in range(rng.randint(1, 20))]
     return "".join(chr(rng.randint(low, high)) for low, high in ranges)
 
@@ -265,7 +280,8 @@ def mutate_bytes(data: bytes, rng: random.Random) -> bytes:
 def mutate_tree(data: bytes, rng: random.Random) -> bytes | None:
     """One change to the element tree of ``data``, which is written back in UTF-8 or ISO-8859-1; ``None`` when
     ``data`` is not XML that dmtool reads. The change deletes, duplicates, moves, renames or empties an element, puts
-    it in another namespace, or puts odd text (:data:`ODD_VALUES`, random characters) in its text or an attribute.
+    it in another namespace, puts odd text (:data:`ODD_VALUES`, adversarial texts, random characters) in its text or
+    an attribute, or nests it in up to 200 copies of itself (free text in free text).
     """
     from dmtool import loader
 
@@ -277,7 +293,7 @@ def mutate_tree(data: bytes, rng: random.Random) -> bytes | None:
     element = rng.choice(elements)
     parent = element.getparent()
     local = etree.QName(element).localname
-    choice = rng.randrange(8)
+    choice = rng.randrange(9)
     if choice == 0 and parent is not None:
         parent.remove(element)
     elif choice == 1 and parent is not None:
@@ -296,6 +312,11 @@ def mutate_tree(data: bytes, rng: random.Random) -> bytes | None:
         element.set(name, _odd_text(rng))
     elif choice == 6:
         element.text = _odd_text(rng)
+    elif choice == 7 and parent is not None:
+        for _ in range(rng.randint(1, 200)):
+            outer = etree.Element(element.tag)
+            element.addprevious(outer)
+            outer.append(element)
     else:
         element.clear()
     encoding = rng.choice(["UTF-8", "ISO-8859-1"])
@@ -354,6 +375,27 @@ def seed_files() -> list[Path]:
     return sorted(path for folder in SEEDS for path in folder.rglob("*.xml"))
 
 
+#: The message the adversarial seeds are made from, and what they replace in it.
+_ADVERSARIAL_BASE: Final = ROOT / "fixtures" / "examples" / "helsefaglig-1.1.xml"
+_NOTE: Final = ("<TekstNotatInnhold>", "</TekstNotatInnhold>")
+_UNITS: Final = (">Lungesykdommer<", ">Hjemmesykepleie<")
+
+
+def adversarial_seeds(size: int = 4096) -> Iterator[tuple[str, bytes]]:
+    """A file name and a message for each adversarial text of ``size`` characters: the helsefaglig example with
+    the text as its note, and with the text as the names of the sending unit and of the addressed service."""
+    base = _ADVERSARIAL_BASE.read_text(encoding="utf-8")
+    start, end = base.index(_NOTE[0]) + len(_NOTE[0]), base.index(_NOTE[1])
+    for name, text in adversarial.texts(size).items():
+        value = escape(text)
+        file_name = re.sub(r"[^A-Za-z0-9-]+", "-", name)
+        yield f"adversarial-{file_name}-note.xml", (base[:start] + value + base[end:]).encode()
+        named = base
+        for unit in _UNITS:
+            named = named.replace(unit, f">{value}<")
+        yield f"adversarial-{file_name}-names.xml", named.encode()
+
+
 def _write_dictionary(path: Path, entries: Sequence[bytes]) -> None:
     """``entries`` in libFuzzer's dictionary syntax: one quoted string a line, ``\\xNN`` for other bytes."""
     lines = []
@@ -380,10 +422,12 @@ def _mutator(mutate: Callable[[bytes, int], bytes]) -> Callable[[bytes, int, int
     return custom
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Seed the corpus folder, write the dictionary and run libFuzzer (returns only when the run ends normally); or
-    with ``--sweep`` run :func:`sweep` on the examples."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+def parse_arguments(argv: Sequence[str] | None = None) -> tuple[argparse.Namespace, list[str]]:
+    """The options, and what follows ``--`` (libFuzzer's options and files to replay, passed on as they are)."""
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0] if __doc__ else None,
+        usage="%(prog)s [CORPUS] [--sweep] [--seconds N] [--timeout N] [-- LIBFUZZER_OPTION_OR_FILE...]",
+    )
     parser.add_argument(
         "corpus", type=Path, nargs="?", help="Corpus folder (created and seeded when missing or empty)."
     )
@@ -394,23 +438,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--seconds", type=int, default=600, help="Stop after this many seconds [default: 600].")
     parser.add_argument("--timeout", type=int, default=10, help="One input taking longer is a hang [default: 10 s].")
-    parser.add_argument("libfuzzer", nargs="*", help="Further libFuzzer options or files to replay (after --).")
-    args = parser.parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    split = given.index("--") if "--" in given else len(given)
+    args = parser.parse_args(given[:split])
+    if not args.sweep and args.corpus is None:
+        parser.error("give the corpus folder (or --sweep)")
+    return args, given[split + 1 :]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Seed the corpus folder, write the dictionary and run libFuzzer (returns only when the run ends normally); or
+    with ``--sweep`` run :func:`sweep` on the examples."""
+    args, libfuzzer_options = parse_arguments(argv)
     if args.sweep:
         failures = sweep(sorted(SEEDS[0].glob("*.xml")))
         print(f"sweep: {failures} failure(s)")
         return 1 if failures else 0
-    if args.corpus is None:
-        parser.error("give the corpus folder (or --sweep)")
 
     seeds = seed_files()
     args.corpus.mkdir(parents=True, exist_ok=True)
     if not any(args.corpus.iterdir()):
         for seed in seeds:
             shutil.copyfile(seed, args.corpus / f"{seed.parent.name}-{seed.name}")
+        for name, data in adversarial_seeds():
+            (args.corpus / name).write_bytes(data)
     words = args.corpus.parent / f"{args.corpus.name}.dict"
     _write_dictionary(words, dictionary(seeds))
-    replay = [option for option in args.libfuzzer if not option.startswith("-")]
+    replay = [option for option in libfuzzer_options if not option.startswith("-")]
 
     import atheris  # the fuzz extra
 
@@ -424,7 +478,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"-dict={words}",
         f"-artifact_prefix={args.corpus.resolve().parent}/",
         "-print_final_stats=1",
-        *args.libfuzzer,
+        *libfuzzer_options,
     ]
     atheris.Setup(
         libfuzzer if replay else [*libfuzzer, str(args.corpus)],

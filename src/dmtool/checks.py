@@ -14,10 +14,11 @@ from typing import Final
 
 from lxml import etree
 
-from . import clock, codelists, ids, tree, xsd
+from . import clock, codelists, ids, textscan, tree, xsd
 from .facts import Facts
 from .model import Kind
 from .profiles import HospitalDialog
+from .textscan import fold
 from .tree import first
 
 Finding = tuple[str, etree._Element | None]
@@ -25,16 +26,18 @@ Finding = tuple[str, etree._Element | None]
 _AVVIK_OID: Final = codelists.get("8117").oid
 _KINDS: Final = frozenset(Kind)
 _PERSON_TYPES: Final = frozenset({ids.FNR, ids.DNR, ids.HNR, ids.FHN})
-#: The free-text patterns are written so that no text can be matched in two ways: "<" and many spaces, and
-#: "data:a/b;;;;..." took time quadratic and exponential in the length of the text. Long base64 runs are found by
-#: :func:`has_base64_run`.
+#: The free-text patterns are written so that no text can be matched in two ways ("<" and many spaces, and
+#: "data:a/b;;;;..." took time quadratic and exponential in the length of the text), and are searched in the folded
+#: text (:func:`dmtool.textscan.fold`), where they need no ``re.IGNORECASE``: with it, ``re`` tried every tag name
+#: after each ``<`` (500 ns), and ``\bdata:`` at every position. Long base64 runs are found by :func:`has_base64_run`.
 _MARKUP: Final = re.compile(
-    r"<\s*(?:/\s*)?(?:html|head|body|p|br|div|span|b|i|u|em|strong|font|img|a|table|tr|td|th|ul|ol|li|h[1-6]|script"
-    r"|style|svg|iframe|object|embed)\b[^<>]*>",
-    re.IGNORECASE,
+    r"<\s*+(?:/\s*+)?(?:html|head|body|p|br|div|span|b|i|u|em|strong|font|img|a|table|tr|td|th|ul|ol|li|h[1-6]"
+    r"|script|style|svg|iframe|object|embed)\b[^<>]*+>"
 )
-_DATA_URI: Final = re.compile(r"\bdata:[a-z]+/[a-z0-9.+-]+(?:;[^,;\s]*)*,", re.IGNORECASE)
-_DATA_SCHEME: Final = re.compile(r"data:", re.IGNORECASE)
+#: A data URI up to the end of its parameters: ``data:``, a type, a subtype, and from a ``;`` the parameters, which
+#: run to a comma (the data follow: a data URI) or to white space (no data URI). The subtype stops before a
+#: ``data:`` (which cannot be part of it: a colon ends it), so that no match hides where another may begin.
+_DATA_URI: Final = re.compile(textscan.word("data:", r"[a-z]++/(?:(?!data:)[a-z0-9.+-])++(?:;[^,\s]*+)?"))
 #: A run of base64 characters at least this long is taken for an embedded file.
 BASE64_RUN: Final = 400
 _BASE64_CHARS: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
@@ -42,14 +45,14 @@ _BASE64_RUN_CHARS: Final = re.compile(r"[A-Za-z0-9+/]*")
 #: The municipality's case-handling office by its usual names: saksbehandling, bestillerenhet, søknadskontor,
 #: vedtakskontor, tjeneste- og koordineringskontor (seeds 000, 001), tjenestekontor, forvaltningskontor, tildeling.
 _CASE_HANDLING: Final = (
-    r"saksbehandl|bestiller|søknadskontor|vedtakskontor|koordineringskontor|tjenestekontor|forvaltning|tildeling"
-)
-_MUNICIPAL: Final = re.compile(
-    r"kommune|hjemmesykepleie|hjemmetjeneste|sykehjem|omsorg|helsehus|korttidsavdeling|rehabilitering i kommunen|"
-    + _CASE_HANDLING,
-    re.IGNORECASE,
-)
-_LAB_RADIOLOGY: Final = re.compile(r"laborator|radiolog|røntgen|bildediagnost|mikrobiolog|patolog", re.IGNORECASE)
+    "saksbehandl", "bestiller", "søknadskontor", "vedtakskontor", "koordineringskontor", "tjenestekontor",
+    "forvaltning", "tildeling",
+)  # fmt: skip
+_MUNICIPAL: Final = textscan.Search(
+    "kommune", "hjemmesykepleie", "hjemmetjeneste", "sykehjem", "omsorg", "helsehus", "korttidsavdeling",
+    "rehabilitering i kommunen", *_CASE_HANDLING,
+)  # fmt: skip
+_LAB_RADIOLOGY: Final = textscan.Search("laborator", "radiolog", "røntgen", "bildediagnost", "mikrobiolog", "patolog")
 
 
 def no_attachments(facts: Facts) -> Iterator[Finding]:
@@ -99,11 +102,30 @@ def has_base64_run(text: str) -> bool:
     return False
 
 
+def has_data_uri(text: str, folded: str | None = None) -> bool:
+    """True when ``text`` holds a data URI: ``data:type/subtype``, perhaps parameters after ``;``, then a comma (what
+    ``\\bdata:[a-z]+/[a-z0-9.+-]+(?:;[^,;\\s]*)*,`` finds case-insensitively). ``folded`` is
+    :func:`dmtool.textscan.fold` of ``text``, when the caller has it.
+
+    That pattern read the parameters after every ``data:`` to the end of their run, and many ``data:a/b;`` in one
+    run took time quadratic in its length (74 KB: 7 s). A ``data:`` inside the parameters of another ends where
+    that one ends, so the search goes on after them: each run is read once.
+    """
+    if folded is None:
+        folded = fold(text)
+    found = _DATA_URI.search(folded)
+    while found is not None:
+        if folded.startswith(",", found.end()):
+            return True
+        found = _DATA_URI.search(folded, found.end())
+    return False
+
+
 def text_problems(text: str) -> Iterator[str]:
     """What makes ``text`` other than plain text: HTML tags written as text, a data URI, a long base64 run."""
-    if "<" in text and _MARKUP.search(text):
+    if "<" in text and ">" in text and _MARKUP.search(fold(text)):
         yield "holds HTML tags as text; write plain text"
-    if ":" in text and _DATA_SCHEME.search(text) and _DATA_URI.search(text):
+    if ":" in text and has_data_uri(text):
         yield "embeds a data URI (an image or file); only plain text is allowed"
     elif has_base64_run(text):
         yield "holds a long base64 run (an embedded file); only plain text is allowed"
@@ -286,14 +308,15 @@ def unsupported(facts: Facts) -> Iterator[Finding]:
 # -- profile rules ----------------------------------------------------------------------------------------------------
 
 #: A hospital's PLO message reception (``Somatikk PLO meldingsmottak``): both words in its party's level names.
-_PLO: Final = re.compile(r"\bplo\b", re.IGNORECASE)
-_RECEPTION: Final = re.compile(r"mottak", re.IGNORECASE)
+_PLO: Final = textscan.Search(textscan.word("plo", r"\b"))
+_RECEPTION: Final = textscan.Search("mottak")
 #: A physician or a physicians' service: fastlege, kommunelege, kommuneoverlege, legekontor, legetjeneste, ...
-PHYSICIAN: Final = re.compile(r"(?:\b|fast|kommune|over|tilsyns|sykehjems)lege", re.IGNORECASE)
+_PHYSICIAN: Final = (textscan.word("lege"), "fastlege", "kommunelege", "overlege", "tilsynslege", "sykehjemslege")
+PHYSICIAN: Final = textscan.Search(*_PHYSICIAN)
 #: The municipal services seed 003 allows dialog with (saksbehandling, sykepleietjeneste, legetjeneste): the
 #: case-handling office by its usual names, nurses (also in the home services) and physicians.
-DIALOG_MUNICIPAL: Final = re.compile(
-    _CASE_HANDLING + r"|sykeplei|hjemmetjeneste|hjemmebaserte? tjeneste|" + PHYSICIAN.pattern, re.IGNORECASE
+DIALOG_MUNICIPAL: Final = textscan.Search(
+    *_CASE_HANDLING, "sykeplei", "hjemmetjeneste", "hjemmebaserte? tjeneste", *_PHYSICIAN
 )
 
 
@@ -320,9 +343,9 @@ def recipient_allowed(facts: Facts) -> Iterator[Finding]:
     if not chain:
         return
     names = " / ".join(level.name for level in chain)
-    if profile.gp_only and _MUNICIPAL.search(names):
+    if profile.gp_only and _MUNICIPAL.found(names):
         yield f"profile {profile.name}: write to the GP, not to a municipal service ({names})", chain[-1].element
-    if profile.no_lab_radiology and facts.settings.admitted is not True and _LAB_RADIOLOGY.search(names):
+    if profile.no_lab_radiology and facts.settings.admitted is not True and _LAB_RADIOLOGY.found(names):
         yield f"profile {profile.name}: no dialog with laboratory or radiology ({names}) for a patient who is not " \
               "admitted", chain[-1].element  # fmt: skip
 
@@ -345,7 +368,7 @@ def _hospital_dialog(facts: Facts, profile: str, dialog: HospitalDialog) -> Iter
     for role in sorted(hospital_roles(facts, dialog)):
         chain = facts.organisation_chain(role)
         names = " / ".join(level.name for level in chain)
-        if not (_PLO.search(names) and _RECEPTION.search(names)):
+        if not (_PLO.found(names) and _RECEPTION.found(names)):
             yield f"profile {profile}: {dialog.hospital[0]} takes part in dialog only through its PLO receptions " \
                   f"({', '.join(dialog.receptions)}), not the {role.lower()} ({names}); use one of them", \
                   chain[-1].element  # fmt: skip

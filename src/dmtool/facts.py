@@ -10,6 +10,7 @@ Every element the rules look into is read once, when the facts are made: the chi
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -157,10 +158,17 @@ class Facts:
 
     @property
     def free_text(self) -> Iterator[tuple[etree._Element, str]]:
-        """Every free-text element of the body (quoted requests included) with its text, in document order."""
+        """Every free-text element of the body (quoted requests included) with its whole text, in document order,
+        except those inside another: their text is part of that one's, and their element is markup in it. So each
+        text node is read once, however deep free-text elements nest (400 levels of them around a megabyte of text
+        took two minutes when each was read with all the text below it)."""
         if self.dialog is not None:
-            for item in tree.descendants(self.dialog, *FREE_TEXT):
+            found = tree.descendants(self.dialog, *FREE_TEXT)
+            for item in found:
                 yield item, tree.text(item) or ""
+                if len(item):  # skip the free-text elements inside it, which come next in document order
+                    inside = sum(1 for _ in tree.descendants(item, *FREE_TEXT))
+                    next(itertools.islice(found, inside, inside), None)
 
     @property
     def main_text(self) -> str:
