@@ -236,7 +236,7 @@ CHECKS: dict[str, Callable[[str], object]] = {
     "listed": lambda text: checks.listed(text, NAMES),
     "standard-reply": lambda text: (lambda words: [reply in words for reply in REPLIES])(checks.words(text)),
     "issue-message": report.bounded,
-    "escaped": lambda text: writer._escaped(text, "text", writer._TEXT_SPECIALS, writer._TEXT_REFERENCES),
+    "escaped": lambda text: writer._escaped(text, "text", writer._TEXT_REFERENCES),
     "timestamp": clock.parse_timestamp,
     "compact": ids.compact,
 }
