@@ -23,7 +23,7 @@ from hypothesis.errors import InvalidArgument
 from paths import EXAMPLES, ROOT
 
 import dmtool
-from dmtool import checks, codelists, compose, rules, spec
+from dmtool import codelists, compose, rules, spec
 from dmtool import strategies as dms
 from dmtool.cli import main
 from dmtool.clock import OSLO
@@ -31,6 +31,7 @@ from dmtool.errors import BuildError, RuleError
 from dmtool.facts import original_of
 from dmtool.model import CV, ConversationRef, Kind, Organisation
 from dmtool.report import Severity
+from dmtool.rules import plaintext
 from dmtool.writer import to_xml
 
 SETTINGS: dict[str, Any] = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -694,8 +695,8 @@ _BASE64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234567
 )
 def test_the_base64_run_search_agrees_with_the_plain_pattern(text: str) -> None:
     """PLAIN-TEXT's fast search for a long base64 run finds exactly what ``[A-Za-z0-9+/]{400,}`` finds."""
-    expected = re.search(f"[A-Za-z0-9+/]{{{checks.BASE64_RUN},}}", text) is not None
-    assert checks.has_base64_run(text) is expected
+    expected = re.search(f"[A-Za-z0-9+/]{{{plaintext.BASE64_RUN},}}", text) is not None
+    assert plaintext.has_base64_run(text) is expected
 
 
 _PDF_DOCUMENT = (

@@ -56,7 +56,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from lxml import etree
 
-from . import checks, codelists, compose, facts, receipts, tree, writer
+from . import codelists, compose, facts, receipts, tree, writer
 from . import namespaces as ns
 from .apprec import AppRec
 from .clock import OSLO
@@ -77,6 +77,7 @@ from .model import (
     Person,
     Role,
 )
+from .rules import plaintext
 
 __all__ = [
     "FIXED_OFFSETS",
@@ -177,7 +178,7 @@ def _xml_text(min_size: int, max_size: int) -> st.SearchStrategy[str]:
 
 def _is_plain(text: str) -> bool:
     """True when the PLAIN-TEXT rule has nothing against ``text`` (e.g. ``<b>`` drawn by chance)."""
-    return next(checks.text_problems(text), None) is None
+    return next(plaintext.text_problems(text), None) is None
 
 
 def xml_text(*, min_size: int = 0, max_size: int = 30) -> st.SearchStrategy[str]:

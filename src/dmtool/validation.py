@@ -63,10 +63,11 @@ def examine(
 ) -> tuple[Report, Facts | None]:
     """:func:`validate` on bytes, and the :class:`~dmtool.facts.Facts` of the MsgHead when the input is one (even
     an unsupported one), for callers that go on to read the message without parsing it again."""
+    profile = (settings or Settings()).profile.name
     try:
         loaded = load(data)
     except LoadError as exc:
-        return Report(path=path, issues=(exc.issue,)), None
+        return Report(path=path, issues=(exc.issue,), rules=rules.rule_set("", profile).label), None
     issues = list(loaded.problems)
     if loaded.schema_set is not None:
         issues += _xsd_issues(loaded.schema_set, loaded.element)
@@ -87,6 +88,7 @@ def examine(
         wrapped=loaded.wrapped,
         issues=tuple(issues),
         reply_by=reply_by,
+        rules=rules.rule_set(loaded.msg_type or "", profile).label,
     )
     return report, facts
 

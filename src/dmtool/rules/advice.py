@@ -1,4 +1,4 @@
-"""The checks of the advice (warnings): the guidelines' advice for people, checked as far as text allows.
+"""The advice of the dialog layer (warnings): the guidelines' advice for people, checked as far as text allows.
 
 Heuristics on Norwegian free text; they warn, never block. Thresholds come from :class:`~dmtool.profiles.Settings`.
 The word heuristics read the first :data:`SCAN_CHARS` characters of a text: a longer one already gets ``SHORT``,
@@ -11,17 +11,15 @@ import re
 from collections.abc import Iterator
 from typing import Final
 
-from . import clock, deadlines, tree
-from .checks import DIALOG_MUNICIPAL, PHYSICIAN, Finding, hospital_roles, listed, named, words
-from .facts import Facts
-from .model import Kind
-from .profiles import HospitalDialog
-from .textscan import Search, fold, word
-from .tree import first
+from .. import clock, deadlines, tree
+from ..facts import Facts
+from ..model import Kind
+from ..textscan import Search, fold, word
+from ..tree import first
+from .base import Finding
 
 #: How much of a text the word heuristics read.
 SCAN_CHARS: Final = 100_000
-
 #: The word heuristics, searched in the folded text (:mod:`dmtool.textscan`): with ``re.IGNORECASE`` and ``\b``
 #: first, ``re`` tried each pattern at every position, at 50-300 ns a character.
 _ACK_ONLY: Final = Search(
@@ -124,61 +122,3 @@ def reply_deadline(facts: Facts) -> Iterator[Finding]:
     if answered > due:
         yield f"the svar comes {answered.isoformat()}, after the expected reply date {due.isoformat()} " \
               f"({facts.settings.profile.reply_days} working days)", facts.info  # fmt: skip
-
-
-def recipient_listed(facts: Facts) -> Iterator[Finding]:
-    """A message to an organisation whose guideline lists the services to address goes to one of them.
-
-    The profile's first :class:`~dmtool.profiles.ServiceList` whose organisations name a level of the receiver (and
-    of the sender, when it names senders) applies; the receiver's innermost level is the addressed service.
-    """
-    profile = facts.settings.profile
-    if facts.kind in (Kind.SVAR, Kind.AVVIK):  # a reply goes back to whoever wrote (SVAR-REFERENCES-FORESPORSEL)
-        return
-    if profile.hospital_dialog is not None:
-        yield from _dialog_partner(facts, profile.name, profile.hospital_dialog)
-    receiver = facts.organisation_chain("Receiver")
-    if not profile.service_lists or not receiver:
-        return
-    sender = facts.organisation_chain("Sender")
-    for services in profile.service_lists:
-        if not any(named(level.name, services.to) for level in receiver):
-            continue
-        if services.sender and not any(named(level.name, services.sender) for level in sender):
-            continue
-        names = " / ".join(level.name for level in receiver)
-        if listed(receiver[-1].name, (service.name for service in services.services)) or (
-            services.physicians_too and PHYSICIAN.found(names)
-        ):
-            return
-        choices = f": {'; '.join(map(str, services.services))}" if len(services.services) <= 12 else ""
-        yield f"profile {profile.name}: the receiver ({names}) is not one of the {services.what}; use one of " \
-              f"them{choices}", receiver[-1].element  # fmt: skip
-        return
-
-
-def _dialog_partner(facts: Facts, profile: str, dialog: HospitalDialog) -> Iterator[Finding]:
-    """The other side of a dialog with the hospital is one of the municipal services the guideline names."""
-    roles = hospital_roles(facts, dialog)
-    if not roles:
-        return
-    for role in {"Sender", "Receiver"} - roles:
-        chain = facts.organisation_chain(role)
-        names = " / ".join(level.name for level in chain)
-        if chain and not DIALOG_MUNICIPAL.found(names):
-            yield f"profile {profile}: dialog with {dialog.hospital[0]} is for the municipality's " \
-                  f"{', '.join(dialog.municipal[:-1])} or {dialog.municipal[-1]}; the {role.lower()} ({names}) is " \
-                  "none of them by its name", chain[-1].element  # fmt: skip
-
-
-def standard_reply(facts: Facts) -> Iterator[Finding]:
-    """Under a profile with standard reply texts, a svar uses one of them (whatever its case, spacing and
-    punctuation; a greeting or signature around it is fine)."""
-    replies = facts.settings.profile.standard_replies
-    if not replies or facts.kind != Kind.SVAR:
-        return
-    text = words(facts.own_text[:SCAN_CHARS])
-    if not any(words(reply) in text for _, reply in replies):
-        what = ", ".join(name for name, _ in replies)
-        yield f"profile {facts.settings.profile.name}: the svar uses none of the standard texts ({what}); use the " \
-              "one that fits", facts.body  # fmt: skip
