@@ -252,10 +252,24 @@ MINIMAL: list[tuple[str, str, bytes]] = [
         edit(AVVIK, AVVIK_TOPIC, b'<TemaKodet V="9" DN="Annet" S="2.16.578.1.12.4.1.1.8117"/>'),
     ),
     (
-        "AVVIK-REFERENCES-MESSAGE",
-        "tema from 7321",
+        "CODE-VALUE",
+        "avvik tema from 7321",
         edit(AVVIK, AVVIK_TOPIC, b'<TemaKodet V="2" DN="Melding om avvik" S="2.16.578.1.12.4.1.1.7321"/>'),
     ),
+    ("CODE-VALUE", "made-up TypeForesp", edit(FORESPORSEL, b'TypeForesp V="99"', b'TypeForesp V="ZZZ"')),
+    (
+        "CODE-VALUE",
+        "TypeForesp from a list that does not exist",
+        edit(FORESPORSEL, b'S="2.16.578.1.12.4.1.1.9152"', b'S="2.16.578.1.12.4.1.1.9999"'),
+    ),
+    (
+        "CODE-VALUE",
+        "patient TypeId from a made-up OID",
+        edit(FORESPORSEL, b'V="FNR" DN="F\xc3\xb8dselsnummer" S="2.16.578.1.12.4.1.1.8116"',
+             b'V="FNR" DN="F\xc3\xb8dselsnummer" S="9.9.9.9"'),
+    ),
+    ("CODE-VALUE", "a bare list number for S", edit(FORESPORSEL, b'S="2.16.578.1.12.4.1.1.9152"', b'S="9152"')),
+    ("CODE-VALUE", "Ack outside 7304", edit(FORESPORSEL, b'<Ack V="J" DN="Ja"/>', b'<Ack V="X" DN="Ja"/>')),
     ("AVVIK-REFERENCES-MESSAGE", "no reason", edit(AVVIK, AVVIK_TOPIC, b'<TemaKodet S="2.16.578.1.12.4.1.1.8117"/>')),
     (
         "AVVIK-REFERENCES-MESSAGE",
@@ -388,7 +402,7 @@ def test_rule_ids_are_unique_and_cover_rules_md():
     ids = [rule.id for rule in rules.RULES]
     assert len(ids) == len(set(ids))
     assert set(HARD_IDS + ADVICE_IDS) <= set(ids)
-    assert set(dms.HARD_RULES) <= set(HARD_IDS)
+    assert set(dms.HARD_RULES) <= {rule.id for rule in rules.RULES if rule.severity is Severity.ERROR}
     assert rules.get("NO-HJELPENUMMER") is rules.BY_ID["NO-HJELPENUMMER"]
     with pytest.raises(KeyError):
         rules.get("NO-SUCH-RULE")

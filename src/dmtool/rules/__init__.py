@@ -5,8 +5,8 @@ One place defines a rule. The validator reports by it, the builders refuse by it
 to its code (code list 8221). Hard rules are errors: a message that breaks one is not built, and a received one is
 rejected (AppRec status 2). Advice is a warning: reported, never blocking.
 
-The rules come in layers (:data:`~dmtool.rules.base.LAYERS`), and a message is judged by the rule set its traffic
-calls for (:func:`rule_set`): the ``standard`` layer always (:mod:`.standard`); the ``dialog`` layer for the five
+The rules come in layers (:mod:`dmtool.families`), and a message is judged by the rule set its traffic calls for
+(:func:`rule_set`): the ``standard`` layer always (:mod:`.standard`); the ``dialog`` layer for the five
 dialog kinds (:mod:`.dialog`, :mod:`.advice`), to which a regional profile adds its rules (:mod:`.regional`); the
 ``helsenorge`` layer for patient dialog (``DIALOG_INNBYGGER_*``); the ``nav`` layer under ``--profile nav``; and under
 ``--profile standard`` the standard layer alone.
@@ -21,11 +21,12 @@ import functools
 from dataclasses import dataclass
 from typing import Final
 
+from .. import families
 from ..facts import Facts
-from ..model import Kind
+from ..families import LAYERS, Layer
 from ..report import Issue, Severity
-from . import advice, dialog, regional, standard
-from .base import LAYERS, Check, Finding, Layer, Rule
+from . import advice, codes, dialog, regional, standard
+from .base import Check, Finding, Rule
 
 __all__ = ["BY_ID", "LAYERS", "RULES", "Check", "Finding", "Layer", "Rule", "RuleSet", "evaluate", "get", "rule_set"]
 
@@ -76,6 +77,12 @@ RULES: Final[tuple[Rule, ...]] = (
     Rule("APPREC-CONSISTENT", E, "X99", "Applikasjonskvitteringen stemmer ikke med meldingen den kvitterer for.",
          "An AppRec names the original, swaps the parties, has a status from 8258 with errors that agree with it, "
          "codes from 8221; no AppRec for an AppRec.", ("standard", "000"), layer="standard"),
+    Rule("CODE-VALUE", E, "T99", "Meldingen bruker en kode, et kodeverk eller en OID som elementet ikke kan ha.",
+         "Every coded value (V, S) uses a code of the Volven list its element takes (dmtool.coded_fields): a made-up "
+         "code, a list the element does not take, or an S that is not an OID is refused; an element the table does "
+         "not name is checked when its S names a list dmtool carries. 8221 T99 (Annen feil på format): the schemas "
+         "do not constrain codes, the code lists are part of the format (HIS 80601, 80603, 80415), and no other code "
+         "says it better.", ("standard",), codes.code_value, layer="standard"),
     Rule("TIME-WINDOW", E, "X99", "Dialogmelding kan ikke brukes for pasienten nå etter regional avtale.",
          "The profile's time window: N months after the last contact (oslo 1, vestre-viken 12), or only while the "
          "patient is admitted (ostfold).", ("000", "002", "Østfold"), regional.time_window,
@@ -116,12 +123,13 @@ RULES: Final[tuple[Rule, ...]] = (
          "A svar comes after the forespørsel's reply date (working days, Norwegian holidays excluded); checked when "
          "the forespørsel is given.", ("000", "001 §6", "002", "004"), advice.reply_deadline,
          also=("helsenorge+pasientdialog",)),
+    Rule("CODE-FORM", W, None, "Koden forstås, men er ikke skrevet slik kodeverket skriver den.",
+         "A coded value that is read but not written as its list writes it: a DN other than the code's name (case, "
+         "runs of white space and the kind of dash aside), or a CV without the S that names its list.",
+         ("standard",), codes.code_form, layer="standard"),
 )  # fmt: skip
 
 BY_ID: Final[dict[str, Rule]] = {rule.id: rule for rule in RULES}
-#: The ``MsgInfo/Type`` of Helsenorge's patient dialog begins with this (code list 8279).
-HELSENORGE_PREFIX: Final = "DIALOG_INNBYGGER_"
-_DIALOG_KINDS: Final = frozenset(Kind)
 
 
 def get(rule_id: str) -> Rule:
@@ -149,23 +157,9 @@ class RuleSet:
 
 
 def rule_set(msg_type: str, profile: str = "national") -> RuleSet:
-    """The rule set for a message of type ``msg_type`` (``MsgInfo/Type``) under the profile named ``profile``.
-
-    ``standard`` and ``nav`` choose their layers whatever the type; otherwise the five dialog kinds get the dialog
-    layer, ``DIALOG_INNBYGGER_*`` the helsenorge layer, and any other type the standard layer alone.
-    """
-    layers: tuple[Layer, ...]
-    if profile == "standard":
-        layers = ("standard",)
-    elif profile == "nav":
-        layers = ("standard", "nav")
-    elif msg_type.startswith(HELSENORGE_PREFIX):
-        layers = ("standard", "helsenorge")
-    elif msg_type in _DIALOG_KINDS:
-        layers = ("standard", "dialog")
-    else:
-        layers = ("standard",)
-    return RuleSet(layers, profile)
+    """The rule set for a message of type ``msg_type`` (``MsgInfo/Type``) under the profile named ``profile``: the
+    layers :func:`dmtool.families.layers` chooses."""
+    return RuleSet(families.layers(msg_type, profile), profile)
 
 
 @functools.cache

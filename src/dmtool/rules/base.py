@@ -1,25 +1,20 @@
-"""What every rule module shares: a finding, a check, a rule, and the layers rules come in."""
+"""What every rule module shares: a finding, a check, and a rule."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Final, Literal
 
 from lxml import etree
 
 from ..facts import Facts
+from ..families import Layer
 from ..report import Severity
 
 #: What a check yields for each thing that breaks its rule: a message, and the element it is about (for its line).
 Finding = tuple[str, etree._Element | None]
 #: A check: the findings of one rule on one message.
 Check = Callable[[Facts], Iterator[Finding]]
-#: The layers of rules, each for the traffic it applies to: ``standard`` for every message, ``dialog`` for the five
-#: dialog kinds under the guidelines (seeds 000-003), ``helsenorge`` for patient dialog (``DIALOG_INNBYGGER_*``),
-#: ``nav`` for NAV ⇄ behandler dialog.
-Layer = Literal["standard", "dialog", "helsenorge", "nav"]
-LAYERS: Final[tuple[Layer, ...]] = ("standard", "dialog", "helsenorge", "nav")
 
 
 @dataclass(frozen=True)

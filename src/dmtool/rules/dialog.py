@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Final
 
-from .. import clock, ids, tree
+from .. import clock, codelists, ids, tree
 from ..facts import Facts
 from ..tree import first
 from .base import Finding
 from .plaintext import text_problems
 
+_ACK_CODES: Final = codelists.get("7304").codes
 _PERSON_TYPES: Final = frozenset({ids.FNR, ids.DNR, ids.HNR, ids.FHN})
 
 
@@ -131,5 +132,6 @@ def service_addressing(facts: Facts) -> Iterator[Finding]:
 def ack_requested(facts: Facts) -> Iterator[Finding]:
     """``Ack``, when present, is J."""
     ack = first(facts.info_parts, "Ack")
-    if ack is not None and tree.code(ack) != "J":
+    code = tree.code(ack)
+    if ack is not None and code != "J" and (not code or code in _ACK_CODES):  # a made-up code: CODE-VALUE
         yield f"Ack is {ack.get('V')!r}: a receipt must be requested (J, or leave Ack out)", ack

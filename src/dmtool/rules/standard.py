@@ -17,6 +17,7 @@ from ..tree import first
 from .base import Finding
 
 _AVVIK_OID: Final = codelists.get("8117").oid
+_AVVIK_CODES: Final = codelists.get("8117").codes
 _KINDS: Final = frozenset(Kind)
 
 
@@ -95,12 +96,16 @@ def avvik_references_message(facts: Facts) -> Iterator[Finding]:
     if body is None or tree.name(body) != "Notat":
         return
     tema = first(facts.body_parts, "TemaKodet")
-    code = None if tema is None else tree.code(tema)
-    if tema is None or tema.get("S", "").strip() != _AVVIK_OID:
+    if tema is None:
+        yield "an avvik needs its reason as TemaKodet from code list 8117 (1 feil adressat, 2 teknisk feil)", body
+        return
+    code, system = tree.code(tema), tema.get("S", "").strip()
+    if not code or not system:
         yield "an avvik needs its reason as TemaKodet from code list 8117 (1 feil adressat, 2 teknisk feil)", tema
-    elif code == "9":
+        return
+    if system != _AVVIK_OID or code not in _AVVIK_CODES:
+        return  # another list, or no code of 8117: CODE-VALUE says so
+    if code == "9":
         yield "8117 code 9 Annet is not an allowed reason: use 1 (feil adressat) or 2 (teknisk feil)", tema
-    elif code not in ("1", "2"):
-        yield f"8117 code {code!r} is not an allowed reason: use 1 (feil adressat) or 2 (teknisk feil)", tema
     elif code == "2" and not (tree.text(first(facts.body_parts, "TekstNotatInnhold")) or "").strip():
         yield "a technical-error avvik (8117 code 2) must say in TekstNotatInnhold what is missing", body
