@@ -22,7 +22,7 @@ _CASE_HANDLING: Final = (
 )
 _PHYSICIAN: Final = r"(?:\b|fast|kommune|over|tilsyns|sykehjems)lege"
 
-#: The patterns of ``dmtool.checks`` and ``dmtool.advice`` as they were first written, by the name of the check.
+#: The patterns of the rules' text checks as they were first written, by the name of the check.
 ORACLE: Final[dict[str, re.Pattern[str]]] = {
     "markup": re.compile(
         r"<\s*(?:/\s*)?(?:html|head|body|p|br|div|span|b|i|u|em|strong|font|img|a|table|tr|td|th|ul|ol|li|h[1-6]"

@@ -18,7 +18,7 @@ from dmtool import batch
 from dmtool.cli import main
 from dmtool.profiles import Settings
 
-KEYS = {"reply_by", "path", "valid", "kind", "version", "msg_type", "msg_id", "wrapped", "issues"}
+KEYS = {"reply_by", "path", "valid", "kind", "version", "msg_type", "msg_id", "wrapped", "issues", "rules"}
 ISSUE_KEYS = {"rule", "severity", "message", "line"}
 GENERATED = ROOT / "fixtures" / "generated" / "messages"
 

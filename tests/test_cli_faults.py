@@ -15,11 +15,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from paths import ROOT
+from paths import GENERATED, generated_counts
 
-GENERATED = ROOT / "fixtures" / "generated" / "messages"
-#: The counts of the generated folder: 44 files, 4 valid.
-GENERATED_COUNTS = "4 valid, 40 invalid, 0 unreadable"
+#: What ``dmtool validate`` says of the generated folder, and how many files it holds.
+GENERATED_COUNTS = generated_counts()
+GENERATED_FILES = len(list(GENERATED.glob("*.xml")))
 linux_only = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc (Linux)")
 
 
@@ -68,8 +68,8 @@ def held_fifo(path: Path) -> Iterator[Path]:
 
 @contextlib.contextmanager
 def waiting_batch(tmp_path: Path, jobs: str, fmt: str = "json") -> Iterator[tuple[subprocess.Popen[bytes], list[str]]]:
-    """``dmtool validate --jobs JOBS`` on the 44 generated files and then a FIFO that blocks its reader, started in a
-    session of its own; yields the process once it printed the 44 results, so that it waits for the FIFO's, and the
+    """``dmtool validate --jobs JOBS`` on the generated files and then a FIFO that blocks its reader, started in a
+    session of its own; yields the process once it printed their results, so that it waits for the FIFO's, and the
     lines it printed. With two jobs the FIFO is read by a worker process, with one by dmtool's own."""
     folder = tmp_path / "in"
     shutil.copytree(GENERATED, folder)
@@ -83,7 +83,7 @@ def waiting_batch(tmp_path: Path, jobs: str, fmt: str = "json") -> Iterator[tupl
         )  # fmt: skip
         try:
             assert process.stdout is not None
-            lines = [process.stdout.readline().decode() for _ in range(44)]
+            lines = [process.stdout.readline().decode() for _ in range(GENERATED_FILES)]
             assert all(lines), "dmtool ended early"
             yield process, lines
         finally:
@@ -108,9 +108,10 @@ def test_a_stopping_signal_stops_the_workers_and_says_what_was_checked(tmp_path:
             process.terminate()
         out, err = process.communicate(timeout=60)
         assert process.returncode == status
-        assert err.decode().splitlines() == [f"dmtool: stopped by {how}: 44 of 45 checked: {GENERATED_COUNTS}"]
+        said = f"dmtool: stopped by {how}: {GENERATED_FILES} of {GENERATED_FILES + 1} checked: {GENERATED_COUNTS}"
+        assert err.decode().splitlines() == [said]
         assert not out  # every result was printed before the signal, and nothing after it
-        assert len(lines) == 44 and all(json.loads(line) for line in lines)
+        assert len(lines) == GENERATED_FILES and all(json.loads(line) for line in lines)
         assert not alive(members)
 
 

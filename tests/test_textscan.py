@@ -1,6 +1,6 @@
 """Every text check dmtool runs answers as the pattern it was first written with, and takes linear time.
 
-The oracle is ``adversarial.ORACLE``: the patterns of ``dmtool.checks`` and ``dmtool.advice`` as they were before
+The oracle is ``adversarial.ORACLE``: the patterns of the rules' text checks as they were before
 they were rewritten (case-insensitive patterns tried at every position: 50-600 ns a character, and the data-URI
 pattern quadratic). The rewritten checks must give the same match (or the same yes or no, where the check says only
 that) on random texts, texts made of the patterns' own words in every case, and the adversarial texts.
@@ -25,17 +25,18 @@ from hypothesis import strategies as st
 from paths import EXAMPLES
 
 import dmtool
-from dmtool import advice, checks, clock, ids, profiles, report, textscan, writer
+from dmtool import clock, ids, profiles, report, textscan, writer
 from dmtool.profiles import Settings
+from dmtool.rules import advice, names, plaintext
 
 #: The rewritten searches by the name of the oracle pattern they replace.
 SEARCHES: dict[str, textscan.Search] = {
-    "municipal": checks._MUNICIPAL,
-    "lab-radiology": checks._LAB_RADIOLOGY,
-    "plo": checks._PLO,
-    "reception": checks._RECEPTION,
-    "physician": checks.PHYSICIAN,
-    "dialog-municipal": checks.DIALOG_MUNICIPAL,
+    "municipal": names.MUNICIPAL,
+    "lab-radiology": names.LAB_RADIOLOGY,
+    "plo": names.PLO,
+    "reception": names.RECEPTION,
+    "physician": names.PHYSICIAN,
+    "dialog-municipal": names.DIALOG_MUNICIPAL,
     "ack-only": advice._ACK_ONLY,
     "urgent": advice._URGENT,
     "signature": advice._SIGNATURE,
@@ -60,7 +61,7 @@ def _literal_characters() -> set[str]:
     found = set("abcdefghijklmnopqrstuvwxyzæøå0123456789")
     for search in SEARCHES.values():
         found.update(char for branch in search.branches for char in branch.pattern)
-    return found | set(checks._MARKUP.pattern) | set(checks._DATA_URI.pattern)
+    return found | set(plaintext._MARKUP.pattern) | set(plaintext._DATA_URI.pattern)
 
 
 def test_fold_keeps_every_character_where_it_is():
@@ -112,11 +113,11 @@ ANSWERS: dict[str, tuple[Callable[[str], Any], Callable[[str], Any]]] = {
         for name, search in SEARCHES.items()
     },
     "markup": (
-        lambda text: _span(checks._MARKUP.search(textscan.fold(text))),
+        lambda text: _span(plaintext._MARKUP.search(textscan.fold(text))),
         lambda text: _span(adversarial.ORACLE["markup"].search(text)),
     ),
-    "data-uri": (checks.has_data_uri, lambda text: adversarial.ORACLE["data-uri"].search(text) is not None),
-    "base64-run": (checks.has_base64_run, lambda text: adversarial.ORACLE["base64-run"].search(text) is not None),
+    "data-uri": (plaintext.has_data_uri, lambda text: adversarial.ORACLE["data-uri"].search(text) is not None),
+    "base64-run": (plaintext.has_base64_run, lambda text: adversarial.ORACLE["base64-run"].search(text) is not None),
     "greeting": (
         lambda text: _span(advice._GREETING.search(text)),
         lambda text: _span(adversarial.ORACLE["greeting"].search(text)),
@@ -222,19 +223,19 @@ def grows_linearly(
 
 
 NAMES = [service.name for service in profiles.OSLO_KOMMUNE_SERVICES]
-REPLIES = [checks.words(reply) for _, reply in profiles.PASIENTDIALOG_REPLIES]
+REPLIES = [names.words(reply) for _, reply in profiles.PASIENTDIALOG_REPLIES]
 
 #: Every text check dmtool runs, on one text: the free-text checks, the searches of the advice and the profile
 #: rules, the greeting (read at the start of a text only), the word matching of names and standard replies, the
 #: issue messages that quote a value, the writer's escaping, timestamps and identifiers.
 CHECKS: dict[str, Callable[[str], object]] = {
-    "plain-text": lambda text: list(checks.text_problems(text)),
+    "plain-text": lambda text: list(plaintext.text_problems(text)),
     **{name: search.find for name, search in SEARCHES.items()},
     "greeting": advice._GREETING.search,
-    "words": checks.words,
-    "named": lambda text: checks.named(text, ("Oslo universitetssykehus", "Helse Bergen")),
-    "listed": lambda text: checks.listed(text, NAMES),
-    "standard-reply": lambda text: (lambda words: [reply in words for reply in REPLIES])(checks.words(text)),
+    "words": names.words,
+    "named": lambda text: names.named(text, ("Oslo universitetssykehus", "Helse Bergen")),
+    "listed": lambda text: names.listed(text, NAMES),
+    "standard-reply": lambda text: (lambda words: [reply in words for reply in REPLIES])(names.words(text)),
     "issue-message": report.bounded,
     "escaped": lambda text: writer._escaped(text, "text", writer._TEXT_REFERENCES),
     "timestamp": clock.parse_timestamp,

@@ -214,9 +214,17 @@ def check_all(
     if workers < 2 or len(items) < MIN_PARALLEL or any(item.path is None for item in items):
         return (present(*check(item, settings, original)) for item in items)
     limit = timeout if hasattr(signal, "setitimer") else None
-    size = max(1, min(256, len(items) // (workers * 8)))
+    size = chunk_size(len(items), workers)
     task = functools.partial(check_many, settings=settings, original=original, present=present, timeout=limit)
     return _in_pool([items[at : at + size] for at in range(0, len(items), size)], task, present, workers, limit)
+
+
+def chunk_size(count: int, workers: int) -> int:
+    """How many of ``count`` files a worker checks in one go: about eight chunks per worker, at most 256 files.
+
+    Results come back a chunk at a time, in order.
+    """
+    return max(1, min(256, count // (workers * 8)))
 
 
 #: What a pool runs: :func:`check_many` with the settings, the original and ``present`` bound.

@@ -399,13 +399,15 @@ def validate_command(
 @main.command("rules")
 @_format_option("text: a table for people; json: a list of rule objects.")
 def rules_command(fmt: str) -> None:
-    """List the rules: id, severity, AppRec error code (8221), profiles, what each checks and where it comes from."""
+    """List the rules: id, severity, AppRec error code (8221), layer and profiles, what each checks and where it comes
+    from."""
     if fmt == "json":
         click.echo(_json([rule.to_dict() for rule in rules.RULES], indent=2))
         return
     for rule in rules.RULES:
         tone = "red" if rule.severity is Severity.ERROR else "yellow"
-        scope = ", ".join(rule.profiles) if rule.profiles else "national"
+        home = [f"{rule.layer}+{profile}" for profile in rule.profiles] if rule.profiles else [rule.layer]
+        scope = ", ".join((*home, *rule.also))
         head = click.style(f"{rule.id:<28}", bold=True) + click.style(f"{rule.severity:<8}", fg=tone)
         click.echo(f"{head}{rule.apprec_code or '-':<6}{scope}  [{', '.join(rule.seeds)}]")
         click.echo(f"    {rule.developer_text}")

@@ -206,10 +206,24 @@ def field(
     standard one. The most specific entry wins: a layer's entry over the standard one, then the longer path, then an
     entry for the message's type over one for every type.
     """
-    candidates = [entry for entry in fields() if entry.matches(schema, path, message_type, layers)]
+    candidates = [
+        entry for entry in _by_name().get((schema, path[-1]) if path else ("", ""), ())
+        if entry.matches(schema, path, message_type, layers)
+    ]  # fmt: skip
     if not candidates:
         return None
     return max(candidates, key=lambda entry: (entry.layer is not None, len(entry.path), bool(entry.types)))
+
+
+@functools.cache
+def _by_name() -> Mapping[tuple[str, str], tuple[Field, ...]]:
+    """The entries by schema and the local name of the element they are for: a message's coded element is looked up
+    among a few entries, not all of them."""
+    found: dict[tuple[str, str], list[Field]] = {}
+    for entry in fields():
+        for schema in entry.schemas:
+            found.setdefault((schema, entry.path[-1]), []).append(entry)
+    return MappingProxyType({key: tuple(entries) for key, entries in found.items()})
 
 
 def list_numbers() -> frozenset[str]:

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from lxml import etree
 
-from . import clock, tree
+from . import clock, families, tree
 from .model import Message
 from .profiles import Settings
 from .tree import Parts, first
@@ -147,6 +147,11 @@ class Facts:
             levels.append(Level(level, parts))
             level = first(parts, "Organisation")
         return levels
+
+    @property
+    def rule_layers(self) -> frozenset[str]:
+        """The layers of rules beyond the standard one that judge this message (:func:`dmtool.families.layers`)."""
+        return frozenset(families.layers(self.kind, self.settings.profile.name)[1:])
 
     @property
     def version(self) -> str | None:

@@ -1,9 +1,10 @@
-"""Regional profiles and the settings the rules run with.
+"""Profiles and the settings the rules run with.
 
-The national rules always apply; a profile adds what one region's guideline says beyond them (``rules.md`` §2):
-how long dialog is allowed after the last contact, who may be addressed, which services a region lists, and how soon
-and with which texts a reply is expected. The lists are taken from the guidelines in ``shared/seeds`` (the facts; the
-wording of the descriptions is dmtool's).
+The national rules always apply to dialog; a regional profile adds what one region's guideline says beyond them
+(``rules.md`` §2): how long dialog is allowed after the last contact, who may be addressed, which services a region
+lists, and how soon and with which texts a reply is expected. ``pasientdialog`` adds seed 004's procedure, and
+``standard`` and ``nav`` choose other layers of rules (:func:`dmtool.rules.rule_set`). The lists are taken from the
+guidelines in ``shared/seeds`` (the facts; the wording of the descriptions is dmtool's).
 """
 
 from __future__ import annotations
@@ -188,6 +189,8 @@ PROFILES: Final[dict[str, Profile]] = {
                 )),
         Profile("pasientdialog", "patient-initiated dialog: a reply within 4 working days", reply_days=4,
                 standard_replies=PASIENTDIALOG_REPLIES),
+        Profile("standard", "the standards alone (schemas, code lists, references), for traffic no guideline covers"),
+        Profile("nav", "NAV ⇄ behandler dialog: the standards and NAV's own rules"),
     )
 }  # fmt: skip
 

@@ -68,7 +68,9 @@ class Issue:
 class Report:
     """Everything validation found in one input, and what the input is.
 
-    ``reply_by`` is the last day a reply is expected, for a forespørsel (see :mod:`dmtool.deadlines`).
+    ``reply_by`` is the last day a reply is expected, for a forespørsel (see :mod:`dmtool.deadlines`). ``rules``
+    names the rule set that judged the message (:func:`dmtool.rules.rule_set`): ``dialog``, ``dialog+oslo``,
+    ``helsenorge``, ``helsenorge+pasientdialog``, ``nav``, ``standard``.
     """
 
     path: str | None = None
@@ -79,6 +81,7 @@ class Report:
     wrapped: bool = False
     issues: tuple[Issue, ...] = field(default_factory=tuple)
     reply_by: dt.date | None = None
+    rules: str = "standard"
 
     @property
     def valid(self) -> bool:
@@ -107,4 +110,5 @@ class Report:
             "wrapped": self.wrapped,
             "issues": [i.to_dict() for i in self.issues],
             "reply_by": None if self.reply_by is None else self.reply_by.isoformat(),
+            "rules": self.rules,
         }

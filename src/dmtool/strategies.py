@@ -56,7 +56,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from lxml import etree
 
-from . import checks, codelists, compose, facts, receipts, tree, writer
+from . import codelists, compose, facts, receipts, tree, writer
 from . import namespaces as ns
 from .apprec import AppRec
 from .clock import OSLO
@@ -77,6 +77,7 @@ from .model import (
     Person,
     Role,
 )
+from .rules import plaintext
 
 __all__ = [
     "FIXED_OFFSETS",
@@ -177,7 +178,7 @@ def _xml_text(min_size: int, max_size: int) -> st.SearchStrategy[str]:
 
 def _is_plain(text: str) -> bool:
     """True when the PLAIN-TEXT rule has nothing against ``text`` (e.g. ``<b>`` drawn by chance)."""
-    return next(checks.text_problems(text), None) is None
+    return next(plaintext.text_problems(text), None) is None
 
 
 def xml_text(*, min_size: int = 0, max_size: int = 30) -> st.SearchStrategy[str]:
@@ -849,6 +850,7 @@ HARD_RULES: Final[tuple[str, ...]] = (
     "SVAR-REFERENCES-FORESPORSEL",
     "AVVIK-REFERENCES-MESSAGE",
     "ACK-REQUESTED",
+    "CODE-VALUE",
 )
 #: The kinds a rule applies to (default: every kind).
 _RULE_KINDS: Final[dict[str, tuple[Kind, ...]]] = {
@@ -1151,7 +1153,7 @@ def _break_svar_references(draw: st.DrawFn, root: etree._Element, message: Messa
 def _break_avvik_references(draw: st.DrawFn, root: etree._Element, message: Message) -> None:
     variant = draw(
         st.sampled_from(
-            ["no-ref", "empty-parent", "empty-conversation", "annet", "other-list", "no-system", "technical-no-text"]
+            ["no-ref", "empty-parent", "empty-conversation", "annet", "no-system", "technical-no-text"]
         )
     )
     body = _body(root)
@@ -1161,9 +1163,6 @@ def _break_avvik_references(draw: st.DrawFn, root: etree._Element, message: Mess
         _break_references(draw, root, variant)
     elif variant == "annet":
         _set_code(topic, "8117", "9")
-    elif variant == "other-list":
-        code_list = draw(st.sampled_from(["7321", "7322", "9069"]))
-        _set_code(topic, code_list, draw(st.sampled_from(sorted(codelists.get(code_list).codes))))
     elif variant == "no-system":
         del topic.attrib["S"]
     else:
@@ -1180,6 +1179,22 @@ def _break_ack_requested(draw: st.DrawFn, root: etree._Element, message: Message
     _set_code(ack, "7304", draw(st.sampled_from(["N", "F"])))
 
 
+def _break_code_value(draw: st.DrawFn, root: etree._Element, message: Message) -> None:
+    """The body's topic (``TypeForesp`` or ``TemaKodet``) gets a made-up code, a list it does not take, an OID that
+    names no list, or a bare list number for its ``S``."""
+    body = _body(root)
+    topic = tree.child(body, "TypeForesp" if tree.name(body) == "Foresporsel" else "TemaKodet")
+    assert topic is not None
+    variant = draw(st.sampled_from(["made-up code", "other list", "unknown list", "bare number"]))
+    if variant == "made-up code":
+        topic.set("V", draw(st.sampled_from(["ZZZ", "0", "99999", "x"])))
+    elif variant == "other list":
+        _set_code(topic, "8116", "FNR")
+        topic.set("S", codelists.get("8116").oid)
+    else:
+        topic.set("S", "2.16.578.1.12.4.1.1.9999" if variant == "unknown list" else "8324")
+
+
 _MUTATIONS: Final[dict[str, _Mutation]] = {
     "NO-ATTACHMENTS": _break_no_attachments,
     "PLAIN-TEXT": _break_plain_text,
@@ -1191,6 +1206,7 @@ _MUTATIONS: Final[dict[str, _Mutation]] = {
     "SVAR-REFERENCES-FORESPORSEL": _break_svar_references,
     "AVVIK-REFERENCES-MESSAGE": _break_avvik_references,
     "ACK-REQUESTED": _break_ack_requested,
+    "CODE-VALUE": _break_code_value,
 }
 
 
@@ -1285,9 +1301,12 @@ def breaking(
     * ``TYPE-MATCHES-BODY``: a second body, no body, a Type that disagrees with the body, a svar that does not quote
       the request, or DIALOG_HELSEFAGLIG on a 1.0 body;
     * ``SVAR-REFERENCES-FORESPORSEL``: no ``ConversationRef``, or an empty ``RefToParent`` or ``RefToConversation``;
-    * ``AVVIK-REFERENCES-MESSAGE``: as for a svar, or the reason 8117 code 9 (Annet), a TemaKodet from another list
-      or without its code list, or code 2 (technical error) without a text saying what is missing;
-    * ``ACK-REQUESTED``: ``Ack`` N or F.
+    * ``AVVIK-REFERENCES-MESSAGE``: as for a svar, or the reason 8117 code 9 (Annet), a TemaKodet without its code
+      list, or code 2 (technical error) without a text saying what is missing (a TemaKodet from another list is
+      ``CODE-VALUE``'s);
+    * ``ACK-REQUESTED``: ``Ack`` N or F;
+    * ``CODE-VALUE``: the body's topic (``TypeForesp`` or ``TemaKodet``) with a made-up code, a list it does not
+      take, an OID that names no list, or a bare list number for its ``S``.
 
     Validating the bytes reports errors of ``rule_id`` only (national profile, no original). Raises
     :class:`~hypothesis.errors.InvalidArgument` for another rule, a kind the rule does not apply to, or a kind that

@@ -13,7 +13,7 @@ from typing import Final
 
 from lxml import etree
 
-from . import apprec, apprec_check, deadlines, rules, xsd
+from . import apprec, apprec_check, deadlines, families, rules, xsd
 from .apprec import AppRecVersion
 from .errors import ParseError
 from .facts import Facts, Original
@@ -21,6 +21,7 @@ from .loader import LoadError, load
 from .model import Kind
 from .profiles import Settings
 from .report import Issue, Report, Severity
+from .rules import codes
 from .source import Source, read_source
 
 #: What to do about a schema error, after libxml2's words for it (which say what was expected).
@@ -34,14 +35,22 @@ def _xsd_issues(schema_set: str, element: etree._Element) -> list[Issue]:
     ]
 
 
-def _apprec_issues(element: etree._Element, version: AppRecVersion, original: Original | None) -> list[Issue]:
-    """``APPREC-CONSISTENT``, against ``original`` when it is given. An AppRec too broken to read is left to the
-    schema's report, but for a timestamp the schema takes and dmtool cannot read (``UNSUPPORTED-MESSAGE``)."""
+def _apprec_issues(
+    element: etree._Element, version: AppRecVersion, original: Original | None, profile: str
+) -> list[Issue]:
+    """``APPREC-CONSISTENT``, against ``original`` when it is given, and the receipt's other codes (``CODE-VALUE``,
+    ``CODE-FORM``). An AppRec too broken to read is left to the schema's report, but for a timestamp the schema
+    takes and dmtool cannot read (``UNSUPPORTED-MESSAGE``)."""
     try:
         receipt = apprec.from_element(element, version)
     except ParseError as exc:
         return [issue for issue in exc.issues if issue.rule == "UNSUPPORTED-MESSAGE"]
-    return [finding.issue(receipt) for finding in apprec_check.consistency(receipt, original)]
+    issues = [finding.issue(receipt) for finding in apprec_check.consistency(receipt, original)]
+    layers = frozenset(families.layers("APPREC", profile)[1:])
+    for judged, at in codes.apprec_judged(element, version, layers):
+        rule = rules.get("CODE-VALUE" if judged.error else "CODE-FORM")
+        issues.append(Issue(rule.id, rule.severity, judged.message, at.sourceline))
+    return issues
 
 
 def validate(
@@ -63,16 +72,18 @@ def examine(
 ) -> tuple[Report, Facts | None]:
     """:func:`validate` on bytes, and the :class:`~dmtool.facts.Facts` of the MsgHead when the input is one (even
     an unsupported one), for callers that go on to read the message without parsing it again."""
+    profile = (settings or Settings()).profile.name
     try:
         loaded = load(data)
     except LoadError as exc:
-        return Report(path=path, issues=(exc.issue,)), None
+        return Report(path=path, issues=(exc.issue,), rules=rules.rule_set("", profile).label), None
     issues = list(loaded.problems)
     if loaded.schema_set is not None:
         issues += _xsd_issues(loaded.schema_set, loaded.element)
     reply_by = None
     if loaded.kind == "apprec" and loaded.version is not None and not loaded.problems:
-        issues += _apprec_issues(loaded.element, "1.0" if loaded.version == "apprec-1.0" else "1.1", original)
+        version: AppRecVersion = "1.0" if loaded.version == "apprec-1.0" else "1.1"
+        issues += _apprec_issues(loaded.element, version, original, profile)
     facts = Facts(loaded.element, settings, original) if loaded.kind == "msghead" else None
     if facts is not None and not loaded.problems:
         issues += rules.evaluate(facts)
@@ -87,6 +98,7 @@ def examine(
         wrapped=loaded.wrapped,
         issues=tuple(issues),
         reply_by=reply_by,
+        rules=rules.rule_set(loaded.msg_type or "", profile).label,
     )
     return report, facts
 
