@@ -17,9 +17,9 @@ from typing import NamedTuple
 
 from lxml import etree
 
-from . import clock, families, tree
-from .model import Message
-from .profiles import Settings
+from . import clock, families, profiles, tree
+from .model import Kind, Message
+from .profiles import Profile, Settings
 from .tree import Parts, first
 
 #: Free-text elements of a Dialogmelding body (plain text only, by the guidelines).
@@ -152,6 +152,26 @@ class Facts:
     def rule_layers(self) -> frozenset[str]:
         """The layers of rules beyond the standard one that judge this message (:func:`dmtool.families.layers`)."""
         return frozenset(families.layers(self.kind, self.settings.profile.name)[1:])
+
+    @property
+    def is_request(self) -> bool:
+        """A forespørsel, or a patient-dialog message whose body is a Foresporsel: a reply is due by a deadline."""
+        if self.kind == Kind.FORESPORSEL:
+            return True
+        return families.is_patient_dialog(self.kind) and self.body is not None and tree.name(self.body) == "Foresporsel"
+
+    @property
+    def is_reply(self) -> bool:
+        """A svar, or a patient-dialog Notat that answers a message (it has a RefToParent)."""
+        if self.kind == Kind.SVAR:
+            return True
+        answers = self.conversation is not None and bool(self.conversation[0])
+        return families.is_patient_dialog(self.kind) and answers and tree.name(self.body) == "Notat"
+
+    @property
+    def deadline_profile(self) -> Profile:
+        """The profile whose reply deadline applies (:func:`dmtool.families.deadline_profile`)."""
+        return profiles.get(families.deadline_profile(self.kind, self.settings.profile.name))
 
     @property
     def version(self) -> str | None:

@@ -1110,8 +1110,6 @@ def _break_service_addressing(draw: st.DrawFn, root: etree._Element, message: Me
 def _break_type_matches_body(draw: st.DrawFn, root: etree._Element, message: Message) -> None:
     dialog, body = _dialog(root), _body(root)
     variants = ["second-body", "no-body", "wrong-type"]
-    if message.kind == Kind.SVAR:
-        variants.append("svar-without-request")
     if message.version == "1.0" and tree.name(body) == "Notat":
         variants.append("helsefaglig-in-1.0")
     variant = draw(st.sampled_from(variants))
@@ -1127,9 +1125,6 @@ def _break_type_matches_body(draw: st.DrawFn, root: etree._Element, message: Mes
             _set_code(type_element, "8279", draw(st.sampled_from([Kind.NOTAT, Kind.HELSEFAGLIG])))
         else:
             _set_code(type_element, "8279", Kind.FORESPORSEL)
-    elif variant == "svar-without-request":
-        for request in tree.children(body, "Foresporsel"):
-            body.remove(request)
     else:
         _set_code(type_element, "8279", Kind.HELSEFAGLIG)
 

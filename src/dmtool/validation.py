@@ -18,7 +18,6 @@ from .apprec import AppRecVersion
 from .errors import ParseError
 from .facts import Facts, Original
 from .loader import LoadError, load
-from .model import Kind
 from .profiles import Settings
 from .report import Issue, Report, Severity
 from .rules import codes
@@ -87,8 +86,8 @@ def examine(
     facts = Facts(loaded.element, settings, original) if loaded.kind == "msghead" else None
     if facts is not None and not loaded.problems:
         issues += rules.evaluate(facts)
-        if facts.kind == Kind.FORESPORSEL and facts.gen_date is not None:
-            reply_by = deadlines.reply_deadline(facts.gen_date, facts.settings.profile)
+        if facts.is_request and facts.gen_date is not None:
+            reply_by = deadlines.reply_deadline(facts.gen_date, facts.deadline_profile)
     report = Report(
         path=path,
         kind=loaded.kind,

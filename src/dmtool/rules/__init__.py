@@ -39,8 +39,10 @@ RULES: Final[tuple[Rule, ...]] = (
          "The input is well-formed XML in a declared encoding (UTF-8, ISO-8859-1; BOM allowed).", ("standard",),
          layer="standard"),
     Rule("UNSUPPORTED-MESSAGE", E, "T10", "Meldingstypen eller versjonen støttes ikke.",
-         "The root and body are a supported MsgHead/Dialogmelding/AppRec version and one of the five dialog kinds; "
-         "its timestamps (GenDate; an AppRec's GenDate and IssueDate) fall in the years 1 to 9999 in Norwegian time.",
+         "The root and body are a supported MsgHead/Dialogmelding/AppRec version, and MsgInfo/Type a supported type: "
+         "the five dialog kinds (Dialogmelding 1.0 or 1.1), or in Dialogmelding 1.1 a DIALOG_INNBYGGER_* type of code "
+         "list 8279 (Helsenorge) or DIALOG_STATUS_HENVISNING (HIS 1206); its timestamps (GenDate; an AppRec's "
+         "GenDate and IssueDate) fall in the years 1 to 9999 in Norwegian time.",
          ("standard",), standard.unsupported, layer="standard"),
     Rule("NO-ATTACHMENTS", E, "T99", "Informasjon sendt i vedlegg vil ikke nå mottakeren: send kun ren tekst.",
          "Exactly one Document holding the Dialogmelding as XML: no further documents, FileReference, base64 "
@@ -61,8 +63,8 @@ RULES: Final[tuple[Rule, ...]] = (
          "Sender and receiver are identified by HER-id; the receiver's innermost organisation is the addressed "
          "service.", ("000 vedlegg", "001 §2"), dialog.service_addressing),
     Rule("TYPE-MATCHES-BODY", E, "T99", "Meldingstypen stemmer ikke med innholdet.",
-         "MsgInfo/Type agrees with the body (FORESPORSEL: Foresporsel; SVAR: Notat quoting the Foresporsel; AVVIK, "
-         "NOTAT, HELSEFAGLIG: Notat); one body per message.", ("standard",), standard.type_matches_body,
+         "MsgInfo/Type agrees with the body (FORESPORSEL: Foresporsel; SVAR, AVVIK, NOTAT, HELSEFAGLIG, "
+         "STATUS_HENVISNING: Notat; DIALOG_INNBYGGER_*: either); one body per message.", ("standard",), standard.type_matches_body,
          layer="standard"),
     Rule("SVAR-REFERENCES-FORESPORSEL", E, "E10", "Svaret må vise til forespørselen det svarer på.",
          "A svar carries ConversationRef: RefToParent = the forespørsel's MsgId, the same RefToConversation; it goes "
@@ -120,9 +122,12 @@ RULES: Final[tuple[Rule, ...]] = (
          "The text mixes fagområder (e.g. surgery and medicine).", ("000 §7", "001 §4.6"),
          advice.one_problem_per_thread),
     Rule("REPLY-DEADLINE", W, None, "Svar forventes innen 3-5 virkedager (4 for pasientdialog).",
-         "A svar comes after the forespørsel's reply date (working days, Norwegian holidays excluded); checked when "
-         "the forespørsel is given.", ("000", "001 §6", "002", "004"), advice.reply_deadline,
+         "A svar (or a patient-dialog reply) comes after the forespørsel's reply date (working days, Norwegian "
+         "holidays excluded; 4 for DIALOG_INNBYGGER_*, seed 004); checked when the forespørsel is given.", ("000", "001 §6", "002", "004"), advice.reply_deadline,
          also=("helsenorge+pasientdialog",)),
+    Rule("SVAR-QUOTES-FORESPORSEL", W, None, "Siter forespørselen i svaret, så mottakeren ser spørsmålet med svaret.",
+         "A svar's Notat quotes the Foresporsel it answers (optional in the schema; RefToParent is what ties them: "
+         "SVAR-REFERENCES-FORESPORSEL).", ("standard",), advice.svar_quotes_foresporsel),
     Rule("CODE-FORM", W, None, "Koden forstås, men er ikke skrevet slik kodeverket skriver den.",
          "A coded value that is read but not written as its list writes it: a DN other than the code's name (case, "
          "runs of white space and the kind of dash aside), or a CV without the S that names its list.",
