@@ -166,7 +166,8 @@ class Facts:
         if self.kind == Kind.SVAR:
             return True
         answers = self.conversation is not None and bool(self.conversation[0])
-        return families.is_patient_dialog(self.kind) and answers and tree.name(self.body) == "Notat"
+        notat = self.body is not None and tree.name(self.body) == "Notat"
+        return families.is_patient_dialog(self.kind) and answers and notat
 
     @property
     def deadline_profile(self) -> Profile:

@@ -64,8 +64,8 @@ RULES: Final[tuple[Rule, ...]] = (
          "service.", ("000 vedlegg", "001 §2"), dialog.service_addressing),
     Rule("TYPE-MATCHES-BODY", E, "T99", "Meldingstypen stemmer ikke med innholdet.",
          "MsgInfo/Type agrees with the body (FORESPORSEL: Foresporsel; SVAR, AVVIK, NOTAT, HELSEFAGLIG, "
-         "STATUS_HENVISNING: Notat; DIALOG_INNBYGGER_*: either); one body per message.", ("standard",), standard.type_matches_body,
-         layer="standard"),
+         "STATUS_HENVISNING: Notat; DIALOG_INNBYGGER_*: either); one body per message.", ("standard",),
+         standard.type_matches_body, layer="standard"),
     Rule("SVAR-REFERENCES-FORESPORSEL", E, "E10", "Svaret må vise til forespørselen det svarer på.",
          "A svar carries ConversationRef: RefToParent = the forespørsel's MsgId, the same RefToConversation; it goes "
          "back to the forespørsel's sender.", ("000", "001"), standard.svar_references_foresporsel, layer="standard"),
@@ -123,8 +123,8 @@ RULES: Final[tuple[Rule, ...]] = (
          advice.one_problem_per_thread),
     Rule("REPLY-DEADLINE", W, None, "Svar forventes innen 3-5 virkedager (4 for pasientdialog).",
          "A svar (or a patient-dialog reply) comes after the forespørsel's reply date (working days, Norwegian "
-         "holidays excluded; 4 for DIALOG_INNBYGGER_*, seed 004); checked when the forespørsel is given.", ("000", "001 §6", "002", "004"), advice.reply_deadline,
-         also=("helsenorge+pasientdialog",)),
+         "holidays excluded; 4 for DIALOG_INNBYGGER_*, seed 004); checked when the forespørsel is given.",
+         ("000", "001 §6", "002", "004"), advice.reply_deadline, also=("helsenorge+pasientdialog",)),
     Rule("SVAR-QUOTES-FORESPORSEL", W, None, "Siter forespørselen i svaret, så mottakeren ser spørsmålet med svaret.",
          "A svar's Notat quotes the Foresporsel it answers (optional in the schema; RefToParent is what ties them: "
          "SVAR-REFERENCES-FORESPORSEL).", ("standard",), advice.svar_quotes_foresporsel),

@@ -129,7 +129,7 @@ def svar_quotes_foresporsel(facts: Facts) -> Iterator[Finding]:
     """A svar quotes the Foresporsel it answers inside its Notat, so the receiver sees the question with the answer
     (optional in the schema: ``RefToParent`` is what ties the two)."""
     body = facts.body
-    if facts.kind == Kind.SVAR and body is not None and tree.name(body) == "Notat":
-        if first(facts.body_parts, "Foresporsel") is None:
-            yield "the svar does not quote the Foresporsel it answers; quote it in the Notat so the question is " \
+    quoted = first(facts.body_parts, "Foresporsel")
+    if facts.kind == Kind.SVAR and body is not None and tree.name(body) == "Notat" and quoted is None:
+        yield "the svar does not quote the Foresporsel it answers; quote it in the Notat so the question is " \
                   "read with the answer", body  # fmt: skip
