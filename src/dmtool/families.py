@@ -25,6 +25,28 @@ _DIALOG_KINDS: Final = frozenset(Kind)
 _TYPES: Final = codelists.get("8279").codes
 
 
+#: Helsenorge's synchronous processes, which take no AppRec ("det skal ikke sendes applikasjonskvittering"): the
+#: lookups of time reservation, TypeForesp 7601 HLT (hent ledige timer) and HBT (hent bestilte timer), and their
+#: answers, TemaKodet 7602 01-04 (bestilte, ingen bestilte, ledige, ingen ledige timer), as (list, code).
+SYNCHRONOUS: Final = frozenset({("7601", "HLT"), ("7601", "HBT"), *(("7602", f"0{n}") for n in range(1, 5))})
+
+
+def no_receipt(msg_type: str, body_code: tuple[str, str] | None, ack: str, profile: str) -> str | None:
+    """Why a message of type ``msg_type`` whose body is coded ``body_code`` (list number and code of its
+    ``TypeForesp`` or ``TemaKodet``), with ``Ack`` code ``ack``, takes no AppRec under ``profile``; ``None`` when it
+    takes one.
+
+    A synchronous process of Helsenorge's patient dialog (:data:`SYNCHRONOUS`) never does; ``Ack`` N asks for none,
+    except under the dialog guidelines, which require receipts (``ACK-REQUESTED`` rejects the message instead).
+    """
+    if is_patient_dialog(msg_type) and body_code in SYNCHRONOUS:
+        number, code = body_code
+        return f"{msg_type} with {number} code {code} is one of Helsenorge's synchronous queries, which take no AppRec"
+    if ack == "N" and "dialog" not in layers(msg_type, profile):
+        return "the message asks for no receipt (Ack N)"
+    return None
+
+
 def is_patient_dialog(msg_type: str) -> bool:
     """True for Helsenorge's patient dialog (``DIALOG_INNBYGGER_*``), whose replies are due by the ``pasientdialog``
     profile's deadline (seed 004: 4 working days) whatever the profile chosen."""

@@ -1093,6 +1093,9 @@ def _break_service_addressing(draw: st.DrawFn, root: etree._Element, message: Me
     type_id, id_element = tree.child(her, "TypeId"), tree.child(her, "Id")
     assert type_id is not None and id_element is not None
     variant = draw(st.sampled_from(["org-number", "other-type", "not-a-her-id"]))
+    person = tree.child(level, "HealthcareProfessional")
+    if variant != "not-a-her-id" and person is not None:
+        level.remove(person)  # a fastlege's personal HER-id would address the level (SERVICE-ADDRESSING)
     if variant == "org-number":
         _set_code(type_id, "9051", "ENH")
         id_element.text = draw(organisation_numbers())

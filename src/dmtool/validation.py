@@ -44,8 +44,8 @@ def _apprec_issues(
         receipt = apprec.from_element(element, version)
     except ParseError as exc:
         return [issue for issue in exc.issues if issue.rule == "UNSUPPORTED-MESSAGE"]
-    issues = [finding.issue(receipt) for finding in apprec_check.consistency(receipt, original)]
     layers = frozenset(families.layers("APPREC", profile)[1:])
+    issues = [finding.issue(receipt) for finding in apprec_check.consistency(receipt, original, layers)]
     for judged, at in codes.apprec_judged(element, version, layers):
         rule = rules.get("CODE-VALUE" if judged.error else "CODE-FORM")
         issues.append(Issue(rule.id, rule.severity, judged.message, at.sourceline))

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Final
 
+from lxml import etree
+
 from .. import codelists, families, tree, xsd
 from ..facts import Facts
 from ..model import Kind
@@ -30,6 +32,29 @@ def unsupported(facts: Facts) -> Iterator[Finding]:
         found = xsd.timestamp_issue("MsgInfo/GenDate", tree.text(gen_date) or "", None)
         if found.rule == "UNSUPPORTED-MESSAGE":
             yield found.message, gen_date
+
+
+def body_not_checked(facts: Facts) -> Iterator[Finding]:
+    """Every Document whose content is in a namespace dmtool has no schema for is named: it is neither valid nor
+    invalid to dmtool. Under the dialog guidelines a further Document is an attachment (``NO-ATTACHMENTS``) instead."""
+    if "dialog" in facts.rule_layers:
+        return
+    for number, (_, parts) in enumerate(facts.ref_docs, 1):
+        content = first(parts, "Content")
+        for body in () if content is None else content.iterchildren(etree.Element):
+            namespace = etree.QName(body).namespace
+            if not xsd.has_schema(namespace):
+                where = f"namespace {namespace}" if namespace else "no namespace"
+                yield f"Document {number} carries {tree.name(body)} in {where}, which dmtool has no schema for: " \
+                      "its content is not checked", body  # fmt: skip
+
+
+def empty_organisation(facts: Facts) -> Iterator[Finding]:
+    """An empty ``Organisation`` in the sender's or receiver's chain is skipped: said, since it names no one."""
+    for empty in facts.empty_organisations:
+        role = next((tree.name(up) for up in empty.iterancestors() if tree.name(up) in ("Sender", "Receiver")), "")
+        yield f"{role}: an empty Organisation is left out of the {role.lower()}'s chain; leave it out of the " \
+              "message", empty  # fmt: skip
 
 
 def _bodies(kind: str) -> tuple[str, ...]:
