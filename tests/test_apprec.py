@@ -783,7 +783,7 @@ def test_cli_takes_any_her_id_as_a_party(sender, receiver):
 
 WRITE_ONLY = [
     ("--apprec-version", "1.1"), ("--apprec-version", "1.0"), ("-o", "zz.xml"), ("--output", "zz.xml"),
-    ("--sender-her", "1"), ("--receiver-her", "8000001"), ("--profile", "oslo"), ("--last-contact", "2026-01-01"),
+    ("--sender-her", "1"), ("--receiver-her", "8000001"), ("--last-contact", "2026-01-01"),
     ("--admitted",), ("--not-admitted",), ("--short-max-chars", "10"),
 ]  # fmt: skip
 
@@ -799,10 +799,16 @@ def test_cli_check_refuses_the_options_of_writing(option: tuple[str, ...], tmp_p
 
 def test_cli_check_names_every_refused_option():
     result = run("apprec", "check", str(EXAMPLES / OK10), "-o", "zz.xml", "--sender-her", "1",
-                 "--apprec-version", "1.1", "--profile", "oslo")  # fmt: skip
+                 "--apprec-version", "1.1", "--short-max-chars", "10")  # fmt: skip
     assert result.exit_code == 2
     (line,) = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
-    assert all(name in line for name in ("-o/--output", "--sender-her", "--apprec-version", "--profile"))
+    assert all(name in line for name in ("-o/--output", "--sender-her", "--apprec-version", "--short-max-chars"))
+
+
+def test_cli_check_takes_a_profile():
+    """Issue 19: the profile chooses the rule layers a receipt is judged by (nav: NAV's error list 8124)."""
+    result = run("apprec", "check", str(EXAMPLES / OK10), "--profile", "nav")
+    assert result.exit_code == 0, result.output
 
 
 @pytest.mark.parametrize("option", [("--original", OK10), ("--format", "text"), ("--format", "json")], ids=" ".join)

@@ -130,10 +130,11 @@ def test_workers_die_with_dmtool_killed_outright_and_let_go_of_its_output(tmp_pa
 
 @linux_only
 def test_the_parent_watch_ends_a_process_whose_parent_dies(tmp_path: Path) -> None:
-    """Where the kernel has no parent-death signal, a worker watches its parent (here made to run on Linux too)."""
+    """Where the kernel has no parent-death signal, a worker watches its parent (here made to run on Linux too). The
+    watcher learns its parent before it says it is ready: killed between the two, the parent would be init."""
     child = (
         "import os, sys\nfrom dmtool import batch\n"
-        "watch = batch._watch_parent\nprint(os.getpid(), flush=True)\nwatch(os.getppid(), 0.05)\n"
+        "parent = os.getppid()\nprint(os.getpid(), flush=True)\nbatch._watch_parent(parent, 0.05)\n"
     )
     parent = subprocess.Popen(
         [sys.executable, "-c", f"import subprocess, sys; subprocess.run([sys.executable, '-c', {child!r}])"],

@@ -242,7 +242,6 @@ MINIMAL: list[tuple[str, str, bytes]] = [
         "two bodies",
         re.sub(rb"(<Foresporsel>.*</Foresporsel>)", rb"\1\1", FORESPORSEL, flags=re.S),
     ),
-    ("TYPE-MATCHES-BODY", "svar not quoting", re.sub(rb"<Foresporsel>.*</Foresporsel>\s*", b"", SVAR, flags=re.S)),
     ("SVAR-REFERENCES-FORESPORSEL", "empty RefToParent", edit(SVAR, _ref_to_parent(SVAR), b"<RefToParent/>")),
     ("SVAR-REFERENCES-FORESPORSEL", "no ConversationRef", edit(SVAR, _conversation_ref(SVAR), b"")),
     ("AVVIK-REFERENCES-MESSAGE", "no ConversationRef", edit(AVVIK, _conversation_ref(AVVIK), b"")),
@@ -302,6 +301,17 @@ def test_minimal_violation_is_caught_with_its_id_and_nothing_else(rule, case, da
     assert not report.valid
     assert rules.get(rule).severity is Severity.ERROR
     assert report.errors[0].line is not None or rule == "PATIENT-REQUIRED"
+
+
+def test_a_svar_that_does_not_quote_the_foresporsel_is_advised_to_not_refused():
+    """Issue 19 item 7: Notat/Foresporsel is optional in the schema; RefToParent ties a svar to its question."""
+    data = re.sub(rb"<Foresporsel>.*</Foresporsel>\s*", b"", SVAR, flags=re.S)
+    report = dmtool.validate(data)
+    assert report.valid and [issue.rule for issue in report.warnings] == ["SVAR-QUOTES-FORESPORSEL"]
+    assert rules.get("SVAR-QUOTES-FORESPORSEL").severity is Severity.WARNING
+    assert "SVAR-QUOTES-FORESPORSEL" not in {issue.rule for issue in dmtool.validate(SVAR).issues}
+    unreferenced = edit(data, _conversation_ref(data), b"")
+    assert {issue.rule for issue in dmtool.validate(unreferenced).errors} == {"SVAR-REFERENCES-FORESPORSEL"}
 
 
 # -- properties -------------------------------------------------------------------------------------------------------
@@ -489,7 +499,7 @@ def _refused() -> list[tuple[str, dmtool.Message]]:
             "AVVIK-REFERENCES-MESSAGE",
             dataclasses.replace(avvik, body=dataclasses.replace(avvik.body, topic=CV.of("8117", "9"))),
         ),
-        ("TYPE-MATCHES-BODY", dataclasses.replace(svar, body=dataclasses.replace(svar.body, quoted=None))),
+        ("TYPE-MATCHES-BODY", dataclasses.replace(svar, body=REQUEST.body)),
     ]
 
 

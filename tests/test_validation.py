@@ -37,8 +37,6 @@ def test_bundled_examples_are_valid(path):
 #: latter sends a copy to the original referrer.
 OFFICIAL_EXAMPLE_ERRORS = {
     "Testcase-Dialogmeldingen_Case3_notat.xml": ["SERVICE-ADDRESSING", "SERVICE-ADDRESSING"],
-    "DIALOG_INNBYGGER_EKONTAKT.xml": ["UNSUPPORTED-MESSAGE"],
-    "Status_paa_henvisning-InnkaltEtterViderehenvisning.xml": ["UNSUPPORTED-MESSAGE"],
 }
 
 

@@ -11,12 +11,13 @@ Every function here is thread-safe: threads may call them at once and each gets 
 
 from .apprec import AppRec, parse_apprec
 from .compose import avvik, foresporsel, helsefaglig, notat, svar
-from .errors import BuildError, ParseError, RuleError
+from .errors import BuildError, NoReceipt, ParseError, RuleError
 from .model import (
     CS,
     CV,
     ConversationRef,
     Foresporsel,
+    FurtherDocument,
     HealthcareProfessional,
     Ident,
     Kind,
@@ -42,11 +43,13 @@ __all__ = [
     "BuildError",
     "ConversationRef",
     "Foresporsel",
+    "FurtherDocument",
     "HealthcareProfessional",
     "Ident",
     "Issue",
     "Kind",
     "Message",
+    "NoReceipt",
     "Notat",
     "Organisation",
     "ParseError",

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Final, NamedTuple
 
-from . import codelists
+from . import coded_fields, codelists
 from .apprec import MIG_VERSIONS, AppRec
 from .errors import ParseError
 from .facts import Facts, Original
@@ -26,10 +26,6 @@ from .source import Source, read_source
 RULE: Final = "APPREC-CONSISTENT"
 #: The root ``MsgType/@V`` of every AppRec (rules.md and the official examples), and the 8279 code no receipt answers.
 APPREC: Final = "APPREC"
-#: The AppRec error lists (general, sykmelding/legeerklæring, LOM), by OID and by number.
-_ERROR_LISTS: Final = frozenset(
-    key for number in ("8221", "8222", "8223") for key in (number, codelists.OID_PREFIX + number)
-)
 
 
 def original_from_source(source: Source) -> Original:
@@ -63,8 +59,11 @@ class Finding(NamedTuple):
         return Issue(RULE, Severity.ERROR, self.message, apprec.lines.get(self.part))
 
 
-def consistency(apprec: AppRec, original: Original | None = None) -> Iterator[Finding]:
-    """Every way ``apprec`` breaks ``APPREC-CONSISTENT`` (with ``original``, against it too)."""
+def consistency(
+    apprec: AppRec, original: Original | None = None, layers: frozenset[str] = frozenset()
+) -> Iterator[Finding]:
+    """Every way ``apprec`` breaks ``APPREC-CONSISTENT`` (with ``original``, against it too), judged by the rule
+    ``layers`` beyond the standard one (under ``nav``, NAV's error list 8124 is an AppRec error list too)."""
     statuses = codelists.get("8258").codes
     if apprec.msg_type == "":
         yield Finding("the receipt's MsgType is missing or empty; an AppRec's MsgType is 'APPREC'", "MsgType")
@@ -85,7 +84,8 @@ def consistency(apprec: AppRec, original: Original | None = None) -> Iterator[Fi
             f"Status {apprec.status} ({statuses[apprec.status]}) without an Error: say what is wrong", "Status"
         )
     for index, error in enumerate(apprec.errors):
-        yield from (Finding(message, f"Error[{index}]") for message in _error_code(error.code, error.system))
+        found = _error_code(error.code, error.system, _error_lists(apprec.version, layers))
+        yield from (Finding(message, f"Error[{index}]") for message in found)
     if apprec.original_type == APPREC:
         yield Finding("OriginalMsgId/MsgType is 'APPREC': the receipt answers an AppRec, and no receipt is sent for a "
                       "receipt", "OriginalMsgId")  # fmt: skip
@@ -114,13 +114,21 @@ def consistency(apprec: AppRec, original: Original | None = None) -> Iterator[Fi
                       "Receiver")  # fmt: skip
 
 
-def _error_code(code: str, system: str | None) -> Iterator[str]:
+def _error_lists(version: str, layers: frozenset[str]) -> tuple[str, ...]:
+    """The error lists an AppRec ``Error`` takes under ``layers``, by the field table (:mod:`dmtool.coded_fields`):
+    8221, 8222, 8223, and 8124 under the nav layer."""
+    entry = coded_fields.field(f"apprec-{version}", ("AppRec", "Error"), APPREC, layers)
+    return entry.lists if entry is not None else ("8221",)
+
+
+def _error_code(code: str, system: str | None, lists: tuple[str, ...]) -> Iterator[str]:
     if system is None:
         yield f"Error {code!r} names no code list (S); use 8221"
         return
-    listed = codelists.get(system) if system in _ERROR_LISTS else None
-    if listed is None:
-        yield f"Error {code!r} is from code list {system}, which is not an AppRec error list (8221, 8222, 8223)"
+    number = codelists.list_number(system.strip()) or system.strip()
+    if number not in lists:
+        yield f"Error {code!r} is from code list {system}, which is not an AppRec error list ({', '.join(lists)})"
         return
+    listed = codelists.get(number)
     if code not in listed:
         yield f"Error {code!r} is not in code list {listed.number} {listed.name}"

@@ -33,7 +33,7 @@ import click
 
 from . import __version__, apprec, batch, codelists, compose, config, profiles, reader, receipts, rules, spec, writer
 from .batch import Input
-from .errors import BuildError, ParseError
+from .errors import BuildError, NoReceipt, ParseError
 from .facts import original_of
 from .ids import her_id_problem
 from .loader import MAX_SIZE
@@ -752,6 +752,13 @@ def _summary(message: Message) -> list[str]:
         first, *rest = shown.splitlines() or [""]
         lines.append(f"  {key}: {first}")
         lines += [f"  {'':<{len(key)}}  {line}" for line in rest]
+    for document in message.documents:
+        what = ", ".join(part for part in (
+            f"MsgType {document.msg_type}" if document.msg_type else "",
+            document.mime_type or "",
+            f"{document.root} in {document.namespace or 'no namespace'}" if document.root else "",
+        ) if part)  # fmt: skip
+        lines.append(f"{'document':<14}line {document.line}: {what or 'empty'}")
     if message.unmodelled:
         lines.append("unmodelled")
         lines += [f"  {item}" for item in message.unmodelled]
@@ -824,12 +831,14 @@ def apprec_command(
 
     Writing validates MESSAGE (profile options as for validate) and writes its receipt: status 1 OK, 2 Avvist with
     one Error per broken rule, 3 OK-feil-i-delmelding when only attachments were refused. Exit 0 when the receipt is
-    written (whatever its status, which is also said on standard error), 1 when it cannot be made (an AppRec, or
-    parties that cannot be read and are not given), 2 usage or I/O error.
+    written (whatever its status, which is also said on standard error), 1 when it cannot be made (an AppRec, parties
+    that cannot be read and are not given) or is not sent (a synchronous Helsenorge query, Ack N outside the dialog
+    guidelines; standard error says "no receipt is sent" and why), 2 usage or I/O error.
 
     Checking exits 0 when the receipt is consistent (APPREC-CONSISTENT, against --original when given), 1 when not
     or when it cannot be read, 2 usage or I/O error; with --format json the verdict is JSON whatever it is. Only
-    --original and --format apply to checking, and only the other options to writing.
+    --original, --format and --profile (nav: NAV's AppRec error list 8124) apply to checking, and only --profile and
+    the other options to writing.
     """
     if args[0] == "check":
         if len(args) == 1:
@@ -837,7 +846,7 @@ def apprec_command(
         _refuse_options(ctx, _APPREC_WRITE_OPTIONS, "'dmtool apprec check'", f"usage: {_APPREC_CHECK_USAGE}")
         if len(args) > 2:
             raise click.UsageError(f"give one APPREC file: {_APPREC_CHECK_USAGE}")
-        _check_apprec(args[1], original, fmt)
+        _check_apprec(args[1], original, fmt, _settings(profile, None, None, None, None))
         return
     if len(args) != 1:
         raise click.UsageError(f"give one MESSAGE, or: {_APPREC_CHECK_USAGE}")
@@ -855,6 +864,8 @@ def apprec_command(
             settings=settings,
         )
         xml = apprec.to_xml(receipt)
+    except NoReceipt as error:  # nothing to write: the process takes no receipt
+        _fail(EXIT_INVALID, f"{_shown(args[0])}: {error}")
     except ValueError as error:  # BuildError is one: a receipt that cannot be written is not made either
         _fail(EXIT_INVALID, f"{_shown(args[0])}: cannot make the AppRec: {error}")
     _emit(xml, output)  # the status is said only once the receipt is written
@@ -863,10 +874,10 @@ def apprec_command(
                err=True)  # fmt: skip
 
 
-_APPREC_CHECK_USAGE = "dmtool apprec check APPREC [--original MESSAGE] [--format text|json]"
+_APPREC_CHECK_USAGE = "dmtool apprec check APPREC [--original MESSAGE] [--format text|json] [--profile NAME]"
 #: The parameters only writing a receipt (``dmtool apprec MESSAGE``) takes, and those only checking one takes.
 _APPREC_WRITE_OPTIONS = (
-    "apprec_version", "output", "sender_her", "receiver_her", "profile", "last_contact", "admitted", "short_max_chars",
+    "apprec_version", "output", "sender_her", "receiver_her", "last_contact", "admitted", "short_max_chars",
     "synthetic_ids",
 )  # fmt: skip
 _APPREC_CHECK_OPTIONS = ("original", "fmt")
@@ -897,8 +908,9 @@ def _party_option(her_id: str | None, option: str) -> apprec.Party | None:
     return receipts.party_by_her(her_id)
 
 
-def _check_apprec(name: str, original: str | None, fmt: str) -> None:
-    """``dmtool apprec check``: the verdict on the receipt in the file ``name`` (against the message in ``original``);
+def _check_apprec(name: str, original: str | None, fmt: str, settings: Settings) -> None:
+    """``dmtool apprec check``: the verdict on the receipt in the file ``name`` (against the message in ``original``,
+    under the profile of ``settings``);
     exit 0 when consistent, 1 when not or when a file cannot be parsed, 2 when one cannot be read. With ``fmt`` json
     the result is one JSON object on standard output whatever it is, as ``validate --format json`` gives one per
     input: a receipt or original that cannot be parsed is inconsistent with the problems as its issues, a file that
@@ -916,11 +928,12 @@ def _check_apprec(name: str, original: str | None, fmt: str) -> None:
         try:
             against = _read_input(original)
         except OSError as error:
-            _json_without_original(data, name, batch.unreadable(name, _shown(original), error).issues, EXIT_ERROR)
+            unread = batch.unreadable(name, _shown(original), error).issues
+            _json_without_original(data, name, unread, EXIT_ERROR, settings)
     elif original is not None:
         against = _read_bytes(original)
     try:
-        verdict = check_apprec(data, against, path=name)
+        verdict = check_apprec(data, against, path=name, settings=settings)
     except ParseError as error:
         where = f"the original {_shown(original or name)}"
         if as_json:
@@ -928,7 +941,7 @@ def _check_apprec(name: str, original: str | None, fmt: str) -> None:
                 dataclasses.replace(issue, line=None, message=f"{where}: {_problems(ParseError((issue,)))}")
                 for issue in error.issues
             )
-            _json_without_original(data, name, unread, EXIT_INVALID)
+            _json_without_original(data, name, unread, EXIT_INVALID, settings)
         _fail(EXIT_INVALID, f"{_shown(original or name)}: cannot read the original message: {_problems(error)}")
     if fmt == "json":
         _json_verdict(verdict, EXIT_VALID if verdict.consistent else EXIT_INVALID)
@@ -956,10 +969,12 @@ def _read_receipt(name: str) -> bytes:
         _json_verdict(ApprecCheck(batch.unreadable(name, _shown(name), error), "unknown", ()), EXIT_ERROR)
 
 
-def _json_without_original(data: bytes, name: str, problems: tuple[Issue, ...], status: int) -> NoReturn:
+def _json_without_original(
+    data: bytes, name: str, problems: tuple[Issue, ...], status: int, settings: Settings
+) -> NoReturn:
     """``apprec check --format json`` when the original cannot be used: the verdict on the receipt ``data`` alone,
     with ``problems`` (why the original could not be used) among its issues; exit ``status``."""
-    alone = check_apprec(data, path=name)
+    alone = check_apprec(data, path=name, settings=settings)
     report = dataclasses.replace(alone.report, issues=(*alone.report.issues, *problems))
     _json_verdict(dataclasses.replace(alone, report=report), status)
 

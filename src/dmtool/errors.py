@@ -33,3 +33,8 @@ class RuleError(BuildError):
         super().__init__(None, "; ".join(f"{issue.rule}: {issue.message}" for issue in issues))
         self.issues = issues
         self.rule = issues[0].rule
+
+
+class NoReceipt(ValueError):
+    """The message takes no AppRec (a synchronous query, or ``Ack`` N where that is the sender's to ask); the message
+    says why. No receipt is written: answering would be a protocol error."""

@@ -17,9 +17,9 @@ from typing import NamedTuple
 
 from lxml import etree
 
-from . import clock, families, tree
-from .model import Message
-from .profiles import Settings
+from . import clock, codelists, families, profiles, tree
+from .model import Kind, Message
+from .profiles import Profile, Settings
 from .tree import Parts, first
 
 #: Free-text elements of a Dialogmelding body (plain text only, by the guidelines).
@@ -33,7 +33,8 @@ _CONVERSATION = tree.named("RefToParent", "RefToConversation")
 _PATIENT = tree.named("FamilyName", "GivenName", "Ident")
 _LEVEL = tree.named("Organisation", "OrganisationName", "Ident", "HealthcareProfessional")
 _REF_DOC = tree.named("MsgType", "MimeType", "FileReference", "Content")
-_BODY = tree.named("Tema", "EmneSporsmal", "TekstNotatInnhold", "Sporsmal", "TemaKodet", "Foresporsel", "Hastegrad")
+_BODY = tree.named("Tema", "EmneSporsmal", "TekstNotatInnhold", "Sporsmal", "TemaKodet", "Foresporsel", "Hastegrad",
+                   "TypeForesp")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,16 @@ class Level(NamedTuple):
         """The first identifier of this level of type ``type_code``, or ``None``."""
         return ident_of(self.parts.get("Ident", ()), type_code)
 
+    @property
+    def her_id(self) -> str | None:
+        """The HER-id that addresses this level: its own, else that of its ``HealthcareProfessional`` (a fastlege's
+        personal HER-id, with the practice identified by ENH only); ``None`` when neither has one."""
+        own = self.ident("HER")
+        if own is not None:
+            return own
+        person = first(self.parts, "HealthcareProfessional")
+        return None if person is None else ident_of(person.iterchildren("{*}Ident"), "HER")
+
 
 class Facts:
     """One MsgHead and what the rules derive from it, read in one pass over the parts the rules look into.
@@ -120,6 +131,8 @@ class Facts:
         self.patient = first(info, "Patient")
         self.patient_parts = tree.index(self.patient, _PATIENT)
         self.patient_idents = list(read_idents(self.patient_parts.get("Ident", ())))
+        #: Empty ``Organisation`` elements of the sender's and receiver's chains, left out of :attr:`chains`.
+        self.empty_organisations: list[etree._Element] = []
         self.chains = {role: self._chain(role) for role in ("Sender", "Receiver")}
         self.documents = self.parts.get("Document", [])
         #: Each Document's ``RefDoc`` (``None`` when it has none) and the RefDoc's children by local name.
@@ -140,9 +153,14 @@ class Facts:
         self.body_parts = tree.index(self.body, _BODY)
 
     def _chain(self, role: str) -> list[Level]:
+        """The levels of ``role``, outermost first, but an empty ``Organisation`` (an EPJ quirk the schema allows),
+        which is left out and kept in :attr:`empty_organisations`."""
         levels = []
         level = tree.child(first(self.info_parts, role), "Organisation")
         while level is not None:
+            if next(level.iterchildren(etree.Element), None) is None:
+                self.empty_organisations.append(level)
+                break
             parts = tree.index(level, _LEVEL)
             levels.append(Level(level, parts))
             level = first(parts, "Organisation")
@@ -152,6 +170,43 @@ class Facts:
     def rule_layers(self) -> frozenset[str]:
         """The layers of rules beyond the standard one that judge this message (:func:`dmtool.families.layers`)."""
         return frozenset(families.layers(self.kind, self.settings.profile.name)[1:])
+
+    @property
+    def is_request(self) -> bool:
+        """A forespørsel, or a patient-dialog message whose body is a Foresporsel: a reply is due by a deadline."""
+        if self.kind == Kind.FORESPORSEL:
+            return True
+        return families.is_patient_dialog(self.kind) and self.body is not None and tree.name(self.body) == "Foresporsel"
+
+    @property
+    def is_reply(self) -> bool:
+        """A svar, or a patient-dialog Notat that answers a message (it has a RefToParent)."""
+        if self.kind == Kind.SVAR:
+            return True
+        answers = self.conversation is not None and bool(self.conversation[0])
+        notat = self.body is not None and tree.name(self.body) == "Notat"
+        return families.is_patient_dialog(self.kind) and answers and notat
+
+    @property
+    def body_code(self) -> tuple[str, str] | None:
+        """The list number and code of the body's ``TypeForesp`` (a request) or ``TemaKodet`` (a note), when its
+        ``S`` names a Volven list; else ``None``."""
+        coded = first(self.body_parts, "TypeForesp")
+        if coded is None:
+            coded = first(self.body_parts, "TemaKodet")
+        number = None if coded is None else codelists.list_number(coded.get("S", "").strip())
+        return None if number is None else (number, tree.code(coded))
+
+    @property
+    def no_receipt(self) -> str | None:
+        """Why this message takes no AppRec, or ``None`` (:func:`dmtool.families.no_receipt`)."""
+        ack = tree.code(first(self.info_parts, "Ack"))
+        return families.no_receipt(self.kind, self.body_code, ack, self.settings.profile.name)
+
+    @property
+    def deadline_profile(self) -> Profile:
+        """The profile whose reply deadline applies (:func:`dmtool.families.deadline_profile`)."""
+        return profiles.get(families.deadline_profile(self.kind, self.settings.profile.name))
 
     @property
     def version(self) -> str | None:
@@ -197,7 +252,7 @@ class Facts:
 
     def her_ids(self, role: str) -> tuple[str, ...]:
         """The HER-ids of every organisation level of ``Sender`` or ``Receiver``, outermost first."""
-        return tuple(her for level in self.chains[role] if (her := level.ident("HER")))
+        return tuple(her for level in self.chains[role] if (her := level.her_id))
 
 
 def read_idents(idents: Iterable[etree._Element]) -> Iterator[Ident]:

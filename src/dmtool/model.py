@@ -217,6 +217,20 @@ class ConversationRef:
 
 
 @dataclass(frozen=True)
+class FurtherDocument:
+    """A ``Document`` of a parsed message besides the one holding the Dialogmelding: an iCalendar, a Pasientrelasjon,
+    an e-resept or a Vedlegg. Described, not modelled: ``msg_type`` is ``RefDoc/MsgType`` (code list 8114: ``XML``,
+    ``A`` Vedlegg), ``mime_type`` ``RefDoc/MimeType``, ``namespace`` and ``root`` the namespace and local name of the
+    element in ``Content`` (``None`` for a document given by ``FileReference``), ``line`` where the Document starts."""
+
+    msg_type: str | None = None
+    mime_type: str | None = None
+    namespace: str | None = None
+    root: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
 class Message:
     """A Dialogmelding in its MsgHead envelope.
 
@@ -226,7 +240,8 @@ class Message:
     the one request or note.
 
     ``unmodelled`` lists what a parsed source held that the model does not (copy recipients, attachments, further
-    bodies, markup flattened to text, ...), each with its line; it is not part of equality and is not written back.
+    bodies, markup flattened to text, ...), each with its line; ``documents`` describes each further Document of a
+    parsed source (:class:`FurtherDocument`). Neither is part of equality, and neither is written back.
     """
 
     kind: str
@@ -240,6 +255,7 @@ class Message:
     ack: str | None = None
     conversation: ConversationRef | None = None
     unmodelled: tuple[str, ...] = field(default=(), compare=False)
+    documents: tuple[FurtherDocument, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "gen_date", clock.fixed_offset(self.gen_date))

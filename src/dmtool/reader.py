@@ -24,6 +24,7 @@ from .model import (
     ConversationRef,
     DialogVersion,
     Foresporsel,
+    FurtherDocument,
     HealthcareProfessional,
     Ident,
     Message,
@@ -323,11 +324,13 @@ class _Reader:
         receiver = self.party(info, "Receiver")
         documents = _children(msghead, "Document")
         at = tree.body_document(documents)
+        further = []
         for index, extra in enumerate(documents):
             if index != at:
                 self.unmodelled.append(
                     f"line {extra.sourceline}: MsgHead/Document (a further document) is not part of the model"
                 )
+                further.append(_described(extra))
         ref_doc = _child(documents[at], "RefDoc") if documents else None
         content = None if ref_doc is None else _child(ref_doc, "Content")
         dialog = None if content is None else next(content.iterchildren(etree.Element), None)
@@ -359,6 +362,7 @@ class _Reader:
             ack=None if ack is None else tree.code(ack),
             conversation=None if ref is None else self.conversation(ref),
             unmodelled=tuple(self.unmodelled),
+            documents=tuple(further),
         )
 
     def conversation(self, element: etree._Element) -> ConversationRef:
@@ -367,6 +371,21 @@ class _Reader:
             parent=self.text(_child(element, "RefToParent"), "RefToParent") or "",
             conversation=self.text(_child(element, "RefToConversation"), "RefToConversation") or "",
         )
+
+
+def _described(document: etree._Element) -> FurtherDocument:
+    """What a further ``Document`` is: its RefDoc's MsgType and MimeType, and the element in its Content."""
+    ref_doc = _child(document, "RefDoc")
+    content = None if ref_doc is None else _child(ref_doc, "Content")
+    inside = None if content is None else next(content.iterchildren(etree.Element), None)
+    mime = None if ref_doc is None else tree.text(_child(ref_doc, "MimeType"))
+    return FurtherDocument(
+        msg_type=None if ref_doc is None else (tree.code(_child(ref_doc, "MsgType")) or None),
+        mime_type=None if mime is None else mime.strip(),
+        namespace=None if inside is None else etree.QName(inside).namespace,
+        root=None if inside is None else tree.local_name(inside.tag),
+        line=document.sourceline,
+    )
 
 
 def parse(source: Source) -> Message:

@@ -16,10 +16,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from . import clock, codelists, compose, rules, tree, writer
+from . import clock, codelists, compose, families, rules, tree, writer
 from .apprec import APPREC_VERSIONS, DEFAULT_VERSION, AppRec, AppRecVersion, Party, Unit, parse_apprec
-from .apprec_check import consistency, original_from_source
-from .errors import BuildError
+from .apprec_check import APPREC, consistency, original_from_source
+from .errors import BuildError, NoReceipt
 from .facts import Facts, Level, ident_of, original_of
 from .loader import LoadError, load
 from .model import CV, Message
@@ -110,20 +110,24 @@ def apprec_for(
     message's receiver and its receiver the message's sender; ``sender``/``receiver`` supply them when the message
     cannot be read far enough to find them (an integration engine knows them from transport). Raises
     :class:`ValueError` for a ``version`` other than 1.0 and 1.1, for an AppRec or a MsgHead whose type says it is one
-    (no receipt is sent for a receipt)
-    or when a party is unknown, and :class:`~dmtool.errors.BuildError` (a ``ValueError``) for a ``Message`` that
+    (no receipt is sent for a receipt) or when a party is unknown, :class:`~dmtool.errors.NoReceipt` (a
+    ``ValueError``) for a message that takes no receipt (a synchronous query of Helsenorge's patient dialog, or ``Ack``
+    N outside the dialog guidelines), and :class:`~dmtool.errors.BuildError` (a ``ValueError``) for a ``Message`` that
     cannot be written.
     """
     if version not in APPREC_VERSIONS:
         raise ValueError(f"the AppRec version must be {' or '.join(APPREC_VERSIONS)}; got {version!r}")
     data = _message_bytes(source) if isinstance(source, Message) else read_source(source)[0]
-    report, facts = examine(data, settings=settings) if report is None else (report, _facts(data))
+    report, facts = examine(data, settings=settings) if report is None else (report, _facts(data, settings))
     if report.kind == "apprec":
         raise ValueError("the message is an AppRec: no receipt is sent for a receipt")
     # the message's type as the receipt will carry it (a parser strips the V it reads)
     kind = ((facts.kind if facts is not None else "") or report.msg_type or "").strip()
     if kind == "APPREC":  # a receipt in the wrong envelope: answering it could start a loop of receipts
         raise ValueError("the message says it is an AppRec (MsgInfo/Type APPREC): no receipt is sent for a receipt")
+    why = None if facts is None else facts.no_receipt
+    if why is not None:
+        raise NoReceipt(f"no receipt is sent: {why}")
     own = party_from_chain(facts, "Receiver") if facts is not None else None
     theirs = party_from_chain(facts, "Sender") if facts is not None else None
     chosen_sender, chosen_receiver = sender or own, receiver or theirs
@@ -169,12 +173,12 @@ def _message_bytes(message: Message) -> bytes:
         raise refused from None
 
 
-def _facts(data: bytes) -> Facts | None:
+def _facts(data: bytes, settings: Settings | None) -> Facts | None:
     try:
         loaded = load(data)
     except LoadError:
         return None
-    return Facts(loaded.element) if loaded.kind == "msghead" else None
+    return Facts(loaded.element, settings) if loaded.kind == "msghead" else None
 
 
 def party_by_her(her_id: str, name: str | None = None) -> Party:
@@ -208,10 +212,15 @@ class ApprecCheck:
 
 
 def check_apprec(
-    apprec: AppRec | Source, original: Message | Source | None = None, *, path: str | None = None
+    apprec: AppRec | Source,
+    original: Message | Source | None = None,
+    *,
+    path: str | None = None,
+    settings: Settings | None = None,
 ) -> ApprecCheck:
     """The verdict on a receipt: an :class:`~dmtool.apprec.AppRec`, or its source (a path, bytes or binary file),
-    checked against ``original`` (a parsed :class:`~dmtool.model.Message` or its source) when given.
+    checked against ``original`` (a parsed :class:`~dmtool.model.Message` or its source) when given, under the
+    profile of ``settings`` (default national; ``nav`` takes NAV's error list 8124).
 
     A source is validated as :func:`dmtool.validate` validates it (the schema, ``APPREC-CONSISTENT``, a wrapper), so
     the report is the one ``validate`` gives with the same original; a parsed ``AppRec`` is checked against
@@ -226,7 +235,9 @@ def check_apprec(
         against = original_from_source(original)
     if isinstance(apprec, AppRec):
         receipt = apprec
-        issues = tuple(finding.issue(receipt) for finding in consistency(receipt, against))
+        profile = (settings or Settings()).profile.name
+        layers = frozenset(families.layers(APPREC, profile)[1:])
+        issues = tuple(finding.issue(receipt) for finding in consistency(receipt, against, layers))
         report = Report(
             path=path,
             kind="apprec",
@@ -238,6 +249,6 @@ def check_apprec(
     else:
         data, source_path = read_source(apprec)
         receipt = parse_apprec(data)
-        report = examine(data, path if path is not None else source_path, original=against)[0]
+        report = examine(data, path if path is not None else source_path, settings, against)[0]
     reasons = tuple(error.original_text or error.display or error.code for error in receipt.errors)
     return ApprecCheck(report, _OUTCOMES.get(receipt.status, "unknown"), reasons)

@@ -1093,6 +1093,9 @@ def _break_service_addressing(draw: st.DrawFn, root: etree._Element, message: Me
     type_id, id_element = tree.child(her, "TypeId"), tree.child(her, "Id")
     assert type_id is not None and id_element is not None
     variant = draw(st.sampled_from(["org-number", "other-type", "not-a-her-id"]))
+    person = tree.child(level, "HealthcareProfessional")
+    if variant != "not-a-her-id" and person is not None:
+        level.remove(person)  # a fastlege's personal HER-id would address the level (SERVICE-ADDRESSING)
     if variant == "org-number":
         _set_code(type_id, "9051", "ENH")
         id_element.text = draw(organisation_numbers())
@@ -1110,8 +1113,6 @@ def _break_service_addressing(draw: st.DrawFn, root: etree._Element, message: Me
 def _break_type_matches_body(draw: st.DrawFn, root: etree._Element, message: Message) -> None:
     dialog, body = _dialog(root), _body(root)
     variants = ["second-body", "no-body", "wrong-type"]
-    if message.kind == Kind.SVAR:
-        variants.append("svar-without-request")
     if message.version == "1.0" and tree.name(body) == "Notat":
         variants.append("helsefaglig-in-1.0")
     variant = draw(st.sampled_from(variants))
@@ -1127,9 +1128,6 @@ def _break_type_matches_body(draw: st.DrawFn, root: etree._Element, message: Mes
             _set_code(type_element, "8279", draw(st.sampled_from([Kind.NOTAT, Kind.HELSEFAGLIG])))
         else:
             _set_code(type_element, "8279", Kind.FORESPORSEL)
-    elif variant == "svar-without-request":
-        for request in tree.children(body, "Foresporsel"):
-            body.remove(request)
     else:
         _set_code(type_element, "8279", Kind.HELSEFAGLIG)
 

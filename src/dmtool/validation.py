@@ -18,7 +18,6 @@ from .apprec import AppRecVersion
 from .errors import ParseError
 from .facts import Facts, Original
 from .loader import LoadError, load
-from .model import Kind
 from .profiles import Settings
 from .report import Issue, Report, Severity
 from .rules import codes
@@ -45,8 +44,8 @@ def _apprec_issues(
         receipt = apprec.from_element(element, version)
     except ParseError as exc:
         return [issue for issue in exc.issues if issue.rule == "UNSUPPORTED-MESSAGE"]
-    issues = [finding.issue(receipt) for finding in apprec_check.consistency(receipt, original)]
     layers = frozenset(families.layers("APPREC", profile)[1:])
+    issues = [finding.issue(receipt) for finding in apprec_check.consistency(receipt, original, layers)]
     for judged, at in codes.apprec_judged(element, version, layers):
         rule = rules.get("CODE-VALUE" if judged.error else "CODE-FORM")
         issues.append(Issue(rule.id, rule.severity, judged.message, at.sourceline))
@@ -87,8 +86,8 @@ def examine(
     facts = Facts(loaded.element, settings, original) if loaded.kind == "msghead" else None
     if facts is not None and not loaded.problems:
         issues += rules.evaluate(facts)
-        if facts.kind == Kind.FORESPORSEL and facts.gen_date is not None:
-            reply_by = deadlines.reply_deadline(facts.gen_date, facts.settings.profile)
+        if facts.is_request and facts.gen_date is not None:
+            reply_by = deadlines.reply_deadline(facts.gen_date, facts.deadline_profile)
     report = Report(
         path=path,
         kind=loaded.kind,

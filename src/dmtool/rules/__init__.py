@@ -8,7 +8,9 @@ rejected (AppRec status 2). Advice is a warning: reported, never blocking.
 The rules come in layers (:mod:`dmtool.families`), and a message is judged by the rule set its traffic calls for
 (:func:`rule_set`): the ``standard`` layer always (:mod:`.standard`); the ``dialog`` layer for the five
 dialog kinds (:mod:`.dialog`, :mod:`.advice`), to which a regional profile adds its rules (:mod:`.regional`); the
-``helsenorge`` layer for patient dialog (``DIALOG_INNBYGGER_*``); the ``nav`` layer under ``--profile nav``; and under
+``helsenorge`` layer for patient dialog (``DIALOG_INNBYGGER_*``: the patient, one recipient and addressing by HER-id as
+in the dialog layer, but further Documents, XHTML in ``Sporsmal`` and processes without receipts are Helsenorge's);
+the ``nav`` layer under ``--profile nav`` (:mod:`.nav`); and under
 ``--profile standard`` the standard layer alone.
 
 Four rules are checked where the work is done rather than by a check here: ``NOT-XML`` and ``UNSUPPORTED-MESSAGE``
@@ -39,31 +41,38 @@ RULES: Final[tuple[Rule, ...]] = (
          "The input is well-formed XML in a declared encoding (UTF-8, ISO-8859-1; BOM allowed).", ("standard",),
          layer="standard"),
     Rule("UNSUPPORTED-MESSAGE", E, "T10", "Meldingstypen eller versjonen støttes ikke.",
-         "The root and body are a supported MsgHead/Dialogmelding/AppRec version and one of the five dialog kinds; "
-         "its timestamps (GenDate; an AppRec's GenDate and IssueDate) fall in the years 1 to 9999 in Norwegian time.",
+         "The root and body are a supported MsgHead/Dialogmelding/AppRec version, and MsgInfo/Type a supported type: "
+         "the five dialog kinds (Dialogmelding 1.0 or 1.1), or in Dialogmelding 1.1 a DIALOG_INNBYGGER_* type of code "
+         "list 8279 (Helsenorge) or DIALOG_STATUS_HENVISNING (HIS 1206); its timestamps (GenDate; an AppRec's "
+         "GenDate and IssueDate) fall in the years 1 to 9999 in Norwegian time.",
          ("standard",), standard.unsupported, layer="standard"),
     Rule("NO-ATTACHMENTS", E, "T99", "Informasjon sendt i vedlegg vil ikke nå mottakeren: send kun ren tekst.",
          "Exactly one Document holding the Dialogmelding as XML: no further documents, FileReference, base64 "
-         "container or other MIME type.", ("000 §6", "001 §4.5", "002"), dialog.no_attachments),
+         "container or other MIME type; under the nav layer a Vedlegg NAV accepts (application/pdf, image/tiff, "
+         "image/png, image/jpeg, in the message) is allowed.", ("000 §6", "001 §4.5", "002"),
+         dialog.no_attachments, also=("nav",)),
     Rule("PLAIN-TEXT", E, "T99", "Fritekstfeltene skal inneholde ren tekst, uten formatering, bilder eller filer.",
          "Free-text fields hold plain text: no markup (xhtml in 1.1 Sporsmal), no embedded images or data URIs.",
          ("000 §6", "002"), dialog.plain_text),
     Rule("NO-HJELPENUMMER", E, "E31", "Pasienten må ha gyldig fødselsnummer eller D-nummer, ikke hjelpenummer.",
          "The patient has a valid fødselsnummer or D-nummer (FNR/DNR, check digits, type agrees with the number); "
-         "H-nummer and FH-nummer are refused.", ("000", "001 §2", "003"), dialog.no_hjelpenummer),
+         "H-nummer and FH-nummer are refused.", ("000", "001 §2", "003"), dialog.no_hjelpenummer,
+         also=("helsenorge", "nav")),
     Rule("PATIENT-REQUIRED", E, "E36", "Meldingen må gjelde en navngitt pasient med fødselsnummer eller D-nummer.",
          "Patient is present with family and given name and an identifier.", ("000", "001 §2"),
-         dialog.patient_required),
+         dialog.patient_required, also=("helsenorge", "nav")),
     Rule("ONE-RECIPIENT", E, "E40", "Meldingen skal ha én mottaker; send én melding per mottaker, uten kopimottakere.",
          "Exactly one recipient: one Receiver, no OtherReceiver or other copy recipient.",
-         ("001 §4.6", "Østfold"), dialog.one_recipient),
+         ("001 §4.6", "Østfold"), dialog.one_recipient, also=("helsenorge",)),
     Rule("SERVICE-ADDRESSING", E, "E40", "Avsender og mottaker skal adresseres med HER-id; mottaker er en tjeneste.",
-         "Sender and receiver are identified by HER-id; the receiver's innermost organisation is the addressed "
-         "service.", ("000 vedlegg", "001 §2"), dialog.service_addressing),
+         "Sender and receiver are identified by HER-id: the innermost party (organisation, service, or a "
+         "fastlege's HealthcareProfessional) has one; the receiver's innermost organisation is the addressed service. "
+         "Under the nav layer NAV's local office may be identified by LIN inside NAV's HER-id.",
+         ("000 vedlegg", "001 §2"), dialog.service_addressing, also=("helsenorge", "nav")),
     Rule("TYPE-MATCHES-BODY", E, "T99", "Meldingstypen stemmer ikke med innholdet.",
-         "MsgInfo/Type agrees with the body (FORESPORSEL: Foresporsel; SVAR: Notat quoting the Foresporsel; AVVIK, "
-         "NOTAT, HELSEFAGLIG: Notat); one body per message.", ("standard",), standard.type_matches_body,
-         layer="standard"),
+         "MsgInfo/Type agrees with the body (FORESPORSEL: Foresporsel; SVAR, AVVIK, NOTAT, HELSEFAGLIG, "
+         "STATUS_HENVISNING: Notat; DIALOG_INNBYGGER_*: either); one body per message.", ("standard",),
+         standard.type_matches_body, layer="standard"),
     Rule("SVAR-REFERENCES-FORESPORSEL", E, "E10", "Svaret må vise til forespørselen det svarer på.",
          "A svar carries ConversationRef: RefToParent = the forespørsel's MsgId, the same RefToConversation; it goes "
          "back to the forespørsel's sender.", ("000", "001"), standard.svar_references_foresporsel, layer="standard"),
@@ -120,9 +129,19 @@ RULES: Final[tuple[Rule, ...]] = (
          "The text mixes fagområder (e.g. surgery and medicine).", ("000 §7", "001 §4.6"),
          advice.one_problem_per_thread),
     Rule("REPLY-DEADLINE", W, None, "Svar forventes innen 3-5 virkedager (4 for pasientdialog).",
-         "A svar comes after the forespørsel's reply date (working days, Norwegian holidays excluded); checked when "
-         "the forespørsel is given.", ("000", "001 §6", "002", "004"), advice.reply_deadline,
-         also=("helsenorge+pasientdialog",)),
+         "A svar (or a patient-dialog reply) comes after the forespørsel's reply date (working days, Norwegian "
+         "holidays excluded; 4 for DIALOG_INNBYGGER_*, seed 004); checked when the forespørsel is given.",
+         ("000", "001 §6", "002", "004"), advice.reply_deadline, also=("helsenorge+pasientdialog",)),
+    Rule("BODY-NOT-CHECKED", W, None, "Et dokument i meldingen er ikke kontrollert: dmtool har ikke skjema for det.",
+         "A Document whose content is in a namespace dmtool has no schema for (iCalendar, Pasientrelasjon, "
+         "e-resept, ...) is named, never an XSD error; under the dialog guidelines it is an attachment instead "
+         "(NO-ATTACHMENTS).", ("standard",), standard.body_not_checked, layer="standard"),
+    Rule("EMPTY-ORGANISATION", W, None, "En tom Organisation hos avsender eller mottaker er utelatt.",
+         "An empty Organisation in the Sender's or Receiver's chain (an EPJ quirk the schema allows) is skipped: "
+         "the party is the level around it.", ("standard",), standard.empty_organisation, layer="standard"),
+    Rule("SVAR-QUOTES-FORESPORSEL", W, None, "Siter forespørselen i svaret, så mottakeren ser spørsmålet med svaret.",
+         "A svar's Notat quotes the Foresporsel it answers (optional in the schema; RefToParent is what ties them: "
+         "SVAR-REFERENCES-FORESPORSEL).", ("standard",), advice.svar_quotes_foresporsel),
     Rule("CODE-FORM", W, None, "Koden forstås, men er ikke skrevet slik kodeverket skriver den.",
          "A coded value that is read but not written as its list writes it: a DN other than the code's name (case, "
          "runs of white space and the kind of dash aside), or a CV without the S that names its list.",

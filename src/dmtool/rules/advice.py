@@ -115,10 +115,21 @@ def one_problem_per_thread(facts: Facts) -> Iterator[Finding]:
 def reply_deadline(facts: Facts) -> Iterator[Finding]:
     """A svar comes within the expected working days of its forespørsel (checked when the forespørsel is known)."""
     original = facts.original
-    if facts.kind != Kind.SVAR or original is None or original.gen_date is None or facts.gen_date is None:
+    if not facts.is_reply or original is None or original.gen_date is None or facts.gen_date is None:
         return
-    due = deadlines.reply_deadline(original.gen_date, facts.settings.profile)
+    profile = facts.deadline_profile
+    due = deadlines.reply_deadline(original.gen_date, profile)
     answered = facts.gen_date.astimezone(clock.OSLO).date()
     if answered > due:
-        yield f"the svar comes {answered.isoformat()}, after the expected reply date {due.isoformat()} " \
-              f"({facts.settings.profile.reply_days} working days)", facts.info  # fmt: skip
+        yield f"the reply comes {answered.isoformat()}, after the expected reply date {due.isoformat()} " \
+              f"({profile.reply_days} working days)", facts.info  # fmt: skip
+
+
+def svar_quotes_foresporsel(facts: Facts) -> Iterator[Finding]:
+    """A svar quotes the Foresporsel it answers inside its Notat, so the receiver sees the question with the answer
+    (optional in the schema: ``RefToParent`` is what ties the two)."""
+    body = facts.body
+    quoted = first(facts.body_parts, "Foresporsel")
+    if facts.kind == Kind.SVAR and body is not None and tree.name(body) == "Notat" and quoted is None:
+        yield "the svar does not quote the Foresporsel it answers; quote it in the Notat so the question is " \
+                  "read with the answer", body  # fmt: skip

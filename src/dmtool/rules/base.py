@@ -23,7 +23,8 @@ class Rule:
     8221 it maps to (``None`` for advice), ``sender_text`` (Norwegian, for the sender), ``developer_text`` (English),
     ``seeds`` (the guidelines or standards it comes from), ``check`` (``None`` where the loader, the schema or the
     AppRec checker decides), its ``layer``, ``profiles`` (empty: the whole layer, else only the profiles that add
-    it) and ``also``: further places it applies, each ``LAYER+PROFILE`` (a profile that adds it to another layer)."""
+    it) and ``also``: further places it applies, each a ``LAYER`` it is part of too, or ``LAYER+PROFILE`` (a profile
+    that adds it to another layer)."""
 
     id: str
     severity: Severity
@@ -40,7 +41,7 @@ class Rule:
         """True when this rule is part of the rule set of ``layers`` under ``profile``."""
         if self.layer in layers and (not self.profiles or profile in self.profiles):
             return True
-        return any(f"{layer}+{profile}" in self.also for layer in layers)
+        return any(layer in self.also or f"{layer}+{profile}" in self.also for layer in layers)
 
     def to_dict(self) -> dict[str, object]:
         """The rule as plain data (what ``dmtool rules --format json`` prints)."""

@@ -13,6 +13,7 @@ from typing import Final
 from .. import clock, codelists, ids, tree
 from ..facts import Facts
 from ..tree import first
+from . import nav
 from .base import Finding
 from .plaintext import text_problems
 
@@ -21,23 +22,31 @@ _PERSON_TYPES: Final = frozenset({ids.FNR, ids.DNR, ids.HNR, ids.FHN})
 
 
 def no_attachments(facts: Facts) -> Iterator[Finding]:
-    """One Document holding the Dialogmelding as XML; nothing else."""
+    """One Document holding the Dialogmelding as XML; nothing else, but under the nav layer a Vedlegg NAV accepts
+    (:func:`dmtool.rules.nav.accepted_attachment`)."""
     for report in facts.parts.get("PatientReport", ()):
         yield "the MsgHead carries a PatientReport; a Dialogmelding is one Document with plain text", report
+    accepted = {
+        facts.documents[index]
+        for index, (ref_doc, parts) in enumerate(facts.ref_docs)
+        if index != facts.body_document and ref_doc is not None and nav.accepted_attachment(facts, parts)
+    }
     for index, extra in enumerate(facts.documents):
-        if index != facts.body_document:
+        if index != facts.body_document and extra not in accepted:
             where = "before the Dialogmelding" if index < facts.body_document else "after the Dialogmelding"
             what = f"a further Document (an attachment) {where}"
             yield f"{what}: information sent as an attachment will not reach the receiver", extra
     for index, (ref_doc, parts) in enumerate(facts.ref_docs):
-        if ref_doc is None:
+        if ref_doc is None or facts.documents[index] in accepted:
             continue
         msg_type = first(parts, "MsgType")
         if index == facts.body_document and msg_type is not None and tree.code(msg_type) != "XML":
             yield f"the Document's RefDoc/MsgType is {msg_type.get('V')!r}; the Dialogmelding must be XML", msg_type
         mime = first(parts, "MimeType")
-        if mime is not None and (tree.text(mime) or "").strip().lower() not in ("text/xml", "application/xml"):
-            yield f"MimeType {(tree.text(mime) or '').strip()!r}: only the XML Dialogmelding may be sent", mime
+        said = (tree.text(mime) or "").strip()
+        if mime is not None and said.lower() not in ("text/xml", "application/xml"):
+            takes = f" (NAV takes {', '.join(sorted(nav.ATTACHMENT_TYPES))})" if "nav" in facts.rule_layers else ""
+            yield f"MimeType {said!r}: only the XML Dialogmelding may be sent{takes}", mime
         reference = first(parts, "FileReference")
         if reference is not None:
             yield "a FileReference points at an external document; send the information as text", reference
@@ -45,7 +54,8 @@ def no_attachments(facts: Facts) -> Iterator[Finding]:
         what = "a MsgHead nested in the message (an EPJ fault)" if tree.name(extra) == "MsgHead" else tree.name(extra)
         yield f"Content holds {what} besides the Dialogmelding: send the Dialogmelding only", extra
     for container in tree.descendants(facts.msghead, "Base64Container"):
-        yield "a base64 container (an embedded file): send the information as plain text", container
+        if not any(up in accepted for up in container.iterancestors()):
+            yield "a base64 container (an embedded file): send the information as plain text", container
 
 
 def plain_text(facts: Facts) -> Iterator[Finding]:
@@ -113,16 +123,23 @@ def one_recipient(facts: Facts) -> Iterator[Finding]:
 
 
 def service_addressing(facts: Facts) -> Iterator[Finding]:
-    """Sender and receiver are identified by HER-id; the receiver's innermost level is the service."""
+    """Sender and receiver are identified by HER-id: the innermost party, organisation, service or person (a
+    fastlege), has one; under the nav layer NAV's local office may be its LIN inside NAV's HER-id."""
     for role in ("Sender", "Receiver"):
+        element = first(facts.info_parts, role)
         chain = facts.organisation_chain(role)
+        if element is None:
+            continue
+        what = "the addressed service" if role == "Receiver" else "the sending unit"
         if not chain:
+            yield f"{role}: no organisation is named; address {what} by HER-id from the address register", element
             continue
         innermost = chain[-1]
-        her = innermost.ident("HER")
+        her = innermost.her_id
+        if her is None and "nav" in facts.rule_layers and innermost.ident("LIN") and facts.her_ids(role):
+            continue  # NAV > local NAV office by its LIN
         if her is None:
             name = innermost.name or "the organisation"
-            what = "the addressed service" if role == "Receiver" else "the sending unit"
             yield f"{role}: {name}, {what}, has no HER-id; address by HER-id from the address register", \
                 innermost.element  # fmt: skip
         elif (problem := ids.her_id_problem(her)) is not None:

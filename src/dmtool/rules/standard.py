@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Final
 
-from .. import codelists, tree, xsd
+from lxml import etree
+
+from .. import codelists, families, tree, xsd
 from ..facts import Facts
 from ..model import Kind
 from ..tree import first
@@ -18,16 +20,13 @@ from .base import Finding
 
 _AVVIK_OID: Final = codelists.get("8117").oid
 _AVVIK_CODES: Final = codelists.get("8117").codes
-_KINDS: Final = frozenset(Kind)
 
 
 def unsupported(facts: Facts) -> Iterator[Finding]:
-    """``MsgInfo/Type`` is one of the five dialog kinds, and GenDate, when the schema takes it, is one dmtool reads."""
-    if facts.info is not None and facts.kind not in _KINDS:
-        yield (
-            f"MsgInfo/Type {facts.kind!r} is not a dialog kind dmtool supports ({', '.join(Kind)})",
-            facts.type_element,
-        )
+    """``MsgInfo/Type`` is a type dmtool supports in the Dialogmelding version of the body
+    (:func:`dmtool.families.unsupported`), and GenDate, when the schema takes it, is one dmtool reads."""
+    if facts.info is not None and (why := families.unsupported(facts.kind, facts.version)) is not None:
+        yield why, facts.type_element
     gen_date = first(facts.info_parts, "GenDate")
     if gen_date is not None and facts.gen_date is None:  # not read: left to the schema unless it is an xs:dateTime
         found = xsd.timestamp_issue("MsgInfo/GenDate", tree.text(gen_date) or "", None)
@@ -35,9 +34,40 @@ def unsupported(facts: Facts) -> Iterator[Finding]:
             yield found.message, gen_date
 
 
+def body_not_checked(facts: Facts) -> Iterator[Finding]:
+    """Every Document whose content is in a namespace dmtool has no schema for is named: it is neither valid nor
+    invalid to dmtool. Under the dialog guidelines a further Document is an attachment (``NO-ATTACHMENTS``) instead."""
+    if "dialog" in facts.rule_layers:
+        return
+    for number, (_, parts) in enumerate(facts.ref_docs, 1):
+        content = first(parts, "Content")
+        for body in () if content is None else content.iterchildren(etree.Element):
+            namespace = etree.QName(body).namespace
+            if not xsd.has_schema(namespace):
+                where = f"namespace {namespace}" if namespace else "no namespace"
+                yield f"Document {number} carries {tree.name(body)} in {where}, which dmtool has no schema for: " \
+                      "its content is not checked", body  # fmt: skip
+
+
+def empty_organisation(facts: Facts) -> Iterator[Finding]:
+    """An empty ``Organisation`` in the sender's or receiver's chain is skipped: said, since it names no one."""
+    for empty in facts.empty_organisations:
+        role = next((tree.name(up) for up in empty.iterancestors() if tree.name(up) in ("Sender", "Receiver")), "")
+        yield f"{role}: an empty Organisation is left out of the {role.lower()}'s chain; leave it out of the " \
+              "message", empty  # fmt: skip
+
+
+def _bodies(kind: str) -> tuple[str, ...]:
+    """The bodies a message of type ``kind`` may carry: a forespørsel a Foresporsel, Helsenorge's patient dialog
+    either (a question or an answer), every other type a Notat."""
+    if kind == Kind.FORESPORSEL:
+        return ("Foresporsel",)
+    return ("Foresporsel", "Notat") if kind.startswith(families.HELSENORGE_PREFIX) else ("Notat",)
+
+
 def type_matches_body(facts: Facts) -> Iterator[Finding]:
     """``MsgInfo/Type`` agrees with the body; one body per message."""
-    if facts.kind not in _KINDS or facts.dialog is None:
+    if facts.dialog is None or families.unsupported(facts.kind, facts.version) is not None:
         return
     bodies = facts.bodies
     type_element = facts.type_element
@@ -47,11 +77,9 @@ def type_matches_body(facts: Facts) -> Iterator[Finding]:
         yield f"{facts.kind} needs a body: the Dialogmelding holds no Foresporsel or Notat", facts.dialog
         return
     body = bodies[0]
-    expected = "Foresporsel" if facts.kind == Kind.FORESPORSEL else "Notat"
-    if tree.name(body) != expected:
-        yield f"{facts.kind} carries a {tree.name(body)}; it must carry a {expected}", type_element
-    elif facts.kind == Kind.SVAR and first(facts.body_parts, "Foresporsel") is None:
-        yield "a DIALOG_SVAR must quote the Foresporsel it answers inside its Notat", body
+    expected = _bodies(facts.kind)
+    if tree.name(body) not in expected:
+        yield f"{facts.kind} carries a {tree.name(body)}; it must carry a {' or a '.join(expected)}", type_element
     if facts.kind == Kind.HELSEFAGLIG and facts.version == "1.0":
         yield "DIALOG_HELSEFAGLIG is Dialogmelding 1.1; this body is 1.0", type_element
 
