@@ -264,6 +264,14 @@ def _tally(counts: dict[str, int], inputs: tuple[int, int] | None = None) -> str
     return f"{summary}, {counts['unreadable']} unreadable{crashed}"
 
 
+def _counts(results: dict[tuple[str, int], int]) -> dict[str, int]:
+    """The results of each outcome, of ``results`` counted by outcome and whether they are an input's first."""
+    counts = dict.fromkeys(_VERDICTS, 0)
+    for (outcome, _), count in results.items():
+        counts[outcome] += count
+    return counts
+
+
 def _text(report: Report, outcome: str) -> str:
     verdict, colour = outcome if outcome == "valid" else outcome.upper(), _VERDICTS[outcome]
     head = f"{_printable(report.path or '')}: " + click.style(verdict, fg=colour, bold=True)
@@ -385,22 +393,24 @@ def validate_command(
     """
     settings = _settings(profile, last_contact, admitted, short_max_chars, synthetic_ids)
     answered = None if original is None else original_of(_read_message(original, EXIT_ERROR))
-    counts = dict.fromkeys(_VERDICTS, 0)
+    # results by (outcome, whether the result is an input's first): one update each, so that a signal between two
+    # statements cannot make the counts of messages and of inputs disagree
+    results = {(outcome, first): 0 for outcome in _VERDICTS for first in (0, 1)}
     items: list[Input] = []
-    done = 0  # inputs reached: whose first result is in
     try:
         items, empty = _expand(paths)
         checked = batch.check_all(items, settings, answered, jobs, functools.partial(_presented, fmt), timeout=timeout)
         with _progress(len(items), "validating") as advance, contextlib.closing(checked):  # closed: workers stopped
-            for outcome, output, inputs in checked:
-                counts[outcome] += 1
+            for outcome, output, first in checked:
+                results[outcome, first] += 1
                 click.echo(output)
-                done += inputs
-                advance(inputs)
+                advance(first)
                 _stop_if_signalled()
     except Stopped as stop:
-        click.echo(f"dmtool: stopped by {stop.name}: {_tally(counts, (done, len(items)))}", err=True)
+        reached = sum(count for (_, first), count in results.items() if first)
+        click.echo(f"dmtool: stopped by {stop.name}: {_tally(_counts(results), (reached, len(items)))}", err=True)
         raise
+    counts = _counts(results)
     if fmt == "text":
         click.echo(_tally(counts))
     if counts["unreadable"] or counts["crashed"] or empty:
