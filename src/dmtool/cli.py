@@ -356,7 +356,9 @@ def _format_option(help_text: str) -> Callable[[Callable[..., None]], Callable[.
 
 @main.command("validate")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-@_format_option("text for people; json prints one JSON object per input (JSON Lines).")
+@_format_option(
+    "text for people; json prints one JSON object per input, or per message of a file of several (JSON Lines)."
+)
 @click.option(
     "--original",
     metavar="FILE",
