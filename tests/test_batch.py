@@ -129,7 +129,7 @@ def dying_on(monkeypatch: pytest.MonkeyPatch, fatal: set[str], death: Callable[[
     ``once`` is created then)."""
     check = batch.check
 
-    def dying(item: batch.Input, settings: Settings, original: object) -> batch.Result:
+    def dying(item: batch.Input, settings: Settings, original: object) -> list[batch.Result]:
         if item.shown in fatal and os.getpid() != parent:
             if once is None:
                 death()
@@ -269,14 +269,14 @@ def test_a_bug_on_one_file_costs_only_that_file_its_verdict(tmp_path: Path, monk
     folder = tmp_path / "in"
     shutil.copytree(GENERATED, folder)
     victim = str(folder / "00005-svar-1.0-patient-required.xml")
-    validate = batch.validate
+    validate_each = batch.validate_each
 
     def buggy(source, **options):  # type: ignore[no-untyped-def]
         if options.get("path") == victim:
             raise KeyError("secret-detail")
-        return validate(source, **options)
+        return validate_each(source, **options)
 
-    monkeypatch.setattr(batch, "validate", buggy)
+    monkeypatch.setattr(batch, "validate_each", buggy)
     code, output = run("validate", "--jobs", str(jobs), str(folder))
     assert code == 2 and "Traceback" not in output and "secret-detail" not in output
     assert f"{victim}: CRASHED" in output and "error INTERNAL-ERROR: dmtool failed while checking" in output
@@ -347,7 +347,7 @@ def test_a_listed_file_swapped_for_a_fifo_after_the_look_is_refused_not_waited_f
     monkeypatch.setattr(
         os, "stat", lambda path, *a, **k: regular if str(path) == str(fifo) else real_stat(path, *a, **k)
     )
-    found: list[batch.Result] = []
+    found: list[list[batch.Result]] = []
     item = batch.Input(str(fifo), str(fifo), listed=True)
     checker = threading.Thread(target=lambda: found.append(batch.check(item, Settings(), None)), daemon=True)
     checker.start()
@@ -355,7 +355,7 @@ def test_a_listed_file_swapped_for_a_fifo_after_the_look_is_refused_not_waited_f
     if checker.is_alive():
         os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
         pytest.fail("checking a listed file swapped for a FIFO waited")
-    ((report, unchecked),) = found
+    (((report, unchecked),),) = found
     assert unchecked and [issue.rule for issue in report.issues] == ["IO-ERROR"]
     assert "not a regular file" in report.issues[0].message
 

@@ -337,7 +337,6 @@ HOSTILE: dict[str, tuple[bytes | None, set[str], int]] = {
         {"NO-ATTACHMENTS"},
         1,
     ),
-    "wrapper-with-two-msgheads": (b"<Wrapper>" + _MESSAGE + _MESSAGE + b"</Wrapper>", {"UNSUPPORTED-MESSAGE"}, 1),
 }
 
 

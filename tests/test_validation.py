@@ -86,8 +86,10 @@ def test_element_out_of_order_is_xsd_with_its_line():
     assert "GenDate" in report.issues[0].message
 
 
-#: The official schemas' pattern for an OID; ours names the same strings in a form libxml2 checks in linear time.
-OFFICIAL_OID = re.compile(r"(\d+\.?)*\d+")
+#: The official schemas' pattern for an OID, ``(\d+\.?)*\d+`` (ours names the same strings in a form libxml2 checks
+#: in linear time), written here so that Python's backtracking matcher takes linear time too: the official form took
+#: 0.4 s to refuse 21 digits and a dot, which hypothesis found and its deadline refused.
+OFFICIAL_OID = re.compile(r"\d+(\.\d+)*")
 _TYPE_FORESP_OID = b'S="2.16.578.1.12.4.1.1.9152"'
 
 

@@ -6,6 +6,10 @@ model of :mod:`dmtool.model`, :func:`to_xml` writes one, and the constructors :f
 :func:`avvik`, :func:`notat` and :func:`helsefaglig` make them. :func:`apprec_for` makes the application receipt for
 a received message, :func:`parse_apprec` reads one and :func:`check_apprec` checks it.
 
+A file may hold several messages (a vendor's export: a wrapper around more than one MsgHead or AppRec). The functions
+above take one message and say so for such a file (``UNSUPPORTED-MESSAGE``, or an exception); :func:`validate_each`,
+:func:`parse_each` and :func:`apprec_for_each` give one result per message, in the order of the file.
+
 Every function here is thread-safe: threads may call them at once and each gets what one thread would.
 """
 
@@ -28,11 +32,11 @@ from .model import (
     Person,
     Role,
 )
-from .reader import parse
-from .receipts import ApprecCheck, apprec_for, check_apprec
+from .reader import parse, parse_each
+from .receipts import ApprecCheck, apprec_for, apprec_for_each, check_apprec
 from .report import Issue, Report, Severity
 from .source import Source
-from .validation import is_valid, iter_issues, validate
+from .validation import is_valid, iter_issues, validate, validate_each
 from .writer import to_xml
 
 __all__ = [
@@ -61,6 +65,7 @@ __all__ = [
     "Severity",
     "Source",
     "apprec_for",
+    "apprec_for_each",
     "avvik",
     "check_apprec",
     "foresporsel",
@@ -70,8 +75,10 @@ __all__ = [
     "notat",
     "parse",
     "parse_apprec",
+    "parse_each",
     "svar",
     "to_xml",
     "validate",
+    "validate_each",
 ]
 __version__ = "0.1.0"

@@ -1,8 +1,9 @@
 """Validating many inputs: in order, streamed, on several processes when there are many files.
 
 Results come back in the order of the inputs whatever the number of workers, one chunk at a time as they are ready,
-so a caller can print them as they come. Every input gets exactly one result: a file that cannot be read gets one
-issue ``IO-ERROR``, and a worker process that dies (killed, out of memory, a crash in a C library) takes no other
+so a caller can print them as they come. Every input gets its results, one per message of the file (a vendor's export
+holding several gets ``FILE#1``, ``FILE#2``, ...; any other file one): a file that cannot be read gets one issue
+``IO-ERROR``, and a worker process that dies (killed, out of memory, a crash in a C library) takes no other
 file's result with it: what it had not finished is checked again, and a file that kills its worker a second time
 gets one issue ``WORKER-CRASHED``. With a time limit, a worker whose check of one file outlasts it is stopped the
 same way, and a file that outlasts it a second time gets one issue ``TIMEOUT``. A file whose check fails on a bug in
@@ -27,7 +28,7 @@ from .facts import Original
 from .profiles import Settings
 from .report import Issue, Report, Severity
 from .source import read_path
-from .validation import validate
+from .validation import validate_each
 
 if TYPE_CHECKING:
     import multiprocessing.context
@@ -75,24 +76,25 @@ class Input:
     unreadable: str | None = None
 
 
-def check(item: Input, settings: Settings, original: Original | None) -> Result:
-    """The report for ``item`` and whether it got no verdict: it could not be read (``IO-ERROR``), or checking it
-    failed on a bug in dmtool (``INTERNAL-ERROR``)."""
+def check(item: Input, settings: Settings, original: Original | None) -> list[Result]:
+    """The results for ``item``, one per message of the file (:func:`~dmtool.validation.validate_each`: ``FILE#1``,
+    ``FILE#2``, ... when it holds several), each saying whether it got no verdict; one result for the whole file when
+    it could not be read (``IO-ERROR``), or checking it failed on a bug in dmtool (``INTERNAL-ERROR``)."""
     try:
         if item.unreadable is not None:
             raise OSError(0, item.unreadable)
-        if item.path is None:
-            return validate(sys.stdin.buffer, path="-", settings=settings, original=original), False
-        data = read_path(item.path, regular_only=item.listed)
-        return validate(data, path=item.shown, settings=settings, original=original), False
+        source = sys.stdin.buffer if item.path is None else read_path(item.path, regular_only=item.listed)
+        return [
+            (report, False) for report in validate_each(source, path=item.shown, settings=settings, original=original)
+        ]
     except OSError as error:
-        return unreadable(item.shown, item.shown, error), True
+        return [(unreadable(item.shown, item.shown, error), True)]
     except Exception as error:  # a bug in dmtool must not cost the rest of the batch its results
         message = (
             f"dmtool failed while checking {item.shown} ({type(error).__name__}), so it was not checked; this is a bug "
             "in dmtool: report it, with the file"
         )
-        return Report(path=item.shown, issues=(Issue(INTERNAL_ERROR, Severity.ERROR, message),)), True
+        return [(Report(path=item.shown, issues=(Issue(INTERNAL_ERROR, Severity.ERROR, message),)), True)]
 
 
 def unreadable(path: str, shown: str, error: OSError) -> Report:
@@ -120,10 +122,10 @@ def check_many(
     """
     if timeout is not None:
         signal.signal(signal.SIGALRM, signal.SIG_DFL)
-    return [present(*_check_within(item, settings, original, timeout)) for item in items]
+    return [present(*result) for item in items for result in _check_within(item, settings, original, timeout)]
 
 
-def _check_within(item: Input, settings: Settings, original: Original | None, timeout: float | None) -> Result:
+def _check_within(item: Input, settings: Settings, original: Original | None, timeout: float | None) -> list[Result]:
     if timeout is None:
         return check(item, settings, original)
     signal.setitimer(signal.ITIMER_REAL, timeout)
@@ -212,7 +214,7 @@ def check_all(
         raise ValueError(f"timeout must be more than 0 and at most {MAX_TIMEOUT:g} seconds, got {timeout}")
     workers = min(jobs or default_jobs(), len(items))
     if workers < 2 or len(items) < MIN_PARALLEL or any(item.path is None for item in items):
-        return (present(*check(item, settings, original)) for item in items)
+        return (present(*result) for item in items for result in check(item, settings, original))
     limit = timeout if hasattr(signal, "setitimer") else None
     size = chunk_size(len(items), workers)
     task = functools.partial(check_many, settings=settings, original=original, present=present, timeout=limit)

@@ -41,7 +41,7 @@ from .model import CS, CV, DIALOG_VERSIONS, HealthcareProfessional, Ident, Messa
 from .output import OutputRefused, write_output
 from .profiles import Settings
 from .receipts import ApprecCheck, check_apprec
-from .report import Issue, Report, Severity, bounded
+from .report import Issue, Report, Severity, bounded, part_path
 from .source import read_source
 
 EXIT_VALID, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
@@ -249,13 +249,27 @@ def _outcome(report: Report, unchecked: bool) -> str:
 _VERDICTS = {"valid": "green", "invalid": "red", "unreadable": "yellow", "crashed": "yellow"}
 
 
-def _tally(counts: dict[str, int], inputs: int | None = None) -> str:
-    """The summary of ``counts``: how many were checked (of how many ``inputs``, when the run stopped short) and how
-    many were valid, invalid, unreadable and, when any, crashed."""
-    checked = f"{sum(counts.values())}" + ("" if inputs is None else f" of {inputs}")
+def _tally(counts: dict[str, int], inputs: tuple[int, int] | None = None) -> str:
+    """The summary of ``counts`` (one per message): how many were checked and how many were valid, invalid,
+    unreadable and, when any, crashed. When the run stopped short, ``inputs`` says how many inputs it reached of how
+    many, and how many messages were checked when that is another number (a file holding several)."""
+    messages = sum(counts.values())
+    if inputs is None:
+        checked = f"{messages}"
+    else:
+        done, total = inputs
+        checked = f"{done} of {total}" + ("" if done == messages else f" files ({messages} messages)")
     summary = f"{checked} checked: {counts['valid']} valid, {counts['invalid']} invalid"
     crashed = f", {counts['crashed']} crashed" if counts["crashed"] else ""
     return f"{summary}, {counts['unreadable']} unreadable{crashed}"
+
+
+def _counts(results: dict[tuple[str, int], int]) -> dict[str, int]:
+    """The results of each outcome, of ``results`` counted by outcome and whether they are an input's first."""
+    counts = dict.fromkeys(_VERDICTS, 0)
+    for (outcome, _), count in results.items():
+        counts[outcome] += count
+    return counts
 
 
 def _text(report: Report, outcome: str) -> str:
@@ -270,11 +284,13 @@ def _text(report: Report, outcome: str) -> str:
     return "\n".join(lines)
 
 
-def _presented(fmt: str, report: Report, unchecked: bool) -> tuple[str, str]:
+def _presented(fmt: str, report: Report, unchecked: bool) -> tuple[str, str, int]:
     """What ``validate`` prints of a result (a JSON line, or text with colours that ``click.echo`` leaves out where
-    they do not belong), and what the summary counts it as: made in the worker process that checked the file."""
+    they do not belong), what the summary counts it as, and the inputs it finishes for the progress bar (none for the
+    second and later messages of a file): made in the worker process that checked the file."""
     outcome = _outcome(report, unchecked)
-    return outcome, _json(report.to_dict()) if fmt == "json" else _text(report, outcome)
+    output = _json(report.to_dict()) if fmt == "json" else _text(report, outcome)
+    return outcome, output, int(report.part is None or report.part == 1)
 
 
 class _Finite(click.FloatRange):
@@ -340,7 +356,9 @@ def _format_option(help_text: str) -> Callable[[Callable[..., None]], Callable[.
 
 @main.command("validate")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-@_format_option("text for people; json prints one JSON object per input (JSON Lines).")
+@_format_option(
+    "text for people; json prints one JSON object per input, or per message of a file of several (JSON Lines)."
+)
 @click.option(
     "--original",
     metavar="FILE",
@@ -370,25 +388,31 @@ def validate_command(
 ) -> None:
     """Validate messages: files, directories (every *.xml below) or - for standard input.
 
+    A file holding several messages (a vendor's export) gives one result per message: FILE#1, FILE#2, ...
+
     Exit status: 0 all valid (warnings allowed), 1 at least one invalid, 2 usage or I/O error (or a worker crashed);
     130 Ctrl-C and 143 SIGTERM (what was checked so far is said on standard error), 141 output pipe closed.
     """
     settings = _settings(profile, last_contact, admitted, short_max_chars, synthetic_ids)
     answered = None if original is None else original_of(_read_message(original, EXIT_ERROR))
-    counts = dict.fromkeys(_VERDICTS, 0)
+    # results by (outcome, whether the result is an input's first): one update each, so that a signal between two
+    # statements cannot make the counts of messages and of inputs disagree
+    results = {(outcome, first): 0 for outcome in _VERDICTS for first in (0, 1)}
     items: list[Input] = []
     try:
         items, empty = _expand(paths)
         checked = batch.check_all(items, settings, answered, jobs, functools.partial(_presented, fmt), timeout=timeout)
         with _progress(len(items), "validating") as advance, contextlib.closing(checked):  # closed: workers stopped
-            for outcome, output in checked:
-                counts[outcome] += 1
+            for outcome, output, first in checked:
+                results[outcome, first] += 1
                 click.echo(output)
-                advance(1)
+                advance(first)
                 _stop_if_signalled()
     except Stopped as stop:
-        click.echo(f"dmtool: stopped by {stop.name}: {_tally(counts, len(items))}", err=True)
+        reached = sum(count for (_, first), count in results.items() if first)
+        click.echo(f"dmtool: stopped by {stop.name}: {_tally(_counts(results), (reached, len(items)))}", err=True)
         raise
+    counts = _counts(results)
     if fmt == "text":
         click.echo(_tally(counts))
     if counts["unreadable"] or counts["crashed"] or empty:
@@ -419,8 +443,13 @@ def rules_command(fmt: str) -> None:
 
 def _fail(status: int, message: str) -> NoReturn:
     """Say what went wrong in one line on standard error and exit with ``status``."""
-    click.echo("dmtool: " + _printable(" ".join(message.split())), err=True)
+    _say(message)
     sys.exit(status)
+
+
+def _say(message: str) -> None:
+    """Say ``message`` in one line on standard error."""
+    click.echo("dmtool: " + _printable(" ".join(message.split())), err=True)
 
 
 def _shown(name: str) -> str:
@@ -458,7 +487,12 @@ def _read_message(name: str, status: int = EXIT_INVALID) -> Message:
     try:
         return reader.parse(data)
     except ParseError as error:
-        _fail(status, f"{_shown(name)}: cannot read the message: {_problems(error)}")
+        _fail(status, _unread(_shown(name), error))
+
+
+def _unread(shown: str, error: ParseError) -> str:
+    """Why the message shown as ``shown`` (a file, or one message of it) cannot be read, in one line."""
+    return f"{shown}: cannot read the message: {_problems(error)}"
 
 
 def _emit(data: bytes, output: str | None) -> None:
@@ -771,16 +805,38 @@ def _summary(message: Message) -> list[str]:
 def parse_command(file: str, fmt: str) -> None:
     """Print the Dialogmelding in FILE as a summary or as JSON.
 
-    FILE is a MsgHead with a Dialogmelding 1.0 or 1.1 body, or - for standard input.
+    FILE is a MsgHead with a Dialogmelding 1.0 or 1.1 body, or - for standard input. A file holding several messages
+    (a vendor's export) gives one result per message, FILE#1, FILE#2, ...: a summary under its name, or one JSON
+    object per line {"path", "message", "issues"}.
 
-    Exit status: 0 read, 1 not a Dialogmelding the model can hold (the line of the problem is given), 2 usage or I/O
-    error.
+    Exit status: 0 read, 1 not a Dialogmelding the model can hold (the line of the problem is given; with several
+    messages: one of them), 2 usage or I/O error.
     """
-    message = _read_message(file)
-    if fmt == "json":
-        click.echo(_json(spec.to_data(message), indent=2))
-    else:
-        click.echo("\n".join(_summary(message)))
+    results = reader.parse_each(_read_bytes(file))
+    if len(results) == 1:
+        (message,) = results
+        if isinstance(message, ParseError):
+            _fail(EXIT_INVALID, _unread(_shown(file), message))
+        if fmt == "json":
+            click.echo(_json(spec.to_data(message), indent=2))
+        else:
+            click.echo("\n".join(_summary(message)))
+        return
+    unread = 0
+    for part, result in enumerate(results, start=1):
+        shown = part_path(file, part)
+        if isinstance(result, ParseError):
+            unread += 1
+            if fmt == "json":
+                click.echo(_json({"path": shown, "message": None, "issues": [i.to_dict() for i in result.issues]}))
+            else:
+                click.echo(_printable(_unread(shown, result)))
+        elif fmt == "json":
+            click.echo(_json({"path": shown, "message": spec.to_data(result), "issues": []}))
+        else:
+            click.echo("\n".join([f"{_printable(shown)}:", *(f"  {line}" for line in _summary(result))]))
+    if unread:
+        _fail(EXIT_INVALID, f"{_shown(file)}: {unread} of {len(results)} messages cannot be read (said above)")
 
 
 # -- apprec -----------------------------------------------------------------------------------------------------------
@@ -796,6 +852,13 @@ def parse_command(file: str, fmt: str) -> None:
     help="The AppRec version to write (1.0 only where HIS 1168 chapter 8 or the receiver asks for it).",
 )
 @click.option("-o", "--output", metavar="OUT", default=None, help="Write the AppRec here (default: standard output).")
+@click.option(
+    "--out-dir",
+    metavar="DIR",
+    default=None,
+    help="Write each receipt to a file of its own in the folder DIR (it must exist): NAME.apprec.xml for a file "
+    "NAME.xml, NAME-1.apprec.xml, NAME-2.apprec.xml, ... for one that holds several messages (needed then).",
+)
 @click.option(
     "--sender-her",
     metavar="HER",
@@ -817,6 +880,7 @@ def apprec_command(
     args: tuple[str, ...],
     apprec_version: str,
     output: str | None,
+    out_dir: str | None,
     sender_her: str | None,
     receiver_her: str | None,
     original: str | None,
@@ -833,7 +897,10 @@ def apprec_command(
     one Error per broken rule, 3 OK-feil-i-delmelding when only attachments were refused. Exit 0 when the receipt is
     written (whatever its status, which is also said on standard error), 1 when it cannot be made (an AppRec, parties
     that cannot be read and are not given) or is not sent (a synchronous Helsenorge query, Ack N outside the dialog
-    guidelines; standard error says "no receipt is sent" and why), 2 usage or I/O error.
+    guidelines; standard error says "no receipt is sent" and why), 2 usage or I/O error. A MESSAGE file holding
+    several messages (a vendor's export) gets one receipt per message, MESSAGE#1, MESSAGE#2, ..., written with
+    --out-dir DIR only (without it: exit 2, nothing written); exit 1 when one of them cannot be made (the others are
+    written).
 
     Checking exits 0 when the receipt is consistent (APPREC-CONSISTENT, against --original when given), 1 when not
     or when it cannot be read, 2 usage or I/O error; with --format json the verdict is JSON whatever it is. Only
@@ -854,31 +921,78 @@ def apprec_command(
     sender = _party_option(sender_her, "--sender-her")
     receiver = _party_option(receiver_her, "--receiver-her")
     settings = _settings(profile, last_contact, admitted, short_max_chars, synthetic_ids)
-    data = _read_bytes(args[0])
-    try:
-        receipt = receipts.apprec_for(
-            data,
+    if output is not None and out_dir is not None:
+        raise click.UsageError("give -o/--output OUT or --out-dir DIR, not both")
+    if out_dir is not None and not os.path.isdir(out_dir):
+        raise click.BadParameter(f"{out_dir!r} is not a folder; make it first", param_hint="--out-dir")
+    name = args[0]
+    made = [
+        _receipt_xml(result)
+        for result in receipts.apprec_for_each(
+            _read_bytes(name),
             version=cast(apprec.AppRecVersion, apprec_version),
             sender=sender,
             receiver=receiver,
             settings=settings,
         )
-        xml = apprec.to_xml(receipt)
-    except NoReceipt as error:  # nothing to write: the process takes no receipt
-        _fail(EXIT_INVALID, f"{_shown(args[0])}: {error}")
-    except ValueError as error:  # BuildError is one: a receipt that cannot be written is not made either
-        _fail(EXIT_INVALID, f"{_shown(args[0])}: cannot make the AppRec: {error}")
-    _emit(xml, output)  # the status is said only once the receipt is written
+    ]
+    stem = "stdin" if name == "-" else os.path.splitext(os.path.basename(name))[0]
+    if len(made) == 1:
+        (one,) = made
+        if isinstance(one, ValueError):
+            _fail(EXIT_INVALID, _unmade(_shown(name), one))
+        target = output if out_dir is None else os.path.join(out_dir, f"{stem}.apprec.xml")
+        _emit(one[1], target)  # the status is said only once the receipt is written
+        _say(_status(one[0]) + ("" if out_dir is None else f", written to {target}"))
+        return
+    if out_dir is None:
+        where = "standard output takes one" if output in (None, "-") else "-o writes one file"
+        _fail(
+            EXIT_ERROR,
+            f"{_shown(name)} holds {len(made)} messages, so {len(made)} receipts, and {where}: give --out-dir DIR to "
+            "write each receipt to a file of its own; nothing was written",
+        )
+    unmade = 0
+    for part, result in enumerate(made, start=1):
+        shown = part_path(name, part)
+        if isinstance(result, ValueError):
+            unmade += 1
+            _say(_unmade(shown, result))
+            continue
+        target = os.path.join(out_dir, f"{stem}-{part}.apprec.xml")
+        _emit(result[1], target)
+        _say(f"{shown}: {_status(result[0])}, written to {target}")
+    if unmade:
+        sys.exit(EXIT_INVALID)
+
+
+def _unmade(shown: str, error: ValueError) -> str:
+    """What ``dmtool apprec`` says of a message ``shown`` it writes no receipt for: none is sent, or none can be."""
+    return f"{shown}: {error}" if isinstance(error, NoReceipt) else f"{shown}: cannot make the AppRec: {error}"
+
+
+def _receipt_xml(result: apprec.AppRec | ValueError) -> tuple[apprec.AppRec, bytes] | ValueError:
+    """The receipt and its XML, or why it cannot be made (a receipt that cannot be written is not made either:
+    :class:`~dmtool.errors.BuildError` is a ``ValueError``)."""
+    if isinstance(result, ValueError):
+        return result
+    try:
+        return result, apprec.to_xml(result)
+    except ValueError as error:
+        return error
+
+
+def _status(receipt: apprec.AppRec) -> str:
+    """``AppRec status 2 Avvist: T02, X99``: what ``dmtool apprec`` says on standard error of a receipt it wrote."""
     codes = ", ".join(error.code for error in receipt.errors)
-    click.echo(f"dmtool: AppRec status {receipt.status} {receipt.status_text}" + (f": {codes}" if codes else ""),
-               err=True)  # fmt: skip
+    return f"AppRec status {receipt.status} {receipt.status_text}" + (f": {codes}" if codes else "")
 
 
 _APPREC_CHECK_USAGE = "dmtool apprec check APPREC [--original MESSAGE] [--format text|json] [--profile NAME]"
 #: The parameters only writing a receipt (``dmtool apprec MESSAGE``) takes, and those only checking one takes.
 _APPREC_WRITE_OPTIONS = (
-    "apprec_version", "output", "sender_her", "receiver_her", "last_contact", "admitted", "short_max_chars",
-    "synthetic_ids",
+    "apprec_version", "output", "out_dir", "sender_her", "receiver_her", "last_contact", "admitted",
+    "short_max_chars", "synthetic_ids",
 )  # fmt: skip
 _APPREC_CHECK_OPTIONS = ("original", "fmt")
 

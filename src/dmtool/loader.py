@@ -7,8 +7,9 @@ Accepted encodings are UTF-8 and ISO-8859-1 (and their subset US-ASCII), declare
 a UTF-8 byte order mark.
 
 Inputs are recognised by the namespace of their root: MsgHead 1.2 with a Dialogmelding 1.0 or 1.1 body, AppRec 1.0
-or 1.1. Any other root is searched for exactly one MsgHead or AppRec inside it (a vendor envelope such as NAV's
-``EI_fellesformat``); that message is what gets validated, and the result says it was wrapped.
+or 1.1. Any other root is searched for the outermost MsgHead and AppRec elements inside it (a vendor envelope such as
+NAV's ``EI_fellesformat`` holds one, a vendor's export several); such a message is what gets validated, and the result
+says it was wrapped. :func:`load` takes one message; :func:`load_each` gives every message of a file.
 """
 
 from __future__ import annotations
@@ -234,9 +235,17 @@ def _syntax_message(theirs: str) -> str:
 
 
 def _outermost_messages(root: etree._Element) -> list[etree._Element]:
-    found = list(root.iter(*_MESSAGE_ROOTS))
-    members = set(found)
-    return [el for el in found if not any(anc in members for anc in el.iterancestors())]
+    """The MsgHead and AppRec elements below ``root`` that no other one holds, in document order. What a message holds
+    is not walked: each element is visited at most once, however deep messages nest."""
+    found: list[etree._Element] = []
+    waiting = list(reversed(list(root.iterchildren(etree.Element))))
+    while waiting:
+        element = waiting.pop()
+        if element.tag in _MESSAGE_ROOTS:
+            found.append(element)
+        else:
+            waiting.extend(reversed(list(element.iterchildren(etree.Element))))
+    return found
 
 
 def _describe(element: etree._Element) -> str:
@@ -278,32 +287,46 @@ def _dialog_version(msghead: etree._Element) -> tuple[Version | None, tuple[Issu
 
 
 def identify(root: etree._Element) -> Loaded:
-    """Find the message in ``root`` (itself, or the one MsgHead/AppRec inside a wrapper) and say what it is."""
-    wrapped = root.tag not in _MESSAGE_ROOTS
-    if wrapped:
-        messages = _outermost_messages(root)
-        if len(messages) != 1:
-            what = _describe(root)
-            reason = (
-                f"{what} is not a MsgHead or AppRec, and holds none; send a MsgHead with a Dialogmelding, an AppRec, "
-                "or a wrapper holding one of them"
-                if not messages
-                else f"the wrapper {what} holds {len(messages)} messages; expected exactly one: send each message in a "
-                "file of its own"
-            )
-            return Loaded(
-                root,
-                "unknown",
-                None,
-                None,
-                None,
-                None,
-                False,
-                (_unsupported(reason + _namespace_hint(root), root.sourceline),),
-            )
-        element = messages[0]
-    else:
-        element = root
+    """Find the message in ``root`` (itself, or the one MsgHead/AppRec inside a wrapper) and say what it is.
+
+    A wrapper holding several messages is ``UNSUPPORTED-MESSAGE`` here, saying how many: :func:`identify_each` gives
+    each of them.
+    """
+    found = identify_each(root)
+    if len(found) == 1:
+        return found[0]
+    reason = (
+        f"the wrapper {_describe(root)} holds {len(found)} messages, and one was expected here: dmtool validate, "
+        "parse and apprec give one result per message (FILE#1, FILE#2, ...), as dmtool.validate_each, parse_each and "
+        "apprec_for_each do"
+    )
+    return _not_a_message(root, reason)
+
+
+def identify_each(root: etree._Element) -> list[Loaded]:
+    """Every message in ``root``, in document order: ``root`` itself when it is a MsgHead or AppRec, else every
+    outermost MsgHead and AppRec inside it (a vendor export holding several), each judged on its own element (a
+    message inside another's content is part of that one). A wrapper holding none gives one ``unknown`` result whose
+    ``problems`` say so."""
+    if root.tag in _MESSAGE_ROOTS:
+        return [_identified(root, wrapped=False)]
+    messages = _outermost_messages(root)
+    if not messages:
+        reason = (
+            f"{_describe(root)} is not a MsgHead or AppRec, and holds none; send a MsgHead with a Dialogmelding, an "
+            "AppRec, or a wrapper holding one of them"
+        )
+        return [_not_a_message(root, reason)]
+    return [_identified(element, wrapped=True) for element in messages]
+
+
+def _not_a_message(root: etree._Element, reason: str) -> Loaded:
+    issue = _unsupported(reason + _namespace_hint(root), root.sourceline)
+    return Loaded(root, "unknown", None, None, None, None, False, (issue,))
+
+
+def _identified(element: etree._Element, *, wrapped: bool) -> Loaded:
+    """What the MsgHead or AppRec ``element`` is."""
     kind, version, schema_set = _MESSAGE_ROOTS[str(element.tag)]
     problems: tuple[Issue, ...] = ()
     if kind == "msghead":
@@ -332,3 +355,9 @@ def _namespace_hint(root: etree._Element) -> str:
 def load(data: bytes) -> Loaded:
     """Parse ``data`` safely and identify the message in it (see :func:`parse_bytes` and :func:`identify`)."""
     return identify(parse_bytes(data))
+
+
+def load_each(data: bytes) -> list[Loaded]:
+    """Parse ``data`` safely and identify every message in it (see :func:`parse_bytes` and :func:`identify_each`):
+    the bounds on size and markup are the file's, and each message is an element of the one tree parsed."""
+    return identify_each(parse_bytes(data))

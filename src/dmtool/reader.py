@@ -17,7 +17,7 @@ from lxml import etree
 
 from . import clock, tree, xsd
 from .errors import ParseError
-from .loader import LoadError, load
+from .loader import Loaded, LoadError, load, load_each
 from .model import (
     CS,
     CV,
@@ -392,13 +392,38 @@ def parse(source: Source) -> Message:
     """Read the Dialogmelding in ``source`` (a path, the bytes, or a binary file) into a :class:`Message`.
 
     Raises :class:`~dmtool.errors.ParseError` when the source is not well-formed, not a MsgHead with a Dialogmelding
-    1.0 or 1.1 body, or lacks what the model needs; :class:`OSError` when a path cannot be read.
+    1.0 or 1.1 body (a file holding several messages is not one: :func:`parse_each` reads each), or lacks what the
+    model needs; :class:`OSError` when a path cannot be read.
     """
     data, _ = read_source(source)
     try:
         loaded = load(data)
     except LoadError as exc:
         raise ParseError((exc.issue,)) from None
+    return _message(loaded)
+
+
+def parse_each(source: Source) -> list[Message | ParseError]:
+    """Read every message in ``source``, in the order of the file: for each, its :class:`Message`, or the
+    :class:`~dmtool.errors.ParseError` :func:`parse` would raise for it alone. One entry per report of
+    :func:`dmtool.validate_each` on the same source (a file that is not XML: one ``ParseError``); nothing is raised
+    but :class:`OSError` when a path cannot be read."""
+    data, _ = read_source(source)
+    try:
+        found = load_each(data)
+    except LoadError as exc:
+        return [ParseError((exc.issue,))]
+    results: list[Message | ParseError] = []
+    for loaded in found:
+        try:
+            results.append(_message(loaded))
+        except ParseError as error:
+            results.append(error)
+    return results
+
+
+def _message(loaded: Loaded) -> Message:
+    """The :class:`Message` of the one message ``loaded``; :class:`~dmtool.errors.ParseError` when it is none."""
     if loaded.problems:
         raise ParseError(loaded.problems)
     if loaded.kind != "msghead" or loaded.version not in _VERSIONS:

@@ -21,13 +21,13 @@ from .apprec import APPREC_VERSIONS, DEFAULT_VERSION, AppRec, AppRecVersion, Par
 from .apprec_check import APPREC, consistency, original_from_source
 from .errors import BuildError, NoReceipt
 from .facts import Facts, Level, ident_of, original_of
-from .loader import LoadError, load
+from .loader import LoadError, load_each
 from .model import CV, Message
 from .profiles import Settings
 from .report import Issue, Report
 from .source import Source, read_source
 from .tree import first
-from .validation import examine
+from .validation import examine, examine_each
 
 STATUS_OK, STATUS_REJECTED, STATUS_PARTLY = "1", "2", "3"
 #: Rules whose breach refuses only part of a message: the receipt says 3 (OK, feil i delmelding) when they are the
@@ -110,15 +110,67 @@ def apprec_for(
     message's receiver and its receiver the message's sender; ``sender``/``receiver`` supply them when the message
     cannot be read far enough to find them (an integration engine knows them from transport). Raises
     :class:`ValueError` for a ``version`` other than 1.0 and 1.1, for an AppRec or a MsgHead whose type says it is one
-    (no receipt is sent for a receipt) or when a party is unknown, :class:`~dmtool.errors.NoReceipt` (a
-    ``ValueError``) for a message that takes no receipt (a synchronous query of Helsenorge's patient dialog, or ``Ack``
-    N outside the dialog guidelines), and :class:`~dmtool.errors.BuildError` (a ``ValueError``) for a ``Message`` that
-    cannot be written.
+    (no receipt is sent for a receipt), when a party is unknown, or for a file holding several messages (a vendor's
+    export: :func:`apprec_for_each` makes a receipt for each), :class:`~dmtool.errors.NoReceipt` (a ``ValueError``)
+    for a message that takes no receipt (a synchronous query of Helsenorge's patient dialog, or ``Ack`` N outside the
+    dialog guidelines), and :class:`~dmtool.errors.BuildError` (a ``ValueError``) for a ``Message`` that cannot be
+    written.
     """
+    _check_version(version)
+    data = _message_bytes(source) if isinstance(source, Message) else read_source(source)[0]
+    if report is None:
+        found = examine_each(data, settings=settings)
+    else:
+        found = [(report, facts) for facts in _facts(data, settings)]
+    if len(found) > 1:
+        raise ValueError(
+            f"the input holds {len(found)} messages, and apprec_for answers one: apprec_for_each (on the command line "
+            "dmtool apprec) makes a receipt for each"
+        )
+    return _receipt(*found[0], version, sender, receiver, gen_date, apprec_id)
+
+
+def apprec_for_each(
+    source: Source,
+    version: AppRecVersion = DEFAULT_VERSION,
+    *,
+    sender: Party | None = None,
+    receiver: Party | None = None,
+    gen_date: dt.datetime | None = None,
+    settings: Settings | None = None,
+) -> list[AppRec | ValueError]:
+    """The receipt for every message in ``source`` (a path, bytes or a binary file), in the order of the file: for
+    each, its :class:`~dmtool.apprec.AppRec`, or the :class:`ValueError` :func:`apprec_for` would raise for it alone
+    (an AppRec among them, parties that cannot be read). One entry per report of :func:`dmtool.validate_each` on the
+    same source, each message validated under ``settings``; each receipt gets an Id of its own. The other arguments
+    are :func:`apprec_for`'s; only a ``version`` other than 1.0 and 1.1 raises (:class:`ValueError`), and
+    :class:`OSError` when a path cannot be read.
+    """
+    _check_version(version)
+    results: list[AppRec | ValueError] = []
+    for report, facts in examine_each(read_source(source)[0], settings=settings):
+        try:
+            results.append(_receipt(report, facts, version, sender, receiver, gen_date, None))
+        except ValueError as error:
+            results.append(error)
+    return results
+
+
+def _check_version(version: str) -> None:
     if version not in APPREC_VERSIONS:
         raise ValueError(f"the AppRec version must be {' or '.join(APPREC_VERSIONS)}; got {version!r}")
-    data = _message_bytes(source) if isinstance(source, Message) else read_source(source)[0]
-    report, facts = examine(data, settings=settings) if report is None else (report, _facts(data, settings))
+
+
+def _receipt(
+    report: Report,
+    facts: Facts | None,
+    version: AppRecVersion,
+    sender: Party | None,
+    receiver: Party | None,
+    gen_date: dt.datetime | None,
+    apprec_id: str | None,
+) -> AppRec:
+    """The receipt for the one message ``report`` and ``facts`` are about: see :func:`apprec_for`."""
     if report.kind == "apprec":
         raise ValueError("the message is an AppRec: no receipt is sent for a receipt")
     # the message's type as the receipt will carry it (a parser strips the V it reads)
@@ -173,12 +225,13 @@ def _message_bytes(message: Message) -> bytes:
         raise refused from None
 
 
-def _facts(data: bytes, settings: Settings | None) -> Facts | None:
+def _facts(data: bytes, settings: Settings | None) -> list[Facts | None]:
+    """The facts of every message in ``data``, as :func:`~dmtool.validation.examine_each` finds them."""
     try:
-        loaded = load(data)
+        found = load_each(data)
     except LoadError:
-        return None
-    return Facts(loaded.element, settings) if loaded.kind == "msghead" else None
+        return [None]
+    return [Facts(loaded.element, settings) if loaded.kind == "msghead" else None for loaded in found]
 
 
 def party_by_her(her_id: str, name: str | None = None) -> Party:

@@ -70,7 +70,9 @@ class Report:
 
     ``reply_by`` is the last day a reply is expected, for a forespørsel (see :mod:`dmtool.deadlines`). ``rules``
     names the rule set that judged the message (:func:`dmtool.rules.rule_set`): ``dialog``, ``dialog+oslo``,
-    ``helsenorge``, ``helsenorge+pasientdialog``, ``nav``, ``standard``.
+    ``helsenorge``, ``helsenorge+pasientdialog``, ``nav``, ``standard``. ``part`` is the message's place in its
+    file (1, 2, ...) when the file holds several messages (:func:`dmtool.validate_each`), and ``path`` then ends in
+    ``#part`` (:func:`part_path`); ``None`` for a file of one message, which keeps its plain path.
     """
 
     path: str | None = None
@@ -82,6 +84,7 @@ class Report:
     issues: tuple[Issue, ...] = field(default_factory=tuple)
     reply_by: dt.date | None = None
     rules: str = "standard"
+    part: int | None = None
 
     @property
     def valid(self) -> bool:
@@ -112,3 +115,9 @@ class Report:
             "reply_by": None if self.reply_by is None else self.reply_by.isoformat(),
             "rules": self.rules,
         }
+
+
+def part_path(path: str, part: int) -> str:
+    """The path shown for message number ``part`` (from 1) of the file at ``path`` when the file holds several:
+    ``FILE#2`` (``-#2`` for standard input)."""
+    return f"{path}#{part}"

@@ -1,4 +1,5 @@
-"""The validation API: ``validate`` returns a report, ``is_valid`` answers yes or no, ``iter_issues`` yields the issues.
+"""The validation API: ``validate`` returns a report, ``is_valid`` answers yes or no, ``iter_issues`` yields the issues,
+``validate_each`` gives a report for every message of a file that holds several.
 
 A report lists every problem found, not only the first: ``NOT-XML`` (not well-formed, unsafe or undecodable
 input), ``UNSUPPORTED-MESSAGE`` (not a supported root, version, body or kind), ``XSD`` (schema errors in the
@@ -17,9 +18,9 @@ from . import apprec, apprec_check, deadlines, families, rules, xsd
 from .apprec import AppRecVersion
 from .errors import ParseError
 from .facts import Facts, Original
-from .loader import LoadError, load
+from .loader import Loaded, LoadError, load, load_each
 from .profiles import Settings
-from .report import Issue, Report, Severity
+from .report import Issue, Report, Severity, part_path
 from .rules import codes
 from .source import Source, read_source
 
@@ -61,9 +62,27 @@ def validate(
     report. ``settings`` choose the profile and thresholds (default: national); ``original`` is the message a svar,
     an avvik or an AppRec answers, when known (:func:`original_of`), for the checks that compare with it. Bad content
     never raises: it becomes issues. Only an unreadable path raises :class:`OSError`.
+
+    A file holding several messages (a wrapper around more than one MsgHead or AppRec) is ``UNSUPPORTED-MESSAGE``,
+    saying how many: :func:`validate_each` judges each of them.
     """
     data, source_path = read_source(source)
     return examine(data, path if path is not None else source_path, settings, original)[0]
+
+
+def validate_each(
+    source: Source, *, path: str | None = None, settings: Settings | None = None, original: Original | None = None
+) -> list[Report]:
+    """Validate every message in ``source``: one :class:`~dmtool.report.Report` per message, in the order of the file.
+
+    A file of one message (or one that is not XML, or holds none) gives one report, the one :func:`validate` gives.
+    A wrapper holding several MsgHead or AppRec elements (a vendor's export) gives one report per outermost one, each
+    judged on its own element: its ``path`` is ``FILE#1``, ``FILE#2``, ... (``None`` without a path) and its
+    ``part`` 1, 2, ...; line numbers are those of the file. The arguments are :func:`validate`'s, ``original`` the
+    same for every message.
+    """
+    data, source_path = read_source(source)
+    return [report for report, _ in examine_each(data, path if path is not None else source_path, settings, original)]
 
 
 def examine(
@@ -71,11 +90,45 @@ def examine(
 ) -> tuple[Report, Facts | None]:
     """:func:`validate` on bytes, and the :class:`~dmtool.facts.Facts` of the MsgHead when the input is one (even
     an unsupported one), for callers that go on to read the message without parsing it again."""
-    profile = (settings or Settings()).profile.name
     try:
         loaded = load(data)
     except LoadError as exc:
-        return Report(path=path, issues=(exc.issue,), rules=rules.rule_set("", profile).label), None
+        return _not_loaded(exc, path, settings), None
+    return _judge(loaded, path, settings, original)
+
+
+def examine_each(
+    data: bytes, path: str | None = None, settings: Settings | None = None, original: Original | None = None
+) -> list[tuple[Report, Facts | None]]:
+    """:func:`validate_each` on bytes, with each message's :class:`~dmtool.facts.Facts` as :func:`examine` gives
+    them."""
+    try:
+        found = load_each(data)
+    except LoadError as exc:
+        return [(_not_loaded(exc, path, settings), None)]
+    if len(found) == 1:
+        return [_judge(found[0], path, settings, original)]
+    return [
+        _judge(loaded, None if path is None else part_path(path, part), settings, original, part)
+        for part, loaded in enumerate(found, start=1)
+    ]
+
+
+def _not_loaded(error: LoadError, path: str | None, settings: Settings | None) -> Report:
+    """The report of an input that could not be loaded at all."""
+    profile = (settings or Settings()).profile.name
+    return Report(path=path, issues=(error.issue,), rules=rules.rule_set("", profile).label)
+
+
+def _judge(
+    loaded: Loaded,
+    path: str | None,
+    settings: Settings | None,
+    original: Original | None,
+    part: int | None = None,
+) -> tuple[Report, Facts | None]:
+    """The report on the one message ``loaded`` (number ``part`` of its file), and its facts when it is a MsgHead."""
+    profile = (settings or Settings()).profile.name
     issues = list(loaded.problems)
     if loaded.schema_set is not None:
         issues += _xsd_issues(loaded.schema_set, loaded.element)
@@ -98,6 +151,7 @@ def examine(
         issues=tuple(issues),
         reply_by=reply_by,
         rules=rules.rule_set(loaded.msg_type or "", profile).label,
+        part=part,
     )
     return report, facts
 
