@@ -8,9 +8,6 @@ Documents the parser must list, and which issue-19 item each expectation comes f
 through ``dmtool validate --format json`` and through the library (:func:`dmtool.validate`), and no report may say
 "strict wildcard" (a body dmtool has no schema for is never the sender's XSD error). The receipt
 :func:`dmtool.apprec_for` makes must fit the verdict, and the synchronous HentLedigeTimer query gets none.
-
-What this branch does not do yet is marked in :data:`PENDING` with the issue-19 item it waits for: strict xfails, so
-each turns into a failure the moment the behaviour lands, and its entry is then removed.
 """
 
 from __future__ import annotations
@@ -46,74 +43,21 @@ RECEIPT_PARTIES = {"dialog/bad-uten-avsender.xml": Party(name="Medisinsk avdelin
 
 
 def key(entry: dict[str, Any]) -> str:
-    """How an entry is named in test ids and in :data:`PENDING`: its file and the options it is validated with."""
+    """How an entry is named in test ids: its file and the options it is validated with."""
     options = "".join(
         f" --{option} {entry[option]}" for option in ("profile", "original") if entry.get(option) is not None
     )
     return entry["file"] + options
 
 
-ITEM3, ITEM4, ITEM5, ITEM6, ITEM7, ITEM9 = (f"issue 19 item {n}" for n in (3, 4, 5, 6, 7, 9))
-ITEMS34 = "issue 19 items 3 and 4"
-
-#: Expectations not met on this branch yet, by entry (:func:`key`) and aspect, with the issue-19 item they wait for.
-#: Aspects: ``rules`` (the rule set's label), ``errors`` (verdict and error ids), ``warnings`` (warning ids),
-#: ``wildcard`` (no "strict wildcard"), ``results`` (one result per message), ``parse`` (the parser lists the
-#: further Documents), ``apprec`` (the receipt fits the verdict).
-PENDING: dict[str, dict[str, str]] = {
-    "helsenorge/ekontakt-sporsmal.xml": {"errors": ITEM3, "apprec": ITEM3},
-    "helsenorge/timereservasjon-xcal.xml": {
-        "errors": ITEMS34, "warnings": ITEM4, "wildcard": ITEM4, "parse": ITEM3, "apprec": ITEMS34,
-    },
-    "helsenorge/timeonske-pasientrelasjon.xml": {
-        "errors": ITEMS34, "warnings": ITEM4, "wildcard": ITEM4, "parse": ITEM3, "apprec": ITEMS34,
-    },
-    "helsenorge/reseptfornyelse-m1-xhtml.xml": {
-        "errors": ITEMS34, "warnings": ITEM4, "wildcard": ITEM4, "parse": ITEM3, "apprec": ITEMS34,
-    },
-    "helsenorge/avtaleavbestilling-xcal.xml": {
-        "errors": ITEMS34, "warnings": ITEM4, "wildcard": ITEM4, "parse": ITEM3, "apprec": ITEMS34,
-    },
-    "helsenorge/hent-ledige-timer.xml": {"errors": ITEM3, "apprec": ITEM3},
-    "helsenorge/timer-endring.xml": {"errors": ITEM3, "apprec": ITEM3},
-    "helsenorge/timer-svar-standardtekst.xml": {"errors": ITEM3, "apprec": ITEM3},
-    "helsenorge/timer-svar-standardtekst.xml --profile pasientdialog --original helsenorge/timer-endring.xml": {
-        "errors": ITEM3, "apprec": ITEM3,
-    },
-    "helsenorge/timer-svar-egen-tekst-sent.xml --profile pasientdialog --original helsenorge/timer-endring.xml": {
-        "errors": ITEM3, "warnings": ITEM3, "apprec": ITEM3,
-    },
-    "nav/innkalling-dialogmote-pdf.xml --profile nav": {"parse": ITEM3},
-    "nav/svar-dialogmote-8126.xml --profile nav": {"errors": ITEM7, "apprec": ITEM7},
-    "nav/svar-foresporsel-8129.xml --profile nav": {"errors": ITEM7, "apprec": ITEM7},
-    "nav/svar-foresporsel-9069.xml --profile nav": {"errors": ITEM7, "apprec": ITEM7},
-    "nav/svar-foresporsel-tiff.xml --profile nav": {"errors": ITEM7, "parse": ITEM3, "apprec": ITEM7},
-    "nav/henvendelse-8128-pdf.xml --profile nav": {"parse": ITEM3},
-    "nav/apprec-trekk-8124.xml --profile nav": {"errors": ITEM5},
-    "standard/status-henvisning-rett.xml": {"errors": ITEM3, "apprec": ITEM3},
-    "standard/status-henvisning-avvist-kopi.xml": {"errors": ITEM3, "apprec": ITEM3},
-    "dialog/foresporsel-til-fastlege.xml": {"errors": ITEM6, "apprec": ITEM6},
-    "dialog/notat-tom-organisasjon.xml": {"errors": ITEM6, "warnings": ITEM6, "apprec": ITEM6},
-    "dialog/svar-uten-sitat.xml --original dialog/foresporsel-til-fastlege.xml": {
-        "errors": ITEM7, "warnings": ITEM7, "apprec": ITEM7,
-    },
-    "dialog/notat-xcal-vedlegg.xml": {"errors": ITEM4, "wildcard": ITEM4, "apprec": ITEM4},
-    "coded/ekontakt-typeforesp-zzz.xml": {"errors": ITEM3},
-    "coded/nav-svar-9069-kode-1.xml --profile nav": {"errors": ITEM7},
-    "coded/status-henvisning-9148-kode-7.xml": {"errors": ITEM3},
-    "multi/epj-eksport-fire-meldinger.xml": {"results": ITEM9},
-}  # fmt: skip
-
-
 def cases(aspect: str, entries: list[dict[str, Any]], *interfaces: str) -> list[Any]:
-    """One pytest case per entry (and interface), marked as a strict xfail when :data:`PENDING` says so."""
+    """One pytest case per entry (and interface) for ``aspect`` (``rules``, ``errors``, ``warnings``, ``wildcard``,
+    ``results``, ``parse`` or ``apprec``)."""
     found = []
     for entry in entries:
-        reason = PENDING.get(key(entry), {}).get(aspect)
-        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
         for interface in interfaces or ("",):
             name = f"{interface}:{key(entry)}" if interface else key(entry)
-            found.append(pytest.param(entry, interface, id=name, marks=marks))
+            found.append(pytest.param(entry, interface, id=f"{aspect}:{name}"))
     return found
 
 
@@ -208,7 +152,6 @@ def test_every_fixture_has_an_expectation_and_every_expectation_a_fixture() -> N
         assert entry["profile"] in (None, "nav", "pasientdialog", "standard")
         assert entry["valid"] == (not entry["errors"]) or "results" in entry, key(entry)
         assert all(1 <= item <= 10 for item in entry["items"]) and entry["from"], key(entry)
-    assert set(PENDING) <= {key(entry) for entry in ENTRIES}, set(PENDING) - {key(entry) for entry in ENTRIES}
 
 
 def test_the_persons_are_synthetic_with_valid_check_digits() -> None:
@@ -374,11 +317,10 @@ def test_the_receipt_fits_the_verdict(entry: dict[str, Any], interface: str) -> 
     assert ("T02" in errors) == ("XSD" in entry["errors"]), errors
 
 
-@pytest.mark.xfail(strict=True, reason=ITEM3)
 def test_a_synchronous_query_gets_no_receipt() -> None:
     """HentLedigeTimer is answered at once (SvarLedigeTimer) and takes no AppRec: ``dmtool apprec`` says so and
     writes none."""
     ran = run("apprec", str(_path(SYNCHRONOUS)), timeout=60)
     assert b"Traceback" not in ran.stderr
     assert not ran.stdout.lstrip().startswith(b"<"), "no receipt is written"
-    assert ran.stderr.strip() or ran.stdout.strip(), "dmtool must say why it writes no receipt"
+    assert ran.returncode == 1 and b"no receipt is sent" in ran.stderr and b"synchronous" in ran.stderr

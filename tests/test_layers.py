@@ -175,16 +175,19 @@ def test_other_vedlegg_are_refused_under_nav_too(mime):
     assert "NO-ATTACHMENTS" in {issue.rule for issue in report(data, settings=NAV).errors}
 
 
+def with_receiver(data: bytes, organisation: bytes) -> bytes:
+    """``data`` with its Receiver replaced by one holding ``organisation``."""
+    receiver = re.search(rb"<Receiver>.*</Receiver>", data, re.S).group(0)  # type: ignore[union-attr]
+    return data.replace(receiver, b"<Receiver>" + organisation + b"</Receiver>")
+
+
 def local_office(data: bytes) -> bytes:
     """The receiver as NAV (HER 79768) with a nested local office identified by LIN."""
-    receiver = re.search(rb"<Receiver>.*</Receiver>", data, re.S).group(0)  # type: ignore[union-attr]
-    nav = (
-        b"<Receiver><Organisation><OrganisationName>NAV</OrganisationName><Ident><Id>79768</Id>"
-        + coded("TypeId", "9051", "HER") + b"</Ident><Organisation><OrganisationName>NAV Fjordby</OrganisationName>"
-        + b"<Ident><Id>0301</Id>" + coded("TypeId", "9051", "LIN")
-        + b"</Ident></Organisation></Organisation></Receiver>"
-    )  # fmt: skip
-    return data.replace(receiver, nav)
+    return with_receiver(data, (
+        b"<Organisation><OrganisationName>NAV</OrganisationName><Ident><Id>79768</Id>" + coded("TypeId", "9051", "HER")
+        + b"</Ident><Organisation><OrganisationName>NAV Fjordby</OrganisationName><Ident><Id>0301</Id>"
+        + coded("TypeId", "9051", "LIN") + b"</Ident></Organisation></Organisation>"
+    ))  # fmt: skip
 
 
 def test_nav_with_a_local_office_by_lin_is_a_valid_address_under_nav_only():
@@ -228,19 +231,17 @@ def test_navs_apprec_error_list_8124_is_accepted_under_nav_only(tmp_path):
 
 def personal_her(data: bytes) -> bytes:
     """The receiver as a GP practice identified by ENH, with the fastlege's personal HER-id."""
-    receiver = re.search(rb"<Receiver>.*</Receiver>", data, re.S).group(0)  # type: ignore[union-attr]
-    gp = (
-        b"<Receiver><Organisation><OrganisationName>Fjordby legesenter</OrganisationName><Ident><Id>974793539</Id>"
+    return with_receiver(data, (
+        b"<Organisation><OrganisationName>Fjordby legesenter</OrganisationName><Ident><Id>974793539</Id>"
         + coded("TypeId", "9051", "ENH") + b"</Ident><HealthcareProfessional><FamilyName>Lege</FamilyName>"
         + b"<GivenName>Rita</GivenName><Ident><Id>8000555</Id>" + coded("TypeId", "9051", "HER")
-        + b"</Ident></HealthcareProfessional></Organisation></Receiver>"
-    )  # fmt: skip
-    return data.replace(receiver, gp)
+        + b"</Ident></HealthcareProfessional></Organisation>"
+    ))  # fmt: skip
 
 
 def test_a_fastleges_personal_her_id_addresses_the_message():
     assert report(personal_her(FORESPORSEL_11)).valid, report(personal_her(FORESPORSEL_11)).issues
-    no_her = personal_her(FORESPORSEL_11).replace(b"<Id>8000555</Id>", b"<Id>8000555</Id>").replace(
+    no_her = personal_her(FORESPORSEL_11).replace(
         coded("TypeId", "9051", "HER") + b"</Ident></HealthcareProfessional>",
         coded("TypeId", "8116", "HPR") + b"</Ident></HealthcareProfessional>")  # fmt: skip
     assert "SERVICE-ADDRESSING" in {issue.rule for issue in report(no_her).errors}

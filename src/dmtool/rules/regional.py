@@ -121,10 +121,10 @@ def _dialog_partner(facts: Facts, profile: str, dialog: HospitalDialog) -> Itera
 
 
 def standard_reply(facts: Facts) -> Iterator[Finding]:
-    """Under a profile with standard reply texts, a svar uses one of them (whatever its case, spacing and
-    punctuation; a greeting or signature around it is fine)."""
+    """Under a profile with standard reply texts, a svar (or a patient-dialog reply) uses one of them (whatever its
+    case, spacing and punctuation; a greeting or signature around it is fine)."""
     replies = facts.settings.profile.standard_replies
-    if not replies or facts.kind != Kind.SVAR:
+    if not replies or not facts.is_reply:
         return
     text = words(facts.own_text[:SCAN_CHARS])
     if not any(words(reply) in text for _, reply in replies):
