@@ -6,7 +6,7 @@ say what needs following up. See :mod:`dmtool.ledger.core`.
 """
 
 from .core import DEFAULT_URL, DIRECTIONS, DUPLICATE, UNKNOWN_PARENT, Direction, Ledger, Recorded
-from .followup import Overdue, Stored
+from .followup import Overdue, Stored, moment
 from .store import LedgerError
 
 __all__ = [
@@ -20,4 +20,5 @@ __all__ = [
     "Overdue",
     "Recorded",
     "Stored",
+    "moment",
 ]

@@ -54,6 +54,18 @@ def aware(now: dt.datetime) -> dt.datetime:
     return now
 
 
+def moment(text: str | None) -> dt.datetime:
+    """The time ``text`` names (``YYYY-MM-DDThh:mm:ss``, with its UTC offset or in Oslo time without), or now
+    (:func:`dmtool.clock.now`) for ``None``: what ``--now`` reads. :class:`ValueError` for anything else."""
+    if text is None:
+        return clock.now()
+    try:
+        found = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date and time (YYYY-MM-DDThh:mm:ss, or with its offset: +01:00)") from None
+    return found if found.utcoffset() is not None else found.replace(tzinfo=clock.OSLO)
+
+
 def _errors(text: str) -> tuple[tuple[str, str], ...]:
     return tuple((code, said) for code, said in json.loads(text))
 
