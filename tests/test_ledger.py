@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import hmac
+import re
 import sqlite3
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from ledgers import Ledgers
-from paths import EXAMPLES
+from paths import EXAMPLES, ROOT
 
 import dmtool
 from dmtool import apprec, clock, deadlines, strategies
@@ -292,6 +293,23 @@ def test_shaped_threads_refuse_what_cannot_be():
         strategies.shaped_threads("late-reply", avvik=True)
     with pytest.raises(Exception, match="shape must be one of"):
         strategies.shaped_threads("lost")
+
+
+def test_the_readmes_ledger_example_runs_and_says_what_it_gets(tmp_path, monkeypatch):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (block,) = [block for block in re.findall(r"```python\n(.*?)```", readme, re.S) if "Ledger.open(" in block]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "fixtures").symlink_to(ROOT / "fixtures")
+    scope: dict[str, object] = {}
+    exec(block, scope)
+    recorded = scope["recorded"]
+    assert recorded.stored and recorded.report.valid and not recorded.report.issues  # type: ignore[attr-defined]
+    now = scope["now"]
+    with Ledger.open("ledger.sqlite") as ledger:
+        assert [(row.kind, row.msg_id, row.due) for row in ledger.overdue(now)] == [  # type: ignore[arg-type]
+            ("late-reply", ASKED.msg_id, dt.date(2026, 11, 27))]  # fmt: skip
+        assert ledger.status(now)["replies"] == {"answered": 0, "awaiting": 0, "late": 1}  # type: ignore[arg-type]
+        assert len(ledger.thread(ASKED.msg_id)) == 2 and ledger.receipt_timeout == dt.timedelta(hours=2)
 
 
 def test_ledger_python_api_paths_and_sqlite_urls(tmp_path, monkeypatch):
