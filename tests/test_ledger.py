@@ -123,7 +123,9 @@ def test_input_that_is_no_message_is_recorded_once(ledger_url):
         first = ledger.record(b"not xml at all", "received", path="broken.xml")
         assert first.stored and not first.report.valid and rules(first) == ["NOT-XML"]
         assert first.to_dict()["path"] == "broken.xml" and first.to_dict()["msg_id"] is None
-        assert rules(ledger.record(b"not xml at all", "received")) == ["NOT-XML", DUPLICATE]
+        again = ledger.record(b"not xml at all", "received")
+        assert rules(again) == ["NOT-XML", DUPLICATE] and again.duplicate_of is None
+        assert again.report.issues[-1].message == "the ledger holds this input already: not stored again"
         assert ledger.status(SENT) | {"receipts": None, "replies": None} == {
             "messages": 1, "sent": 0, "received": 1, "invalid": 1, "receipts": None, "replies": None}  # fmt: skip
 
@@ -209,6 +211,24 @@ def test_an_avvik_closes_a_forespørsel(ledger_url):
                                    gen_date=SENT + dt.timedelta(days=1)), "received")  # fmt: skip
         ledger.record(receipt(FORESPORSEL), "received")
         assert ledger.overdue(SENT + dt.timedelta(days=60)) == []
+
+
+def test_one_problem_per_thread_looks_at_the_whole_thread(ledger_url):
+    asked = dataclasses.replace(ASKED, body=dataclasses.replace(
+        ASKED.body, question="Til hjemmesykepleien. Når er kontrollen på ortopedisk poliklinikk? Hilsen Lise Lege."))  # fmt: skip
+
+    def answer(text: str, msg_id: str) -> Message:
+        return dmtool.svar(asked, text, msg_id=msg_id, gen_date=SENT + dt.timedelta(days=1))
+
+    with Ledger.open(ledger_url) as ledger:
+        assert "ONE-PROBLEM-PER-THREAD" not in rules(ledger.record(asked, "sent"))
+        same = ledger.record(answer("Kontrollen på ortopedisk poliklinikk er 3. desember.", "svar-1"), "received")
+        assert "ONE-PROBLEM-PER-THREAD" not in rules(same)
+        other = ledger.record(answer("Hun har også time på kardiologisk poliklinikk.", "svar-2"), "received")
+        (found,) = [issue for issue in other.report.issues if issue.rule == "ONE-PROBLEM-PER-THREAD"]
+        assert found.severity == "warning" and "this message names medisin" in found.message
+        assert f"kirurgi (MsgId {ASKED.msg_id})" in found.message
+        assert ledger.message("svar-2").rules == ("ONE-PROBLEM-PER-THREAD",)  # type: ignore[union-attr]
 
 
 def test_a_newer_schema_is_refused_and_an_older_one_migrated(tmp_path, monkeypatch):

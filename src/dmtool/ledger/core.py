@@ -4,12 +4,14 @@ what it remembers, and answers what needs following up.
 Recording a message (:meth:`Ledger.record`) reads it (:mod:`dmtool.ledger.entries`), looks up the message it answers,
 validates it once with that message as its original (the ``original=`` checks of :func:`dmtool.validate`: a svar or
 avvik against its forespørsel or message, with ``REPLY-DEADLINE``; an AppRec against the message it names), and
-stores it in one transaction. Two findings only a memory can make are added to the report, as warnings:
+stores it in one transaction. Findings only a memory can make are added to the report, as warnings:
 
 * ``DUPLICATE``: the ledger holds the message already (the same MsgId, or the same content under another MsgId); it
   is not stored again.
 * ``UNKNOWN-PARENT``: the message answers a MsgId the ledger does not know (not recorded, or not yet); it was checked
   without its original.
+* ``ONE-PROBLEM-PER-THREAD`` over the whole thread: the message names a fagområde that the messages of its thread the
+  ledger holds do not, while they name another (the rule itself looks at one message's text).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from .. import apprec, writer
+from .. import apprec, rules, writer
 from ..apprec import AppRec
 from ..facts import Original
 from ..model import Message
@@ -44,9 +46,13 @@ DEFAULT_URL: Final = "dmtool-ledger.sqlite"
 
 _INSERT: Final = """
     INSERT INTO ledger_messages (msg_id, content_sha256, direction, kind, msg_type, version, sender_her, receiver_her,
-        conversation, parent, thread, gen_date, gen_utc, gen_day, reply_by, valid, rules, status, errors, patient_hmac)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        conversation, parent, thread, gen_date, gen_utc, gen_day, reply_by, valid, rules, status, errors, fagomrader,
+        patient_hmac)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT DO NOTHING"""
+_ONE_PROBLEM: Final = "ONE-PROBLEM-PER-THREAD"
+_THREAD_FAGOMRADER: Final = """
+    SELECT msg_id, fagomrader FROM ledger_messages WHERE thread = ? AND kind = 'msghead' ORDER BY gen_utc, msg_id"""
 
 
 @dataclass(frozen=True)
@@ -155,8 +161,8 @@ class Ledger:
         self, source: Source | Message | AppRec, direction: Direction = "sent", *, path: str | None = None
     ) -> Recorded:
         """Record one message ``direction`` (``"sent"`` or ``"received"``): its bytes as sent or received, a path or
-        a binary file, or a :class:`~dmtool.model.Message` or :class:`~dmtool.apprec.AppRec` (written as
-        :func:`dmtool.to_xml` with ``strict=False`` and :func:`dmtool.apprec.to_xml` write them).
+        a binary file, or a :class:`~dmtool.model.Message` (written by :func:`dmtool.to_xml` with ``strict=False``)
+        or an :class:`~dmtool.apprec.AppRec` (written by :func:`dmtool.apprec.to_xml`).
 
         Validates it once, with the message it answers as its original when the ledger knows it, and stores it in
         one transaction unless it is a duplicate. Bad content never raises: it is recorded with its report (input
@@ -179,19 +185,34 @@ class Ledger:
         if reading.parent and parent is None:
             extra = (Issue(UNKNOWN_PARENT, Severity.WARNING, f"the message answers MsgId {reading.parent!r}, which the "
                            "ledger does not hold (not recorded, or not yet): it was checked without it"),)  # fmt: skip
+        extra += self._mixed_thread(reading, report)
         report = dataclasses.replace(report, issues=(*report.issues, *extra))
         row = self._row(reading, report, direction)
         stored, existing = self._run(lambda: self._insert(row, reading))
         if not stored:
-            same_id = existing is not None and existing[0] == reading.msg_id and reading.msg_id is not None
-            known = "" if existing is None else f" (MsgId {existing[0]!r}, recorded as {existing[1]})"
-            said = ("the ledger holds this MsgId already" if same_id else
-                    "the ledger holds the same message already, under another MsgId") + known  # fmt: skip
-            warning = Issue(DUPLICATE, Severity.WARNING, f"{said}: not stored again")
-            report = dataclasses.replace(report, issues=(*report.issues, warning))
-        return Recorded(report, direction, stored, None if stored or existing is None else existing[0],
-                        reading.parent, parent.thread if parent is not None and reading.kind == "apprec"
-                        else reading.thread)  # fmt: skip
+            report = dataclasses.replace(report, issues=(*report.issues, _duplicate(reading, existing)))
+        thread = parent.thread if parent is not None and reading.kind == "apprec" else reading.thread
+        duplicate_of = None if stored or existing is None else existing[0]
+        return Recorded(report, direction, stored, duplicate_of, reading.parent, thread)
+
+    def _mixed_thread(self, reading: entries.Reading, report: Report) -> tuple[Issue, ...]:
+        """``ONE-PROBLEM-PER-THREAD`` over the thread: the fagområder this message names beside those of the messages
+        of its thread the ledger holds (the rule itself sees one message, and is not repeated when it warned)."""
+        rule = rules.get(_ONE_PROBLEM)
+        judged_by = rules.rule_set(reading.msg_type or "", self.settings.profile.name).rules
+        if reading.thread is None or rule not in judged_by or any(issue.rule == rule.id for issue in report.issues):
+            return ()
+        held = self._run(lambda: self.store.query(_THREAD_FAGOMRADER, (reading.thread,)))
+        earlier: dict[str, str] = {}
+        for msg_id, named in held:
+            for name in json.loads(named):
+                earlier.setdefault(name, msg_id)
+        new = [name for name in reading.fagomrader if name not in earlier]
+        if not new or not earlier:
+            return ()
+        before = ", ".join(f"{name} (MsgId {msg_id})" for name, msg_id in earlier.items())
+        return (Issue(rule.id, rule.severity, f"the thread mixes fagområder: this message names {', '.join(new)}, "
+                      f"the thread before it {before}: one problem and one fagområde per thread"),)  # fmt: skip
 
     def _row(self, reading: entries.Reading, report: Report, direction: Direction) -> tuple[Any, ...]:
         gen = reading.gen_date
@@ -202,7 +223,8 @@ class Ledger:
             None if gen is None else followup.oslo_day(gen).isoformat(),
             None if report.reply_by is None else report.reply_by.isoformat(), int(report.valid),
             json.dumps(list(dict.fromkeys(issue.rule for issue in report.issues))), reading.status,
-            json.dumps([list(error) for error in reading.errors]), entries.patient_hmac(self._key, reading.patient),
+            json.dumps([list(error) for error in reading.errors]), json.dumps(reading.fagomrader),
+            entries.patient_hmac(self._key, reading.patient),
         )  # fmt: skip
 
     def _insert(self, row: tuple[Any, ...], reading: entries.Reading) -> tuple[bool, tuple[Any, ...] | None]:
@@ -238,6 +260,18 @@ class Ledger:
         timeout = self.receipt_timeout
         found: dict[str, Any] = self._run(lambda: followup.status(self.store, now, timeout))
         return found
+
+
+def _duplicate(reading: entries.Reading, existing: tuple[Any, ...] | None) -> Issue:
+    """The ``DUPLICATE`` warning for ``reading``, which the ledger holds as ``existing`` (MsgId, direction)."""
+    if reading.msg_id is None:
+        said = "the ledger holds this input already"
+    elif existing is not None and existing[0] == reading.msg_id:
+        said = "the ledger holds this MsgId already"
+    else:
+        said = "the ledger holds the same message already, under another MsgId"
+    held = "" if existing is None or existing[0] is None else f" (MsgId {existing[0]!r}, recorded as {existing[1]})"
+    return Issue(DUPLICATE, Severity.WARNING, f"{said}{held}: not stored again")
 
 
 def _said(error: BaseException) -> str:

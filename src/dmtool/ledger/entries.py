@@ -24,6 +24,7 @@ from .. import apprec, tree
 from ..errors import ParseError
 from ..facts import Facts
 from ..loader import LoadError, load
+from ..rules import advice
 from ..tree import first
 
 
@@ -33,8 +34,9 @@ class Reading:
 
     ``kind`` is ``msghead``, ``apprec`` or ``unknown`` (not a message dmtool can read); ``parent`` the MsgId the
     message answers (``RefToParent``, or an AppRec's ``OriginalMsgId/Id``); ``conversation`` its
-    ``RefToConversation``; ``status`` and ``errors`` (code, text) an AppRec's; ``patient`` the patient's identifier as
-    written (for the keyed hash, never stored).
+    ``RefToConversation``; ``status`` and ``errors`` (code, text) an AppRec's; ``fagomrader`` the fagområder the
+    text a MsgHead's sender wrote names (:func:`dmtool.rules.advice.fagomrader`); ``patient`` the patient's identifier
+    as written (for the keyed hash, never stored).
     """
 
     kind: str
@@ -48,6 +50,7 @@ class Reading:
     gen_date: dt.datetime | None = None
     status: str | None = None
     errors: tuple[tuple[str, str], ...] = ()
+    fagomrader: tuple[str, ...] = ()
     patient: str | None = None
 
     @property
@@ -84,6 +87,7 @@ def _msghead(facts: Facts) -> Reading:
         conversation=conversation or None,
         parent=parent or None,
         gen_date=facts.gen_date,
+        fagomrader=tuple(advice.fagomrader(facts.own_text)),
         patient=patient,
     )
 

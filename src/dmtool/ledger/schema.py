@@ -42,6 +42,7 @@ MIGRATIONS: Final[list[tuple[str, ...]]] = [
             rules TEXT NOT NULL,
             status TEXT,
             errors TEXT NOT NULL,
+            fagomrader TEXT NOT NULL,
             patient_hmac TEXT
         )""",
         "CREATE INDEX ledger_messages_parent ON ledger_messages (parent)",
