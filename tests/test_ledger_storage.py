@@ -8,9 +8,10 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from ledger_worker import msg_id
+from ledger_worker import message, msg_id
 
 from dmtool.ledger import Ledger
 
@@ -96,3 +97,10 @@ def test_an_sqlite_ledger_is_in_wal_mode(tmp_path):
     Ledger.open(path).close()
     with sqlite3.connect(path) as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_threads_of_one_process_may_share_a_ledger(ledger_url):
+    with Ledger.open(ledger_url) as ledger, ThreadPoolExecutor(4) as pool:
+        recorded = list(pool.map(lambda number: ledger.record(message(number % 150), "sent"), range(200)))
+        assert sum(each.stored for each in recorded) == 150
+        assert sorted(ledger.store.query("SELECT COUNT(*) FROM ledger_messages")) == [(150,)]
