@@ -214,8 +214,8 @@ def test_an_avvik_closes_a_forespørsel(ledger_url):
 
 
 def test_one_problem_per_thread_looks_at_the_whole_thread(ledger_url):
-    asked = dataclasses.replace(ASKED, body=dataclasses.replace(
-        ASKED.body, question="Til hjemmesykepleien. Når er kontrollen på ortopedisk poliklinikk? Hilsen Lise Lege."))  # fmt: skip
+    question = "Til hjemmesykepleien. Når er kontrollen på ortopedisk poliklinikk? Hilsen Lise Lege."
+    asked = dataclasses.replace(ASKED, body=dataclasses.replace(ASKED.body, question=question))
 
     def answer(text: str, msg_id: str) -> Message:
         return dmtool.svar(asked, text, msg_id=msg_id, gen_date=SENT + dt.timedelta(days=1))
