@@ -36,13 +36,15 @@ from .batch import Input
 from .errors import BuildError, NoReceipt, ParseError
 from .facts import original_of
 from .ids import her_id_problem
+from .ledger import DEFAULT_URL as DEFAULT_LEDGER
+from .ledger import Direction, Ledger, LedgerError, Overdue, Recorded, Stored, moment
 from .loader import MAX_SIZE
 from .model import CS, CV, DIALOG_VERSIONS, HealthcareProfessional, Ident, Message, Organisation, Patient
 from .output import OutputRefused, write_output
 from .profiles import Settings
 from .receipts import ApprecCheck, check_apprec
 from .report import Issue, Report, Severity, bounded, part_path
-from .source import read_source
+from .source import read_path, read_source
 
 EXIT_VALID, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
 #: The exit status when the output pipe was closed by its reader: what a program ended by ``SIGPIPE`` (13) gives.
@@ -1143,9 +1145,16 @@ def _split(values: tuple[str, ...]) -> list[str]:
     "with --threads.",
 )
 @click.option("--threads", is_flag=True, help="Write whole threads: message, AppRec, reply (svar or avvik), AppRec.")
+@click.option(
+    "--shapes",
+    multiple=True,
+    metavar="SHAPE[,SHAPE]|all",
+    help="With --threads: threads also take these shapes in turn, for following them up: late-reply, "
+    "missing-receipt, rejection, duplicate; the manifest says what a ledger must follow up.",
+)
 def fixtures_command(
     out: str, count: int, seed: int, kinds: tuple[str, ...], versions: tuple[str, ...], invalid: tuple[str, ...],
-    threads: bool,
+    threads: bool, shapes: tuple[str, ...],
 ) -> None:  # fmt: skip
     """Write test messages and a manifest.json that says, per file, kind, version, verdict, broken rules and thread.
 
@@ -1171,6 +1180,11 @@ def fixtures_command(
         from . import strategies
 
         rules_chosen = list(strategies.HARD_RULES)
+    shapes_chosen = _split(shapes)
+    if "all" in shapes_chosen:
+        from . import strategies
+
+        shapes_chosen = list(strategies.THREAD_SHAPES)
     plan = fixtures.Plan(
         count=count,
         seed=seed,
@@ -1178,6 +1192,7 @@ def fixtures_command(
         versions=cast(tuple[Literal["1.0", "1.1"], ...], tuple(dict.fromkeys(chosen_versions))),
         invalid=tuple(dict.fromkeys(rule.upper() for rule in rules_chosen)),
         threads=threads,
+        shapes=tuple(dict.fromkeys(shape.lower() for shape in shapes_chosen)),
     )
     total = count * 4 if threads else count
     try:
@@ -1198,3 +1213,202 @@ def fixtures_command(
     click.echo(
         f"dmtool: wrote {len(entries)} files ({invalid_count} invalid) and manifest.json to {_printable(out)}", err=True
     )
+
+
+# -- ledger -----------------------------------------------------------------------------------------------------------
+
+
+@main.group("ledger")
+@click.option("--db", metavar="URL", default=None,
+              help="The ledger: a file path, sqlite:///PATH or postgresql://user:password@host/database [default: "
+              f"the settings file's ledger, else {DEFAULT_LEDGER} in the working folder].")  # fmt: skip
+@click.pass_context
+def ledger_group(ctx: click.Context, db: str | None) -> None:
+    """Record the messages sent and received, and follow them up: missing receipts, rejections, late replies.
+
+    Exit status: 0 done (record: every input valid; overdue: nothing overdue), 1 record: an input was invalid (it is
+    recorded all the same), overdue: something is overdue, thread: no such message; 2 a usage error, a file that
+    cannot be read, or a ledger that cannot be opened or used.
+    """
+    ctx.obj = db
+
+
+def _open_ledger(ctx: click.Context, *, create: bool) -> tuple[Ledger, Settings]:
+    """The ledger ``--db`` names (or the settings file's, or the default) and the settings; exit 2 when either
+    cannot be had."""
+    try:
+        settings = config.load()
+        url = ctx.obj or config.ledger_url() or DEFAULT_LEDGER
+    except config.ConfigError as error:
+        _fail(EXIT_ERROR, str(error))
+    try:
+        return Ledger.open(url, settings=settings, create=create), settings
+    except LedgerError as error:
+        _fail(EXIT_ERROR, str(error))
+
+
+def _now_option(command: Callable[..., None]) -> Callable[..., None]:
+    """``--now ISO``: the time to judge at (default: now); a time without offset is Oslo time."""
+    return click.option("--now", "now", metavar="ISO", default=None,
+                        help="Judge at this time, YYYY-MM-DDThh:mm:ss with or without its UTC offset (Oslo time "
+                        "without) [default: now].")(command)  # fmt: skip
+
+
+def _judged_at(now: str | None) -> dt.datetime:
+    try:
+        return moment(now)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--now") from None
+
+
+def _ledger_call(work: Callable[[], Any]) -> Any:
+    """``work()``, a ledger that fails on the way exiting 2 with one line."""
+    try:
+        return work()
+    except LedgerError as error:
+        _fail(EXIT_ERROR, str(error))
+
+
+@ledger_group.command("record")
+@click.argument("paths", nargs=-1, required=True, metavar="FILE...")
+@click.option("--sent", is_flag=True, help="The files are messages and receipts this party sent.")
+@click.option("--received", is_flag=True, help="The files are messages and receipts this party received.")
+@_format_option("text for people; json prints one JSON object per input (JSON Lines).")
+@click.pass_context
+def ledger_record_command(ctx: click.Context, paths: tuple[str, ...], sent: bool, received: bool, fmt: str) -> None:
+    """Record messages and receipts (files, folders: every *.xml below them, or - for standard input), each
+    validated against the message it answers when the ledger holds it; a duplicate is said and not stored again."""
+    if sent == received:
+        raise click.UsageError("say which way the files went: --sent or --received (one of them)")
+    direction: Direction = "sent" if sent else "received"
+    items, empty = _expand(paths)
+    ledger, _ = _open_ledger(ctx, create=True)
+    unreadable = invalid = False
+    with contextlib.closing(ledger):
+        for item in items:
+            try:
+                if item.unreadable is not None:
+                    raise OSError(0, item.unreadable)
+                data = read_source(sys.stdin.buffer)[0] if item.path is None else read_path(item.path,
+                                                                                            regular_only=item.listed)
+            except OSError as error:
+                unreadable = True
+                outcome = Recorded(batch.unreadable(item.shown, item.shown, error), direction, stored=False)
+            else:
+                outcome = _ledger_call(functools.partial(ledger.record, data, direction, path=item.shown))
+                invalid = invalid or not outcome.report.valid
+            click.echo(_recorded_output(outcome, fmt))
+            _stop_if_signalled()
+    sys.exit(EXIT_ERROR if unreadable or empty else EXIT_INVALID if invalid else EXIT_VALID)
+
+
+def _recorded_output(outcome: Recorded, fmt: str) -> str:
+    if fmt == "json":
+        return _json(outcome.to_dict())
+    report = outcome.report
+    lines = _text(report, "valid" if report.valid else "unreadable" if report.kind == "unknown" and any(
+        issue.rule == batch.IO_ERROR for issue in report.issues) else "invalid").split("\n")  # fmt: skip
+    if outcome.stored:
+        said = "stored"
+    elif outcome.duplicate_of is not None:
+        said = f"not stored: a duplicate of {_printable(outcome.duplicate_of)}"
+    else:
+        said = "not stored"
+    lines[0] += f"  ({outcome.direction}; {said})"
+    return "\n".join(lines)
+
+
+def _when(value: dt.date | None) -> str:
+    return "-" if value is None else value.isoformat()
+
+
+def _overdue_text(row: Overdue) -> str:
+    head = f"{click.style(f'{row.kind:<16}', bold=True)}{_printable(row.msg_id)}  {_printable(row.msg_type or '?')}"
+    if row.kind == "missing-receipt":
+        return f"{head}  sent {_when(row.gen_date)}, no AppRec; due by {_when(row.due)}"
+    if row.kind == "rejection":
+        status = codelists.get("8258").codes.get(row.status or "", row.status)
+        reasons = "; ".join(f"{code} {text}".strip() for code, text in row.errors) or "no error given"
+        return f"{head}  AppRec {_printable(row.receipt or '')} status {row.status} {status}: {_printable(reasons)}"
+    came = "no svar" if row.reply is None else f"svar {_printable(row.reply)} came {_when(row.reply_date)}"
+    return f"{head}  {row.direction} {_when(row.gen_date)}, reply by {_when(row.due)}: {came}"
+
+
+@ledger_group.command("overdue")
+@_now_option
+@_format_option("text for people; json prints one JSON object per row (JSON Lines).")
+@click.pass_context
+def ledger_overdue_command(ctx: click.Context, now: str | None, fmt: str) -> None:
+    """List what needs following up at --now: sent messages without an AppRec past the ledger's receipt timeout
+    (missing-receipt), AppRecs that rejected a sent message (rejection), forespørsler without a svar by their
+    reply date (late-reply)."""
+    moment = _judged_at(now)
+    ledger, _ = _open_ledger(ctx, create=False)
+    with contextlib.closing(ledger):
+        rows: list[Overdue] = _ledger_call(lambda: ledger.overdue(moment))
+    for row in rows:
+        click.echo(_json(row.to_dict()) if fmt == "json" else _overdue_text(row))
+    if fmt == "text":
+        kinds = ("missing-receipt", "rejection", "late-reply")
+        counts = {kind: sum(row.kind == kind for row in rows) for kind in kinds}
+        click.echo(f"{len(rows)} overdue at {moment.isoformat()}: {counts['missing-receipt']} missing receipts, "
+                   f"{counts['rejection']} rejections, {counts['late-reply']} late replies")  # fmt: skip
+    sys.exit(EXIT_INVALID if rows else EXIT_VALID)
+
+
+@ledger_group.command("thread")
+@click.argument("msg_id", metavar="MSGID")
+@_format_option("text for people; json prints one JSON object per message (JSON Lines).")
+@click.pass_context
+def ledger_thread_command(ctx: click.Context, msg_id: str, fmt: str) -> None:
+    """Show the whole thread of a message (or of the message an AppRec answers), with every message's receipts, in
+    GenDate order."""
+    ledger, _ = _open_ledger(ctx, create=False)
+    with contextlib.closing(ledger):
+        members: list[Stored] = _ledger_call(lambda: ledger.thread(msg_id))
+    if not members:
+        _fail(EXIT_INVALID, f"{msg_id}: the ledger holds no message with this MsgId")
+    for each in members:
+        if fmt == "json":
+            click.echo(_json(each.to_dict()))
+            continue
+        what = f"status {each.status}" if each.kind == "apprec" else "valid" if each.valid else "INVALID"
+        rules_said = f" ({', '.join(each.rules)})" if each.rules else ""
+        click.echo(f"{_when(each.gen_date)}  {each.direction:<8}  {_printable(each.msg_type or each.kind):<20}  "
+                   f"{_printable(each.msg_id or '-')}  {what}{_printable(rules_said)}")  # fmt: skip
+
+
+@ledger_group.command("status")
+@_now_option
+@_format_option("text for people; json: one object.")
+@click.pass_context
+def ledger_status_command(ctx: click.Context, now: str | None, fmt: str) -> None:
+    """Count the messages per state at --now: sent and received, invalid, receipts, replies."""
+    moment = _judged_at(now)
+    ledger, _ = _open_ledger(ctx, create=False)
+    with contextlib.closing(ledger):
+        counts: dict[str, Any] = _ledger_call(lambda: ledger.status(moment))
+        timeout: dt.timedelta = _ledger_call(lambda: ledger.receipt_timeout)
+    if fmt == "json":
+        click.echo(_json(counts))
+        return
+    receipts, replies = counts["receipts"], counts["replies"]
+    click.echo(f"{counts['messages']} messages at {moment.isoformat()}: {counts['sent']} sent, {counts['received']} "
+               f"received, {counts['invalid']} invalid")  # fmt: skip
+    click.echo("receipts: " + ", ".join(f"{count} {name}" for name, count in receipts.items())
+               + f" (a receipt is missing after {timeout})")  # fmt: skip
+    click.echo("replies: " + ", ".join(f"{count} {name}" for name, count in replies.items()))
+
+
+@ledger_group.command("receipt-timeout")
+@click.argument("minutes", type=click.IntRange(min=1, max=366 * 24 * 60), required=False)
+@click.pass_context
+def ledger_timeout_command(ctx: click.Context, minutes: int | None) -> None:
+    """Show, or set to MINUTES, how long a sent message may go without an AppRec before it is overdue (this
+    ledger's setting, for every process using it; default 60)."""
+    ledger, _ = _open_ledger(ctx, create=minutes is not None)
+    with contextlib.closing(ledger):
+        if minutes is not None:
+            _ledger_call(lambda: ledger.set_receipt_timeout(dt.timedelta(minutes=minutes)))
+        timeout: dt.timedelta = _ledger_call(lambda: ledger.receipt_timeout)
+    click.echo(f"{int(timeout.total_seconds() // 60)}")

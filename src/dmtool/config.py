@@ -2,7 +2,8 @@
 
 Keys: ``profile`` (``national``, ``oslo``, ``bergen``, ``vestre-viken``, ``ostfold``, ``pasientdialog``),
 ``short_max_chars`` and ``ack_only_max_chars`` (the advice thresholds), ``synthetic_ids`` (``true`` accepts Tenor's
-synthetic test numbers, for test environments). ``dmtool.toml`` holds the keys at its top level. The first folder
+synthetic test numbers, for test environments), ``ledger`` (the ledger ``dmtool ledger`` uses: a path, relative to the
+file's folder, or a URL; :func:`ledger_url`). ``dmtool.toml`` holds the keys at its top level. The first folder
 that has either file decides (``dmtool.toml`` before ``pyproject.toml``); options on the command line win over the
 file.
 """
@@ -20,11 +21,14 @@ from . import profiles
 from .profiles import Settings
 
 _INT_KEYS: Final = ("short_max_chars", "ack_only_max_chars")
-KEYS: Final = ("profile", *_INT_KEYS, "synthetic_ids")
+#: Keys that are not :class:`~dmtool.profiles.Settings`: read by their own function.
+_OTHER_KEYS: Final = ("ledger",)
+KEYS: Final = ("profile", *_INT_KEYS, "synthetic_ids", *_OTHER_KEYS)
 #: The type of each key's value, and what it is called in an error.
 _TYPES: Final[dict[str, tuple[type, str]]] = {
     "profile": (str, "a string"),
     "synthetic_ids": (bool, "true or false"),
+    "ledger": (str, "a string"),
     **{key: (int, "a whole number") for key in _INT_KEYS},
 }
 
@@ -89,7 +93,8 @@ def load(start: Path | None = None, **overrides: Any) -> Settings:
                 raise ConfigError(f"{path}: {key} must be at least 1, got {value}")
             if key == "profile" and value not in profiles.PROFILES:
                 raise ConfigError(f"{path}: unknown profile {value!r}; choose one of {', '.join(profiles.PROFILES)}")
-            values[key] = value
+            if key not in _OTHER_KEYS:
+                values[key] = value
     given = {key: value for key, value in overrides.items() if value is not None}
     values.update(given)
     for key in _INT_KEYS:
@@ -101,3 +106,15 @@ def load(start: Path | None = None, **overrides: Any) -> Settings:
         except ValueError as error:
             raise ConfigError(str(error)) from None
     return dataclasses.replace(Settings(), **values)
+
+
+def ledger_url(start: Path | None = None) -> str | None:
+    """The ledger the settings file for ``start`` names (key ``ledger``), or ``None``: a URL (``postgresql://…``,
+    ``sqlite:///…``) as it is, a path relative to the file's folder. Raises :class:`ConfigError` for a bad file."""
+    load(start)  # the whole file is checked, as every command checks it
+    found = find(start)
+    if found is None or "ledger" not in found[1]:
+        return None
+    path, table = found
+    value: str = table["ledger"]
+    return value if "://" in value else str(path.parent / value)

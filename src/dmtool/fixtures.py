@@ -9,7 +9,10 @@ records it).
 Files are laid out in order: valid files take the chosen kinds and versions in turn; with ``invalid`` rules, every
 (len(rules) + 1)th file is valid and the others break the rules in turn, each in a kind and version the rule applies
 to; with ``threads``, each thread is a forespørsel, its AppRec, the svar and its AppRec, or a notat, an avvik about it
-and their AppRecs, the kinds of thread and the versions taken in turn. Single files recombine a pool of drawn values
+and their AppRecs, the kinds of thread and the versions taken in turn. With ``shapes`` too, every (len(shapes) + 1)th
+thread is plain and the others take the shapes of :data:`dmtool.strategies.THREAD_SHAPES` in turn (a late reply, a
+missing receipt, a rejection, a file delivered twice), and the manifest says of each file which way it went, its
+MsgId, and what a ledger must follow up about it (:mod:`dmtool.ledger`). Single files recombine a pool of drawn values
 (see :class:`_Pools`), threads are drawn whole.
 """
 
@@ -33,6 +36,7 @@ import hypothesis
 from hypothesis import strategies as st
 
 from . import __version__, apprec, strategies, writer
+from .ledger.entries import read
 from .model import DialogVersion, Kind, Message
 from .rules import RULES
 from .validation import validate
@@ -87,10 +91,20 @@ class Entry:
     verdict: str
     rules: tuple[str, ...] = ()
     thread: str | None = None
+    #: With shapes (:attr:`Plan.shapes`) only: the thread's shape, which way the file went as the party that started
+    #: the thread sees it, its MsgId (an AppRec's Id), what a ledger must follow up about it (``missing-receipt``,
+    #: ``rejection``, ``late-reply``), and the file it is a second delivery of.
+    shaped: bool = False
+    shape: str | None = None
+    direction: str | None = None
+    msg_id: str | None = None
+    follow_up: str | None = None
+    duplicate_of: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The manifest's shape of the entry."""
-        return {
+        """The manifest's shape of the entry; ``shape``, ``direction``, ``msg_id``, ``follow_up`` and
+        ``duplicate_of`` only for a run with shapes."""
+        found: dict[str, Any] = {
             "file": self.file,
             "kind": self.kind,
             "version": self.version,
@@ -98,6 +112,10 @@ class Entry:
             "rules": list(self.rules),
             "thread": self.thread,
         }
+        if self.shaped:
+            found.update(shape=self.shape, direction=self.direction, msg_id=self.msg_id, follow_up=self.follow_up,
+                         duplicate_of=self.duplicate_of)  # fmt: skip
+        return found
 
 
 class _SeededProvider(HypothesisProvider):
@@ -131,7 +149,8 @@ def _uuid(rng: random.Random) -> str:
 @dataclass(frozen=True)
 class Plan:
     """What to write: ``count`` files (or threads), ``seed``, the ``kinds`` and ``versions`` to draw, the hard rules
-    to break (``invalid``, any of :data:`dmtool.strategies.HARD_RULES`), and whether to write ``threads``.
+    to break (``invalid``, any of :data:`dmtool.strategies.HARD_RULES`), whether to write ``threads``, and the
+    ``shapes`` threads take in turn with the plain one (any of :data:`dmtool.strategies.THREAD_SHAPES`).
 
     ``kinds`` empty (the default) is every kind; with ``threads``, every kind a thread has (:data:`THREADS`), and
     chosen kinds must then make whole threads. Threads are always valid: ``threads`` with ``invalid`` is refused.
@@ -143,6 +162,7 @@ class Plan:
     versions: tuple[DialogVersion, ...] = ("1.0", "1.1")
     invalid: tuple[str, ...] = ()
     threads: bool = False
+    shapes: tuple[str, ...] = ()
 
     def kinds_drawn(self) -> tuple[Kind, ...]:
         """The kinds the files are of: ``kinds``, or when none are given every kind (with ``threads``, of a thread)."""
@@ -180,7 +200,16 @@ class Plan:
                 what = f"cannot break {rule}" if rule in _RULE_IDS else f"unknown rule {rule!r}"
                 raise ValueError(f"{what}: fixtures break only the guideline rules they can generate: "
                                  f"{', '.join(strategies.HARD_RULES)}, or all of them")  # fmt: skip
+        for shape in self.shapes:
+            if shape not in strategies.THREAD_SHAPES:
+                raise ValueError(f"unknown thread shape {shape!r}: choose from {', '.join(strategies.THREAD_SHAPES)}, "
+                                 "or all of them")  # fmt: skip
+        if self.shapes and not self.threads:
+            raise ValueError("--shapes shapes threads: use it with --threads")
         if self.threads:
+            if "late-reply" in self.shapes and not any(pair[0] == Kind.FORESPORSEL for pair, _ in self.thread_combos()):
+                raise ValueError("a late reply is a svar to a forespørsel: --shapes late-reply needs the "
+                                 "foresporsel,svar thread in --kinds")  # fmt: skip
             if self.invalid:
                 raise ValueError("--invalid cannot be used with --threads: every file of a thread is valid; write "
                                  "rule-breaking files in a run without --threads")  # fmt: skip
@@ -263,7 +292,10 @@ def _single(plan: Plan, pools: _Pools, index: int) -> tuple[bytes, Entry]:
     return data, Entry(name, str(kind), version, verdict, rules)
 
 
-def _thread(plan: Plan, index: int) -> Iterator[tuple[bytes, Entry]]:
+def _thread(plan: Plan, index: int, seen: set[str]) -> Iterator[tuple[bytes, Entry]]:
+    if plan.shapes:
+        yield from _shaped_thread(plan, index, seen)
+        return
     combos = plan.thread_combos()
     (first, _reply), version = combos[index % len(combos)]
     name = f"thread-{index + 1:05d}"
@@ -274,6 +306,54 @@ def _thread(plan: Plan, index: int) -> Iterator[tuple[bytes, Entry]]:
         yield writer.to_xml(message), Entry(f"{stem}.xml", message.kind, version, "valid", (), name)
         receipt_name = f"{name}-{2 * step + 2}-apprec.xml"
         yield apprec.to_xml(receipt), Entry(receipt_name, "APPREC", f"apprec-{receipt.version}", "valid", (), name)
+
+
+def _shaped_thread(plan: Plan, index: int, seen: set[str]) -> Iterator[tuple[bytes, Entry]]:
+    """Thread ``index`` of a plan with shapes: every (len(shapes) + 1)th plain, the others in the shapes in turn (a
+    late reply always in a forespørsel's thread).
+
+    A ledger must tell the threads' messages apart, so a thread is drawn again when a MsgId of its own, or the
+    content of one of its messages (:mod:`dmtool.ledger.entries`: the same message under another MsgId), is one an
+    earlier thread has (``seen``), or two of its own messages share one: drawn values repeat more often than chance
+    would have them."""
+    cycle = len(plan.shapes) + 1
+    shape = plan.shapes[index % cycle - 1] if index % cycle else None
+    combos = plan.thread_combos()
+    (first, _reply), version = combos[index % len(combos)]
+    if shape == "late-reply" and first != Kind.FORESPORSEL:
+        (first, _reply), version = next(combo for combo in combos if combo[0][0] == Kind.FORESPORSEL)
+    name = f"thread-{index + 1:05d}"
+    strategy = strategies.shaped_threads(shape, version, avvik=first == Kind.NOTAT)
+    for attempt in range(_ATTEMPTS):
+        drawn = draw(strategy, plan.seed, f"{index}:{attempt}" if attempt else index)
+        written_items = [_written(delivery.item) for delivery in drawn.deliveries]
+        own = [key for (data, _, _, msg_id, _), delivery in zip(written_items, drawn.deliveries, strict=True)
+               if not delivery.again for key in (f"id:{msg_id}", f"content:{read(data).content_sha256}")]  # fmt: skip
+        if len(set(own)) == len(own) and not seen.intersection(own):
+            seen.update(own)
+            break
+    else:
+        raise FixtureError(f"{name}: no thread drawn in {_ATTEMPTS} attempts whose messages differ from the others")
+    follow_up = {msg_id: kind for kind, msg_id in drawn.expected}
+    written: dict[str, str] = {}
+    for step, (delivery, (data, kind, label, msg_id, written_version)) in enumerate(
+        zip(drawn.deliveries, written_items, strict=True), 1
+    ):
+        file = f"{name}-{step}-{label}{'-again' if delivery.again else ''}.xml"
+        entry = Entry(file, kind, written_version, "valid", (), name, shaped=True, shape=shape,
+                      direction=delivery.direction, msg_id=msg_id,
+                      follow_up=None if delivery.again else follow_up.get(msg_id),
+                      duplicate_of=written.get(msg_id) if delivery.again else None)  # fmt: skip
+        written.setdefault(msg_id, file)
+        yield data, entry
+
+
+def _written(item: Message | apprec.AppRec) -> tuple[bytes, str, str, str, str]:
+    """A thread's message or receipt as written, with its type, its label in file names, its MsgId (a receipt's
+    Id) and its version in the manifest."""
+    if isinstance(item, Message):
+        return writer.to_xml(item), str(item.kind), _SHORT[Kind(item.kind)], item.msg_id, item.version
+    return apprec.to_xml(item), "APPREC", "apprec", item.id, f"apprec-{item.version}"
 
 
 def _check(data: bytes, entry: Entry) -> None:
@@ -295,7 +375,8 @@ def generate(plan: Plan) -> Iterator[tuple[bytes, Entry]]:
 def _generate(plan: Plan) -> Iterator[tuple[bytes, Entry]]:
     items: Iterator[tuple[bytes, Entry]]
     if plan.threads:
-        items = (item for index in range(plan.count) for item in _thread(plan, index))
+        seen: set[str] = set()
+        items = (item for index in range(plan.count) for item in _thread(plan, index, seen))
     else:
         pools = _Pools(plan)
         items = (_single(plan, pools, index) for index in range(plan.count))
@@ -392,6 +473,7 @@ def manifest_of(plan: Plan, entries: Sequence[Entry]) -> dict[str, Any]:
             "dialog_versions": list(plan.versions),
             "invalid": list(plan.invalid),
             "threads": plan.threads,
+            **({"shapes": list(plan.shapes)} if plan.shapes else {}),
         },
         "files": [entry.to_dict() for entry in entries],
     }

@@ -103,11 +103,17 @@ def greeting_and_identity(facts: Facts) -> Iterator[Finding]:
         yield "the text does not say " + "; nor ".join(missing), facts.body
 
 
+def fagomrader(text: str) -> list[str]:
+    """The fagområder ``text`` names (its first :data:`SCAN_CHARS` characters), in a fixed order: what
+    ``ONE-PROBLEM-PER-THREAD`` looks for in one message, and the ledger in a whole thread."""
+    text = text[:SCAN_CHARS]
+    folded = fold(text)
+    return [name for name, words in _FAGOMRADER.items() if words.found(text, folded)]
+
+
 def one_problem_per_thread(facts: Facts) -> Iterator[Finding]:
     """One problem and one fagområde per thread."""
-    text = facts.own_text[:SCAN_CHARS]
-    folded = fold(text)
-    found = [name for name, words in _FAGOMRADER.items() if words.found(text, folded)]
+    found = fagomrader(facts.own_text)
     if len(found) > 1:
         yield f"the text mixes fagområder ({', '.join(found)}): one problem and one fagområde per thread", facts.body
 
