@@ -33,3 +33,8 @@ class RuleError(BuildError):
         super().__init__(None, "; ".join(f"{issue.rule}: {issue.message}" for issue in issues))
         self.issues = issues
         self.rule = issues[0].rule
+
+
+class ReplyError(ValueError):
+    """No valid svar or avvik can be made to a received message: the message says, in words, what is wrong with the
+    original that stops it (a sender with no HER-id at any level, a patient with only a hjelpenummer, ...)."""
