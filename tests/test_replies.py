@@ -86,7 +86,7 @@ def personal_her_taken() -> bool:
 @functools.cache
 def patient_dialog_judged() -> bool:
     """True when ``DIALOG_INNBYGGER_*`` messages are judged, not ``UNSUPPORTED-MESSAGE`` (issue 19 item 3)."""
-    example = next(path for path in REFERENCE_EXAMPLES if path.name == "DIALOG_INNBYGGER_EKONTAKT.xml")
+    example = next(case.xml for case in CORPUS if case.name == "innbygger-ekontakt/as-sent")
     return all(issue.rule != "UNSUPPORTED-MESSAGE" for issue in validate(example).errors)
 
 

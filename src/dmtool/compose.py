@@ -175,6 +175,8 @@ _STANDARD_REPLY_TOPICS: Final[dict[str, str]] = {
 }  # fmt: skip
 #: Code list of a patient-dialog reply's ``TemaKodet``, and the code it has unless told: ``19`` Svar på henvendelse.
 PATIENT_REPLY_TOPIC_LIST: Final = "7602"
+#: Helsenorge's patient dialog is Dialogmelding 1.1, whatever version the message answered was written in.
+PATIENT_DIALOG_VERSION: Final[DialogVersion] = "1.1"
 _PATIENT_REPLY_TOPIC: Final = "19"
 
 
@@ -235,10 +237,10 @@ def svar(
     else:
         quoted = replies.quote(original.body, kind, reply.version)
         body_of_reply = Notat(topic=coded(topic or "5", SVAR_TOPIC_LIST), text=text, quoted=quoted)
+    version: DialogVersion = PATIENT_DIALOG_VERSION if patient_dialog else reply.version
     return _message(
-        kind, reply.version, reply.sender, reply.receiver, reply.patient, body_of_reply, msg_id, when,
-        reply.conversation,
-    )  # fmt: skip
+        kind, version, reply.sender, reply.receiver, reply.patient, body_of_reply, msg_id, when, reply.conversation
+    )
 
 
 def avvik(
