@@ -174,6 +174,24 @@ def test_avvik_about_every_example_message(path: Path) -> None:
         assert validate(result.stdout_bytes).valid
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        path
+        for path in [*REFERENCE_EXAMPLES, *sorted(EXAMPLES.glob("*.xml"))]
+        if re.search(rb'<Type V="(DIALOG_FORESPORSEL|DIALOG_INNBYGGER_\w+)"', path.read_bytes())
+    ],
+    ids=lambda path: path.name,
+)
+def test_svar_to_every_example_forespørsel(path: Path) -> None:
+    result = run("build", "svar", "--reply-to", path, "--text", "Ja, det går fint.")
+    if result.exit_code == 0:
+        assert validate(result.stdout_bytes).valid
+    else:
+        assert path.name == "DIALOG_INNBYGGER_EKONTAKT.xml" and not patient_dialog_judged(), result.stderr
+        assert "UNSUPPORTED-MESSAGE" in result.stderr
+
+
 def test_svar_to_every_forespørsel_of_the_corpus(tmp_path: Path) -> None:
     answered = 0
     for index, case in enumerate(case for case in CORPUS if case.foresporsel):
