@@ -303,9 +303,9 @@ def bad_codes(draw: st.DrawFn, root: etree._Element) -> None:
         element.set("V", draw(st.sampled_from(["ZZ", "7", ""])))
     for address in root.iter(_mh("TeleAddress")):
         address.set("V", "%")
-    for ident in root.iter(_mh("Ident")):
+    for type_id in root.iter(_mh("TypeId")):
         if draw(st.booleans()):
-            ident.find("mh:TypeId", MH).set("V", "QQQ")
+            type_id.set("V", "QQQ")
 
 
 def patient_fault(draw: st.DrawFn, root: etree._Element) -> None:
