@@ -39,7 +39,7 @@ from .ids import her_id_problem
 from .ledger import DEFAULT_URL as DEFAULT_LEDGER
 from .ledger import Direction, Ledger, LedgerError, Overdue, Recorded, Stored, moment
 from .loader import MAX_SIZE
-from .model import CS, CV, DIALOG_VERSIONS, HealthcareProfessional, Ident, Message, Organisation, Patient
+from .model import CS, CV, DIALOG_VERSIONS, HealthcareProfessional, Ident, Message, Organisation, Patient, Received
 from .output import OutputRefused, write_output
 from .profiles import Settings
 from .receipts import ApprecCheck, check_apprec
@@ -497,6 +497,16 @@ def _unread(shown: str, error: ParseError) -> str:
     return f"{shown}: cannot read the message: {_problems(error)}"
 
 
+def _read_received(name: str) -> Received:
+    """What a reply needs of the MsgHead in the file ``name``, whatever its faults (:func:`dmtool.reader.received`);
+    exit 1 with the line of the problem when it has none (not XML, no MsgHead, no MsgId)."""
+    data = _read_bytes(name)
+    try:
+        return reader.received(data)
+    except ParseError as error:
+        _fail(EXIT_INVALID, f"{_shown(name)}: cannot read the message: {_problems(error)}")
+
+
 def _emit(data: bytes, output: str | None) -> None:
     """Write ``data`` to standard output, or to the file ``output`` whole (:func:`~dmtool.output.write_output`: never
     a partial file); exit 2 when it cannot be written or is refused."""
@@ -532,7 +542,7 @@ _SPEC_SUFFIXES = {".json": "JSON", ".yaml": "YAML", ".yml": "YAML"}
 def _options_for(kind: str, example: bool) -> tuple[set[str], set[str]]:
     """The options ``build KIND`` needs, and the ones it may have besides."""
     if kind == "svar":
-        return {"reply_to", "text"}, {"output", "synthetic_ids"}
+        return {"reply_to"}, {"text", "standard_reply", "output", "synthetic_ids"}
     if kind == "avvik":
         return {"about", "reason", "text"}, {"output", "synthetic_ids"}
     return ({"example"}, {"output"}) if example else ({"spec_path"}, {"dialog_version", "output", "synthetic_ids"})
@@ -553,6 +563,10 @@ def _check_options(ctx: click.Context, kind: str) -> None:
         raise click.UsageError(f"build {kind} needs --spec SPEC (or --example to print an example spec)")
     if missing:
         raise click.UsageError(f"build {kind} needs {', '.join(names[name] for name in missing)}")
+    if kind == "svar" and ("text" in present) == ("standard_reply" in present):
+        raise click.UsageError(
+            "build svar needs --text TEXT or --standard-reply NAME, one of them: the standard reply is the text"
+        )
 
 
 @functools.cache
@@ -629,10 +643,19 @@ def _load_spec(name: str) -> object:
     type=click.Choice(DIALOG_VERSIONS),
     help="Dialogmelding version for --spec (default 1.0; helsefaglig is always 1.1).",
 )
-@click.option("--reply-to", metavar="FORESPORSEL.xml", help="svar: the forespørsel answered.")
-@click.option("--about", metavar="MESSAGE.xml", help="avvik: the received message it is about.")
+@click.option(
+    "--reply-to",
+    metavar="FORESPORSEL.xml",
+    help="svar: the forespørsel answered (DIALOG_FORESPORSEL, or a patient's DIALOG_INNBYGGER_* message).",
+)
+@click.option("--about", metavar="MESSAGE.xml", help="avvik: the received message it is about (any MsgHead).")
 @click.option("--reason", type=click.Choice(tuple(compose.AVVIK_REASONS)), help="avvik: why.")
 @click.option("--text", help="svar, avvik: the text of the message.")
+@click.option(
+    "--standard-reply",
+    type=click.Choice(tuple(compose.STANDARD_REPLIES)),
+    help="svar: answer a patient with this standard text of seed 004 instead of --text.",
+)
 @click.option(
     "-o", "--output", metavar="OUT", help="Write to OUT (only once it is complete) instead of standard output."
 )
@@ -650,6 +673,7 @@ def build_command(
     about: str | None,
     reason: str | None,
     text: str | None,
+    standard_reply: str | None,
     output: str | None,
     synthetic_ids: bool | None,
 ) -> None:
@@ -659,7 +683,13 @@ def build_command(
       dmtool build KIND --example                 print an example spec (KIND: foresporsel, notat, helsefaglig)
       dmtool build KIND --spec SPEC [--dialog-version 1.0|1.1] [-o OUT]
       dmtool build svar --reply-to FORESPORSEL.xml --text TEXT [-o OUT]
+      dmtool build svar --reply-to FORESPORSEL.xml --standard-reply NAME [-o OUT]
       dmtool build avvik --about MESSAGE.xml --reason feil-adressat|teknisk-feil --text TEXT [-o OUT]
+
+    A svar or an avvik answers a received message even when it has faults: what of it cannot be copied validly is
+    left out (README: "Replies about faulty messages"); when no valid reply can be made, one line says what is wrong
+    with the message. NAME is a standard reply to a patient (seed 004): endring-av-time, avbestilling, purring,
+    avslutt-dialog, avbestillingsgebyr.
 
     Exit status: 0 built, 1 bad spec or input message (one line naming the key or line), 2 usage or I/O error.
     """
@@ -675,16 +705,24 @@ def build_command(
         except RecursionError:
             _fail(EXIT_INVALID, f"{_shown(spec_path)}: the spec is nested too deeply")
         _emit(xml, output)
-    elif kind == "svar" and reply_to is not None and text is not None:
-        request = _read_message(reply_to)
+    elif kind == "svar" and reply_to is not None:
+        settings = _build_settings(synthetic_ids)
+        request = _read_received(reply_to)
         try:
-            message = compose.svar(request, text)
+            message = compose.svar(
+                request, text, standard_reply=cast(compose.StandardReply | None, standard_reply), settings=settings
+            )
         except ValueError as error:
-            _fail(EXIT_INVALID, f"{_shown(reply_to)}: {error}")
-        _write_message(message, output, reply_to, _build_settings(synthetic_ids))
+            _fail(EXIT_INVALID, f"{_shown(reply_to)}: cannot answer it: {error}")
+        _write_message(message, output, reply_to, settings)
     elif kind == "avvik" and about is not None and reason in compose.AVVIK_REASONS and text is not None:
-        avvik = compose.avvik(_read_message(about), cast(compose.AvvikReason, reason), text)
-        _write_message(avvik, output, about, _build_settings(synthetic_ids))
+        settings = _build_settings(synthetic_ids)
+        original = _read_received(about)
+        try:
+            avvik = compose.avvik(original, cast(compose.AvvikReason, reason), text, settings=settings)
+        except ValueError as error:
+            _fail(EXIT_INVALID, f"{_shown(about)}: cannot build an avvik about it: {error}")
+        _write_message(avvik, output, about, settings)
 
 
 def _build_settings(synthetic_ids: bool | None) -> Settings:

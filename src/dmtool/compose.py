@@ -10,9 +10,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import uuid
-from typing import Final, Literal
+from typing import Final, Literal, get_args
 
-from . import clock, ids
+from . import clock, families, ids, profiles, replies
 from .errors import BuildError
 from .model import (
     CS,
@@ -25,8 +25,10 @@ from .model import (
     Notat,
     Organisation,
     Patient,
+    Received,
     Role,
 )
+from .profiles import Settings
 
 #: Code list of each coded argument given as a plain code.
 FORESPORSEL_TYPE_LIST: Final = "9152"
@@ -60,7 +62,7 @@ def with_id_type(patient: Patient) -> Patient:
 
 
 def _message(
-    kind: Kind,
+    kind: str,
     version: DialogVersion,
     sender: Organisation,
     receiver: Organisation,
@@ -160,43 +162,112 @@ def reply_ref(to: Message) -> ConversationRef:
     return ConversationRef(parent=to.msg_id, conversation=thread)
 
 
+#: The names of seed 004's standard replies to a patient (``build svar --standard-reply``), in the order of their
+#: texts in :data:`dmtool.profiles.PASIENTDIALOG_REPLIES`, the one table the ``STANDARD-REPLY`` rule reads too.
+StandardReply = Literal["endring-av-time", "avbestilling", "purring", "avslutt-dialog", "avbestillingsgebyr"]
+STANDARD_REPLIES: Final[dict[str, str]] = dict(
+    zip(get_args(StandardReply), (text for _, text in profiles.PASIENTDIALOG_REPLIES), strict=True)
+)
+#: The 7602 code a patient-dialog reply with each standard text carries: ``19`` Svar på henvendelse, ``08``
+#: Avbestilling av time bekreftet, ``13`` Dialog avsluttet.
+_STANDARD_REPLY_TOPICS: Final[dict[str, str]] = {
+    "endring-av-time": "19", "avbestilling": "08", "purring": "19", "avslutt-dialog": "13", "avbestillingsgebyr": "13",
+}  # fmt: skip
+#: Code list of a patient-dialog reply's ``TemaKodet``, and the code it has unless told: ``19`` Svar på henvendelse.
+PATIENT_REPLY_TOPIC_LIST: Final = "7602"
+#: Helsenorge's patient dialog is Dialogmelding 1.1, whatever version the message answered was written in.
+PATIENT_DIALOG_VERSION: Final[DialogVersion] = "1.1"
+_PATIENT_REPLY_TOPIC: Final = "19"
+
+
+def standard_text(name: StandardReply) -> str:
+    """The text of seed 004's standard reply ``name`` (one of :data:`STANDARD_REPLIES`); :class:`ValueError` naming
+    the choices for another name."""
+    if name not in STANDARD_REPLIES:
+        raise ValueError(f"standard_reply must be one of {', '.join(STANDARD_REPLIES)}; got {name!r}")
+    return STANDARD_REPLIES[name]
+
+
+def _received(message: Message | Received) -> Received:
+    return message if isinstance(message, Received) else Received.of(message)
+
+
 def svar(
-    to: Message,
-    text: str,
+    to: Message | Received,
+    text: str | None = None,
     *,
-    topic: CV | str = "5",
+    standard_reply: StandardReply | None = None,
+    topic: CV | str | None = None,
     msg_id: str | None = None,
     gen_date: dt.datetime | None = None,
+    settings: Settings | None = None,
 ) -> Message:
-    """The svar (DIALOG_SVAR) to the forespørsel ``to``: back to its sender, quoting its request, in its thread.
+    """The answer to the forespørsel ``to``, back to its sender, about its patient, in its thread.
 
-    ``topic`` is a 9069 code (default ``5`` Svar på forespørsel). Raises :class:`ValueError` when ``to`` is not a
-    forespørsel.
+    ``to`` is a DIALOG_FORESPORSEL, answered by a DIALOG_SVAR quoting its request, or a patient's
+    ``DIALOG_INNBYGGER_*`` message whose body is a Foresporsel, answered in its own type by a Notat (Helsenorge's
+    patient dialog keeps the type of the thread). Give the answer as ``text``, or as seed 004's ``standard_reply``
+    (:data:`STANDARD_REPLIES`: ``endring-av-time``, ``avbestilling``, ``purring``, ``avslutt-dialog``,
+    ``avbestillingsgebyr``). ``topic`` is a 9069 code for a svar (default ``5`` Svar på forespørsel) and a 7602 code
+    for a patient-dialog reply (default ``19`` Svar på henvendelse, or the standard reply's). ``to`` may be a
+    received message with faults (:func:`dmtool.reader.received`): what of it cannot be copied validly is left out
+    (:mod:`dmtool.replies`); ``settings`` says whether Tenor's synthetic patient numbers are accepted.
+
+    Raises :class:`ValueError` when ``to`` is no forespørsel or the text is not given once, and its subclass
+    :class:`~dmtool.errors.ReplyError` when what is wrong with ``to`` stops a valid reply.
     """
-    if not isinstance(to.body, Foresporsel):
-        raise ValueError(f"a svar answers a forespørsel; the message {to.msg_id} is {to.kind} with a Notat body")
-    body = Notat(topic=coded(topic, SVAR_TOPIC_LIST), text=text, quoted=to.body)
-    return _message(Kind.SVAR, to.version, to.receiver, to.sender, to.patient, body, msg_id, gen_date, reply_ref(to))
+    if (text is None) == (standard_reply is None):
+        raise ValueError("give the svar's text or a standard reply, one of them")
+    if standard_reply is not None:
+        text = standard_text(standard_reply)
+    original = _received(to)
+    patient_dialog = original.kind.startswith(families.HELSENORGE_PREFIX)
+    if not isinstance(original.body, Foresporsel) or not (patient_dialog or original.kind == Kind.FORESPORSEL):
+        body = "no Dialogmelding" if original.body is None else f"a {type(original.body).__name__} body"
+        raise ValueError(
+            f"a svar answers a forespørsel (DIALOG_FORESPORSEL, or a patient's DIALOG_INNBYGGER_* message with a "
+            f"Foresporsel); the message {original.msg_id} is {original.kind or 'of no type'} with {body}"
+        )
+    when = gen_date or clock.now()
+    kind = original.kind if patient_dialog else Kind.SVAR
+    reply = replies.parts(original, kind, when, settings)
+    if patient_dialog:
+        code = _STANDARD_REPLY_TOPICS[standard_reply] if standard_reply is not None else _PATIENT_REPLY_TOPIC
+        body_of_reply = Notat(topic=coded(topic or code, PATIENT_REPLY_TOPIC_LIST), text=text)
+    else:
+        quoted = replies.quote(original.body, kind, reply.version)
+        body_of_reply = Notat(topic=coded(topic or "5", SVAR_TOPIC_LIST), text=text, quoted=quoted)
+    version: DialogVersion = PATIENT_DIALOG_VERSION if patient_dialog else reply.version
+    return _message(
+        kind, version, reply.sender, reply.receiver, reply.patient, body_of_reply, msg_id, when, reply.conversation
+    )
 
 
 def avvik(
-    about: Message,
+    about: Message | Received,
     reason: AvvikReason,
     text: str,
     *,
     msg_id: str | None = None,
     gen_date: dt.datetime | None = None,
+    settings: Settings | None = None,
 ) -> Message:
-    """The avvik (DIALOG_AVVIK) about the received message ``about``, back to its sender.
+    """The avvik (DIALOG_AVVIK) about the received message ``about``, back to its sender, in its thread.
 
     ``reason`` is ``feil-adressat`` (8117 code 1) or ``teknisk-feil`` (8117 code 2; ``text`` says what is missing).
-    Raises :class:`ValueError` for any other reason.
+    ``about`` may be any received MsgHead with a MsgId, whatever its type, body or faults
+    (:func:`dmtool.reader.received`): what of it cannot be copied validly is left out (:mod:`dmtool.replies`);
+    ``settings`` says whether Tenor's synthetic patient numbers are accepted. Raises :class:`ValueError` for any
+    other reason, and its subclass :class:`~dmtool.errors.ReplyError` when what is wrong with ``about`` stops a valid
+    avvik (a sender with no HER-id at any level, a patient with no fødselsnummer or D-nummer).
     """
     if reason not in AVVIK_REASONS:
         raise ValueError(f"reason must be one of {', '.join(AVVIK_REASONS)}; got {reason!r}")
+    when = gen_date or clock.now()
+    reply = replies.parts(_received(about), Kind.AVVIK, when, settings)
     body = Notat(topic=CV.of(AVVIK_REASON_LIST, AVVIK_REASONS[reason]), text=text)
     return _message(
-        Kind.AVVIK, about.version, about.receiver, about.sender, about.patient, body, msg_id, gen_date, reply_ref(about)
+        Kind.AVVIK, reply.version, reply.sender, reply.receiver, reply.patient, body, msg_id, when, reply.conversation
     )
 
 

@@ -38,3 +38,8 @@ class RuleError(BuildError):
 class NoReceipt(ValueError):
     """The message takes no AppRec (a synchronous query, or ``Ack`` N where that is the sender's to ask); the message
     says why. No receipt is written: answering would be a protocol error."""
+
+
+class ReplyError(ValueError):
+    """No valid svar or avvik can be made to a received message: the message says, in words, what is wrong with the
+    original that stops it (a sender with no HER-id at any level, a patient with only a hjelpenummer, ...)."""

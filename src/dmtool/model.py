@@ -259,3 +259,44 @@ class Message:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "gen_date", clock.fixed_offset(self.gen_date))
+
+
+@dataclass(frozen=True)
+class Received:
+    """A received MsgHead as far as a reply to it needs, read whatever its type, its body or its faults
+    (:func:`dmtool.reader.received`, or :meth:`of` a parsed :class:`Message`): what :func:`dmtool.compose.svar` and
+    :func:`dmtool.compose.avvik` answer.
+
+    ``msg_id`` is the MsgId (never empty), ``kind`` ``MsgInfo/Type`` (``""`` when it has none), ``version`` the
+    Dialogmelding version of its body (``None`` when the body is not a Dialogmelding), ``conversation`` its
+    ``ConversationRef``, ``sender``/``receiver`` the organisation chains (``None`` when missing), ``patient`` the
+    patient and ``patient_ids`` every identifier the patient has, ``body`` the first request or note of the
+    Dialogmelding. Nothing of it is checked: :mod:`dmtool.replies` decides what of it a reply can copy.
+    """
+
+    msg_id: str
+    kind: str
+    version: DialogVersion | None = None
+    conversation: ConversationRef | None = None
+    sender: Organisation | None = None
+    receiver: Organisation | None = None
+    patient: Patient | None = None
+    patient_ids: tuple[Ident, ...] = ()
+    body: Foresporsel | Notat | None = None
+
+    @classmethod
+    def of(cls, message: Message) -> Received:
+        """What a reply to the parsed or built ``message`` needs of it."""
+        patient = message.patient
+        ids = () if patient is None or patient.id is None else (Ident(patient.id, patient.id_type or ""),)
+        return cls(
+            message.msg_id,
+            message.kind,
+            message.version,
+            message.conversation,
+            message.sender,
+            message.receiver,
+            patient,
+            ids,
+            message.body,
+        )

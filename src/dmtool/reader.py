@@ -32,6 +32,7 @@ from .model import (
     Organisation,
     Patient,
     Person,
+    Received,
     Role,
 )
 from .report import Issue, Severity
@@ -331,9 +332,7 @@ class _Reader:
                     f"line {extra.sourceline}: MsgHead/Document (a further document) is not part of the model"
                 )
                 further.append(_described(extra))
-        ref_doc = _child(documents[at], "RefDoc") if documents else None
-        content = None if ref_doc is None else _child(ref_doc, "Content")
-        dialog = None if content is None else next(content.iterchildren(etree.Element), None)
+        ref_doc, dialog = _carried(documents, at)
         if documents:
             self.rest(documents[at], {"RefDoc"}, "Document")
         if ref_doc is not None:
@@ -372,12 +371,52 @@ class _Reader:
             conversation=self.text(_child(element, "RefToConversation"), "RefToConversation") or "",
         )
 
+    def received(self, msghead: etree._Element, version: DialogVersion | None) -> Received:
+        """What a reply needs of ``msghead`` (whose Dialogmelding is ``version``, ``None`` for another body), read
+        part by part: a part that is missing or faulty is ``None`` or read as far as it goes. Only a missing MsgId
+        raises :class:`ParseError`: without it there is nothing a reply can refer to."""
+        info = _child(msghead, "MsgInfo")
+        msg_id = None if info is None else self.text(_child(info, "MsgId"), "MsgInfo/MsgId")
+        if info is None or not (msg_id or "").strip():
+            where = msghead if info is None else info
+            self.problem(where, "the message has no MsgId (MsgInfo/MsgId), so no reply can refer to it")
+            raise ParseError(tuple(self.issues))
+        assert msg_id is not None  # not empty, as just checked
+        parties = {}
+        for role in ("Sender", "Receiver"):
+            organisation = tree.path(info, role, "Organisation")
+            path = f"MsgInfo/{role}/Organisation"
+            parties[role] = None if organisation is None else self.organisation(organisation, path)
+        patient = _child(info, "Patient")
+        ref = _child(info, "ConversationRef")
+        body = None
+        if version is not None:
+            documents = _children(msghead, "Document")
+            dialog = _carried(documents, tree.body_document(documents))[1]
+            body = None if dialog is None else self.body(dialog)
+        return Received(
+            msg_id=msg_id.strip(),
+            kind=tree.code(_child(info, "Type")),
+            version=version,
+            conversation=None if ref is None else self.conversation(ref),
+            sender=parties["Sender"],
+            receiver=parties["Receiver"],
+            patient=None if patient is None else self.patient(patient, "MsgInfo/Patient"),
+            patient_ids=() if patient is None else tuple(self.idents(patient, {}, "MsgInfo/Patient")[1]),
+            body=body,
+        )
+
+
+def _carried(documents: list[etree._Element], at: int) -> tuple[etree._Element | None, etree._Element | None]:
+    """The ``RefDoc`` of ``documents[at]`` and the first element in its ``Content`` (``None`` for what is missing)."""
+    ref_doc = _child(documents[at], "RefDoc") if documents else None
+    content = None if ref_doc is None else _child(ref_doc, "Content")
+    return ref_doc, None if content is None else next(content.iterchildren(etree.Element), None)
+
 
 def _described(document: etree._Element) -> FurtherDocument:
     """What a further ``Document`` is: its RefDoc's MsgType and MimeType, and the element in its Content."""
-    ref_doc = _child(document, "RefDoc")
-    content = None if ref_doc is None else _child(ref_doc, "Content")
-    inside = None if content is None else next(content.iterchildren(etree.Element), None)
+    ref_doc, inside = _carried([document], 0)
     mime = None if ref_doc is None else tree.text(_child(ref_doc, "MimeType"))
     return FurtherDocument(
         msg_type=None if ref_doc is None else (tree.code(_child(ref_doc, "MsgType")) or None),
@@ -439,3 +478,26 @@ def _message(loaded: Loaded) -> Message:
             )
         )
     return _Reader().message(loaded.element, _VERSIONS[loaded.version])
+
+
+def received(source: Source) -> Received:
+    """What a reply needs of the MsgHead in ``source`` (a path, the bytes, or a binary file): its MsgId, type,
+    thread, parties, patient and, when its body is a Dialogmelding, the request or note in it.
+
+    Read leniently, for answering messages with faults (:func:`dmtool.compose.avvik`, :func:`dmtool.compose.svar`):
+    any ``MsgInfo/Type``, any body or none, in a wrapper or not; what is missing or faulty is left ``None`` or read
+    as far as it goes. Raises :class:`~dmtool.errors.ParseError` when the source is not well-formed, holds no MsgHead
+    (an AppRec is never answered) or its MsgHead has no MsgId; :class:`OSError` when a path cannot be read.
+    """
+    data, _ = read_source(source)
+    try:
+        loaded = load(data)
+    except LoadError as exc:
+        raise ParseError((exc.issue,)) from None
+    if loaded.kind == "apprec":
+        message = "the input is an AppRec: a receipt is answered by nothing, neither a svar nor an avvik nor an AppRec"
+        raise ParseError((Issue("UNSUPPORTED-MESSAGE", Severity.ERROR, message, None),))
+    if loaded.kind != "msghead":
+        raise ParseError(loaded.problems)
+    version = None if loaded.version is None else _VERSIONS.get(loaded.version)
+    return _Reader().received(loaded.element, version)

@@ -8,8 +8,8 @@ Three schema sets cover every supported message:
 ``apprec-1.0`` / ``apprec-1.1``
     The application receipt of that version.
 
-It also asks libxml2 whether a single value is an ``xs:date`` or ``xs:dateTime`` (:func:`is_of_type`), for the
-dates the schema passes but dmtool cannot read.
+It also asks libxml2 whether a single value is an ``xs:date``, ``xs:dateTime`` or ``xs:anyURI``
+(:func:`is_of_type`): for the dates the schema passes but dmtool cannot read, and for what a reply may copy.
 
 A compiled schema is not shared between threads: libxml2 validates without Python's lock, and each validation
 writes the schema's error log, so two threads validating with one schema read each other's errors (and an invalid
@@ -71,7 +71,8 @@ def schema_dir() -> Path:
 BUILT_IN: Final = "built-in"
 _BUILT_IN_XSD: Final = (
     b'<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">'
-    b'<xs:element name="date" type="xs:date"/><xs:element name="dateTime" type="xs:dateTime"/></xs:schema>'
+    b'<xs:element name="date" type="xs:date"/><xs:element name="dateTime" type="xs:dateTime"/>'
+    b'<xs:element name="anyURI" type="xs:anyURI"/></xs:schema>'
 )
 #: The compiled schemas of each set that no thread is using.
 _IDLE: Final[dict[str, list[etree.XMLSchema]]] = {name: [] for name in (*SCHEMA_SETS, BUILT_IN)}
@@ -103,7 +104,7 @@ def borrowed(name: str) -> Iterator[etree.XMLSchema]:
             idle.append(schema)
 
 
-def is_of_type(type_name: Literal["date", "dateTime"], text: str) -> bool:
+def is_of_type(type_name: Literal["date", "dateTime", "anyURI"], text: str) -> bool:
     """True when ``text`` is a value of the built-in type ``xs:<type_name>``, as libxml2 judges an element's text when
     it validates a message: years past 9999 and before year 1 are values, and surrounding space makes no value."""
     element = etree.Element(type_name)

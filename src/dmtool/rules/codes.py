@@ -18,7 +18,7 @@ from typing import Final
 
 from lxml import etree
 
-from .. import coded_fields, codelists, tree
+from .. import coded_fields, codelists, families, tree
 from ..coded_fields import Finding as Judged
 from ..facts import Facts
 from .base import Finding
@@ -134,3 +134,13 @@ def _unlisted(name: str, value: str, system: str | None) -> tuple[Judged, ...]:
         return ()
     listed = codelists.get(number)
     return (Judged(True, f"{name} {value!r} is not a code of {number} {listed.name}"),)
+
+
+def is_taken(part: str, path: tuple[str, ...], message_type: str, value: str, system: str | None) -> bool:
+    """True when ``CODE-VALUE`` and the schema take the coded value ``V=value S=system`` for the element at ``path``
+    (local names, outermost first) in ``part`` of a message of ``message_type``: what a reply asks of a code it
+    copies from the message it answers."""
+    if system is not None and not _SCHEMA_OID.fullmatch(system.strip()):
+        return False
+    layers = frozenset(families.layers(message_type)[1:])
+    return not any(judged.error for judged in _verdict(part, path, message_type, layers, value, system, None))
