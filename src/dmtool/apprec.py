@@ -14,11 +14,10 @@ from lxml import etree
 from . import clock, codelists, tree, xsd
 from . import namespaces as ns
 from .errors import BuildError, ParseError
-from .loader import LoadError, load
 from .model import CS, CV
 from .reader import coded_value
 from .report import Issue, Severity
-from .source import Source, read_source
+from .source import Source, load_source
 
 AppRecVersion = Literal["1.0", "1.1"]
 APPREC_VERSIONS: Final[tuple[AppRecVersion, ...]] = ("1.0", "1.1")
@@ -182,11 +181,7 @@ def parse_apprec(source: Source) -> AppRec:
     as it is and left to :func:`dmtool.apprec_check.check_apprec`; what the model cannot do without raises
     :class:`~dmtool.errors.ParseError`.
     """
-    data, _ = read_source(source)
-    try:
-        loaded = load(data)
-    except LoadError as exc:
-        raise ParseError((exc.issue,)) from None
+    loaded = load_source(source)
     if loaded.kind != "apprec" or loaded.version is None:
         raise ParseError(
             (

@@ -19,9 +19,8 @@ from . import coded_fields, codelists
 from .apprec import MIG_VERSIONS, AppRec
 from .errors import ParseError
 from .facts import Facts, Original
-from .loader import LoadError, load
 from .report import Issue, Severity
-from .source import Source, read_source
+from .source import Source, load_source
 
 RULE: Final = "APPREC-CONSISTENT"
 #: The root ``MsgType/@V`` of every AppRec (rules.md and the official examples), and the 8279 code no receipt answers.
@@ -31,11 +30,7 @@ APPREC: Final = "APPREC"
 def original_from_source(source: Source) -> Original:
     """The :class:`Original` of the message in ``source``, read leniently (it may be invalid); raises
     :class:`~dmtool.errors.ParseError` when it is not XML or not a message."""
-    data, _ = read_source(source)
-    try:
-        loaded = load(data)
-    except LoadError as error:
-        raise ParseError((error.issue,)) from None
+    loaded = load_source(source)
     if loaded.kind == "apprec":
         return Original(loaded.msg_id or "", loaded.msg_id or "", (), "APPREC", None, is_apprec=True)
     if loaded.kind != "msghead":

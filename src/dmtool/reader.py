@@ -17,7 +17,7 @@ from lxml import etree
 
 from . import clock, tree, xsd
 from .errors import ParseError
-from .loader import Loaded, LoadError, load, load_each
+from .loader import Loaded, LoadError, load_each
 from .model import (
     CS,
     CV,
@@ -36,7 +36,7 @@ from .model import (
     Role,
 )
 from .report import Issue, Severity
-from .source import Source, read_source
+from .source import Source, load_source, read_source
 
 _DATE: Final = re.compile(r"(-?\d{4,}-\d{2}-\d{2})(?:Z|[+-]\d{2}:\d{2})?")
 _VERSIONS: Final[dict[str, DialogVersion]] = {"dialog-1.0": "1.0", "dialog-1.1": "1.1"}
@@ -434,11 +434,7 @@ def parse(source: Source) -> Message:
     1.0 or 1.1 body (a file holding several messages is not one: :func:`parse_each` reads each), or lacks what the
     model needs; :class:`OSError` when a path cannot be read.
     """
-    data, _ = read_source(source)
-    try:
-        loaded = load(data)
-    except LoadError as exc:
-        raise ParseError((exc.issue,)) from None
+    loaded = load_source(source)
     return _message(loaded)
 
 
@@ -489,11 +485,7 @@ def received(source: Source) -> Received:
     as far as it goes. Raises :class:`~dmtool.errors.ParseError` when the source is not well-formed, holds no MsgHead
     (an AppRec is never answered) or its MsgHead has no MsgId; :class:`OSError` when a path cannot be read.
     """
-    data, _ = read_source(source)
-    try:
-        loaded = load(data)
-    except LoadError as exc:
-        raise ParseError((exc.issue,)) from None
+    loaded = load_source(source)
     if loaded.kind == "apprec":
         message = "the input is an AppRec: a receipt is answered by nothing, neither a svar nor an avvik nor an AppRec"
         raise ParseError((Issue("UNSUPPORTED-MESSAGE", Severity.ERROR, message, None),))

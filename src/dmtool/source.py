@@ -12,6 +12,7 @@ import stat
 from typing import BinaryIO, Final
 
 from . import loader
+from .errors import ParseError
 
 #: What the API accepts: a path (``str`` or path-like), the message as ``bytes``, or a binary file object.
 Source = str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO
@@ -21,6 +22,16 @@ _NONBLOCK: Final = getattr(os, "O_NONBLOCK", 0)
 _OPEN_FLAGS: Final = os.O_RDONLY | _NONBLOCK | getattr(os, "O_NOCTTY", 0)
 #: Why a file found in a folder is not read.
 NOT_REGULAR: Final = "not a regular file (a FIFO, socket or device), and only files are read from folders"
+
+
+def load_source(source: Source) -> loader.Loaded:
+    """The message in ``source`` as :func:`dmtool.loader.load` finds it; :class:`~dmtool.errors.ParseError` with the
+    loader's issue (``NOT-XML`` or ``UNSUPPORTED-MESSAGE``) when it cannot be used at all, :class:`OSError` when a
+    path cannot be read. The one preamble of every reader that refuses what it cannot read."""
+    try:
+        return loader.load(read_source(source)[0])
+    except loader.LoadError as error:
+        raise ParseError((error.issue,)) from None
 
 
 def read_source(source: Source) -> tuple[bytes, str | None]:
