@@ -24,6 +24,7 @@ from dmtool.ledger import DUPLICATE, UNKNOWN_PARENT, Ledger, LedgerError, schema
 from dmtool.model import CV, Message
 
 FORESPORSEL = (EXAMPLES / "foresporsel-1.0.xml").read_bytes()
+FAMILIES = ROOT / "fixtures" / "families"
 ASKED = dmtool.parse(FORESPORSEL)
 SENT = ASKED.gen_date  # 2026-11-20T09:15:00+01:00; its reply date is 2026-11-27
 
@@ -342,3 +343,23 @@ def test_ledger_python_api_paths_and_sqlite_urls(tmp_path, monkeypatch):
     with Ledger.open(f"sqlite:///{tmp_path}/abs.sqlite") as absolute:
         absolute.record(EXAMPLES / "foresporsel-1.0.xml")
     assert (tmp_path / "abs.sqlite").is_file()
+
+
+def test_a_patients_question_through_helsenorge_is_late_after_four_working_days(ledger_url):
+    """Seed 004: a patient's message is answered within 4 working days, whatever the profile; the answer has the
+    question's type (a Notat with RefToParent), not DIALOG_SVAR."""
+    question = dmtool.parse(FAMILIES / "helsenorge" / "timer-endring.xml")
+    due = deadlines.reply_deadline(question, "pasientdialog")
+    day_after = dt.datetime.combine(due + dt.timedelta(days=1), dt.time(8), clock.OSLO)
+    with Ledger.open(ledger_url) as ledger:
+        recorded = ledger.record(FAMILIES / "helsenorge" / "timer-endring.xml", "received")
+        assert recorded.report.reply_by == due
+        assert ledger.overdue(dt.datetime.combine(due, dt.time(23, 59), clock.OSLO)) == []
+        (row,) = ledger.overdue(day_after)
+        assert (row.kind, row.msg_id, row.msg_type, row.due) == ("late-reply", question.msg_id, question.kind, due)
+        ledger.record(FAMILIES / "helsenorge" / "timer-svar-standardtekst.xml", "sent")
+        answered = ledger.overdue(day_after)
+        answer = dmtool.parse(FAMILIES / "helsenorge" / "timer-svar-standardtekst.xml")
+        late = answer.gen_date.astimezone(clock.OSLO).date() > due
+        replies = [row.reply for row in answered if row.kind == "late-reply"]  # the answer awaits its own receipt
+        assert replies == ([answer.msg_id] if late else []) and ledger.status(day_after)["replies"]["late"] == late

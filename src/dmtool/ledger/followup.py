@@ -9,10 +9,12 @@ is there. Time is always passed in (``now``, timezone-aware): nothing here reads
   ledger's ``receipt_timeout`` (default an hour) before ``now``.
 * **rejection**: an AppRec recorded as received with status 2 (Avvist) or 3 (OK, feil i delmelding), answering a
   sent message (or one the ledger does not know), with its error codes.
-* **late-reply**: a forespørsel (sent or received) whose reply date (:mod:`dmtool.deadlines`: working days,
-  Norwegian holidays, the profile's days, as stored when it was recorded) is before ``now``'s date in Oslo, with no
-  svar dated on or before it; ``reply`` names the svar that came later, if one did. A forespørsel rejected by its
-  AppRec (status 2) or answered by an avvik expects no svar, and is not listed.
+* **late-reply**: a forespørsel or a patient's question through Helsenorge (sent or received: a message validation
+  gave a reply date, :mod:`dmtool.deadlines`: working days, Norwegian holidays, the profile's days, 4 for patient
+  dialog, as stored when it was recorded) whose reply date is before ``now``'s date in Oslo, with no reply (a svar;
+  in patient dialog, an answer of the question's type) dated on or before it; ``reply`` names the reply that came
+  later, if one did. A question rejected by its AppRec (status 2) or answered by an avvik expects no reply, and is
+  not listed.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 from .. import clock
+from ..families import HELSENORGE_PREFIX
 from .store import Row, Store
 
 #: The columns of a stored message that :class:`Stored` holds, in its order.
@@ -188,21 +191,27 @@ _REJECTIONS: Final = """
     WHERE r.kind = 'apprec' AND r.direction = 'received' AND r.status IN ('2', '3') AND r.parent IS NOT NULL
       AND (o.direction IS NULL OR o.direction = 'sent')
     ORDER BY r.gen_utc, r.msg_id"""
-#: Forespørsler that expect a svar: not rejected by their AppRec, not answered by an avvik.
+#: A reply: a svar, or a message of Helsenorge's patient dialog (its answers have the question's type). No ``%`` in
+#: the ledger's SQL (psycopg's parameter style), so no ``LIKE``.
+_REPLY: Final = (
+    f"(s.msg_type = 'DIALOG_SVAR' OR substr(s.msg_type, 1, {len(HELSENORGE_PREFIX)}) = '{HELSENORGE_PREFIX}')"
+)
+#: Questions that expect a reply: those validation gave a reply date (a forespørsel, a patient's question), not
+#: rejected by their AppRec, not answered by an avvik.
 _EXPECTING: Final = """
-    f.kind = 'msghead' AND f.msg_type = 'DIALOG_FORESPORSEL' AND f.msg_id IS NOT NULL AND f.reply_by IS NOT NULL
+    f.kind = 'msghead' AND f.msg_id IS NOT NULL AND f.reply_by IS NOT NULL
     AND NOT EXISTS (SELECT 1 FROM ledger_messages x WHERE x.parent = f.msg_id
                     AND ((x.kind = 'apprec' AND x.status = '2')
                          OR (x.kind = 'msghead' AND x.msg_type = 'DIALOG_AVVIK')))"""
-_ANSWERED_ON_TIME: Final = """EXISTS (SELECT 1 FROM ledger_messages s WHERE s.parent = f.msg_id AND s.kind = 'msghead'
-                                      AND s.msg_type = 'DIALOG_SVAR' AND s.gen_day <= f.reply_by)"""
+_ANSWERED_ON_TIME: Final = f"""EXISTS (SELECT 1 FROM ledger_messages s WHERE s.parent = f.msg_id AND s.kind = 'msghead'
+                                       AND {_REPLY} AND s.gen_day <= f.reply_by)"""
 _LATE: Final = f"""
     SELECT {columns("f")} FROM ledger_messages f
     WHERE {_EXPECTING} AND f.reply_by < ? AND NOT {_ANSWERED_ON_TIME}
     ORDER BY f.reply_by, f.gen_utc, f.msg_id"""
-_FIRST_SVAR: Final = """
-    SELECT msg_id, gen_date FROM ledger_messages
-    WHERE parent = ? AND kind = 'msghead' AND msg_type = 'DIALOG_SVAR' ORDER BY gen_utc, msg_id LIMIT 1"""
+_FIRST_SVAR: Final = f"""
+    SELECT s.msg_id, s.gen_date FROM ledger_messages s
+    WHERE s.parent = ? AND s.kind = 'msghead' AND {_REPLY} ORDER BY s.gen_utc, s.msg_id LIMIT 1"""
 
 
 def overdue(store: Store, now: dt.datetime, receipt_timeout: dt.timedelta) -> list[Overdue]:
