@@ -172,7 +172,8 @@ def _chosen(results: list[Any], part: int | None) -> Any:
                            f"part=1 to part={len(results)}")  # fmt: skip
         return results[0]
     if part > len(results):
-        raise bad_request(f"part {part}: the file holds {len(results)} message{'s' * (len(results) > 1)}")
+        raise ApiError(422, "NO-SUCH-PART", f"part {part}: the file holds {len(results)} "
+                       f"message{'s' * (len(results) > 1)}")  # fmt: skip
     return results[part - 1]
 
 

@@ -23,10 +23,8 @@ from starlette.staticfiles import StaticFiles
 from .. import batch
 from ..profiles import Settings
 from . import api, openapi, page
-from .web import Admission, ApiError, Context, SecurityHeaders, error_response, json_response
+from .web import Admission, ApiError, Context, Internal, SecurityHeaders, error_response, json_response
 
-#: What ``INTERNAL-ERROR`` says: the id and the words of a crashed check in ``dmtool validate`` (batch).
-_INTERNAL = "dmtool failed on this request, so it was not answered; this is a bug in dmtool: report it, with the input"
 _HTTP_ERRORS: Final = {404: "NOT-FOUND", 405: "METHOD-NOT-ALLOWED"}
 
 
@@ -56,9 +54,10 @@ def create_app(settings: Settings | None = None, *, workers: int | None = None, 
         ],
         middleware=[
             Middleware(SecurityHeaders),
+            Middleware(Internal),
             Middleware(Admission, slots=slots or max(4, 2 * threads)),
         ],
-        exception_handlers={ApiError: _api_error, HTTPException: _http_error, Exception: _internal_error},
+        exception_handlers={ApiError: _api_error, HTTPException: _http_error},
     )
 
 
@@ -74,10 +73,6 @@ async def _http_error(request: Request, error: Exception) -> Response:
                                        f"{error.detail}; see /openapi.json for the API"))  # fmt: skip
     response.headers.update(error.headers or {})
     return response
-
-
-async def _internal_error(request: Request, error: Exception) -> Response:
-    return error_response(ApiError(500, batch.INTERNAL_ERROR, f"{_INTERNAL} ({type(error).__name__})"))
 
 
 def is_loopback(host: str) -> bool:

@@ -7,6 +7,7 @@ import functools
 from typing import Any, Final
 
 from .. import __version__, apprec, compose, loader, profiles
+from ..ids import HER_ID_PATTERN
 from ..model import DIALOG_VERSIONS
 from .api import BUILD_KINDS, MAX_PART, REPLY_FIELDS
 
@@ -42,11 +43,12 @@ _PATH: Final = _query("path", {"type": "string"}, "The name the result shows for
 _PART: Final = _query("part", {"type": "integer", "minimum": 1, "maximum": MAX_PART},
                       "Which message of a file holding several (1, 2, ...); needed for such a file.")  # fmt: skip
 _MESSAGE_BODY: Final = {
-    "required": True,
+    "required": False,  # an empty body is an empty message, which gets its report (NOT-XML) as an empty file does
     "description": f"The message's bytes as they are (at most {loader.MAX_SIZE:,} bytes; larger: 413).",
     "content": {media: {"schema": {"type": "string", "format": "binary"}}
                 for media in ("application/xml", "text/xml", "application/octet-stream")},
 }  # fmt: skip
+_HER: Final = {"type": "string", "pattern": f"^{HER_ID_PATTERN}$"}
 _XML: Final = {"application/xml": {"schema": {"type": "string"}}}
 
 
@@ -57,7 +59,8 @@ def _errors(*statuses: int) -> dict[str, Any]:
         413: f"The body is larger than dmtool reads ({loader.MAX_SIZE:,} bytes for a message).",
         415: "The body is not of a type this route takes.",
         422: "The input cannot be used: its error is the rule it breaks (NOT-XML, UNSUPPORTED-MESSAGE, XSD, a hard "
-        "rule) or what stops the work (SPEC, NO-RECEIPT, APPREC-NOT-MADE, SEVERAL-MESSAGES, BUILD-ERROR).",
+        "rule) or what stops the work (SPEC, NO-RECEIPT, APPREC-NOT-MADE, SEVERAL-MESSAGES, NO-SUCH-PART, "
+        "BUILD-ERROR).",
         500: "A bug in dmtool (INTERNAL-ERROR): report it, with the input.",
     }
     return {
@@ -131,15 +134,51 @@ def _schemas() -> dict[str, Any]:
     return {"Issue": issue, "Report": report, "Error": error, "Rule": rule, "ParsedPart": parsed, "Message": message}
 
 
+def _build(kind: str) -> dict[str, Any]:
+    """``POST /api/build/KIND``: from a spec, or (svar, avvik) in answer to a received message."""
+    synthetic = _query("synthetic_ids", {"type": "boolean"}, "Accept Tenor's synthetic test numbers.")
+    responses = {"200": {"description": f"The {kind}.", "content": _XML}, **_errors(400, 413, 415, 422, 500)}
+    if kind not in REPLY_FIELDS:
+        return {
+            "operationId": f"build_{kind}",
+            "summary": f"Build a {kind} from a spec: the JSON dmtool build {kind} --spec reads (dmtool build {kind} "
+            "--example prints one).",
+            "parameters": [
+                _query("dialog_version", {"type": "string", "enum": list(DIALOG_VERSIONS)},
+                       "The Dialogmelding version (default 1.0; helsefaglig is always 1.1)."),
+                synthetic,
+            ],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}},
+            "responses": responses,
+        }  # fmt: skip
+    fields = REPLY_FIELDS[kind]
+    answered = fields[0]
+
+    def properties(message: dict[str, str]) -> dict[str, Any]:
+        shapes: dict[str, Any] = {"text": {"type": "string"},
+                                  "reason": {"type": "string", "enum": list(compose.AVVIK_REASONS)}}  # fmt: skip
+        return {name: message if name == answered else shapes[name] for name in fields}
+
+    def body(message: dict[str, str]) -> dict[str, Any]:
+        return {"type": "object", "required": list(fields), "additionalProperties": False,
+                "properties": properties(message)}  # fmt: skip
+
+    return {
+        "operationId": f"build_{kind}",
+        "summary": f"Build the {kind} to a received message ({answered}): in JSON the message is base64 text, in a "
+        "form a file (or base64 text); as dmtool build " + kind + " writes it.",
+        "parameters": [_PART, synthetic],
+        "requestBody": {"required": True, "content": {
+            "application/json": {"schema": body({"type": "string", "format": "byte"})},
+            "multipart/form-data": {"schema": body({"type": "string", "format": "binary"})},
+        }},
+        "responses": responses,
+    }  # fmt: skip
+
+
 @functools.cache
 def document() -> dict[str, Any]:
     """The OpenAPI document of the API."""
-    reply_fields = sorted({name for names in REPLY_FIELDS.values() for name in names})
-    form_properties: dict[str, Any] = {
-        name: {"type": "string", "format": "binary"} if name in ("reply_to", "about") else {"type": "string"}
-        for name in reply_fields
-    }
-    form_properties["reason"] = {"type": "string", "enum": list(compose.AVVIK_REASONS)}
     return {
         "openapi": "3.0.3",
         "info": {
@@ -167,10 +206,10 @@ def document() -> dict[str, Any]:
                 "parameters": [
                     _query("version", {"type": "string", "enum": list(apprec.APPREC_VERSIONS)},
                            f"The AppRec version (default {apprec.DEFAULT_VERSION})."),
-                    _query("sender_her", {"type": "string"}, "The receipt's sender, when the message cannot be "
-                           "read far enough."),
-                    _query("receiver_her", {"type": "string"}, "The receipt's receiver, when the message cannot "
-                           "be read far enough."),
+                    _query("sender_her", _HER, "The receipt's sender, when the message cannot be read far "
+                           "enough."),
+                    _query("receiver_her", _HER, "The receipt's receiver, when the message cannot be read far "
+                           "enough."),
                     _PART, *_SETTINGS,
                 ],
                 "requestBody": _MESSAGE_BODY,
@@ -196,27 +235,7 @@ def document() -> dict[str, Any]:
                     **_errors(400, 413, 422, 500),
                 },
             }},
-            "/api/build/{kind}": {"post": {
-                "operationId": "build",
-                "summary": "Build a message: from a spec (foresporsel, notat, helsefaglig: the JSON dmtool build "
-                "--spec reads), or a svar or avvik in answer to a received message (JSON with the message as "
-                "base64, or a form with it as a file).",
-                "parameters": [
-                    {"name": "kind", "in": "path", "required": True,
-                     "schema": {"type": "string", "enum": list(BUILD_KINDS)}},
-                    _query("dialog_version", {"type": "string", "enum": list(DIALOG_VERSIONS)},
-                           "foresporsel, notat: the Dialogmelding version (default 1.0)."),
-                    _query("synthetic_ids", {"type": "boolean"}, "Accept Tenor's synthetic test numbers."),
-                    _query("part", {"type": "integer", "minimum": 1, "maximum": MAX_PART},
-                           "svar, avvik: which message of a file holding several."),
-                ],
-                "requestBody": {"required": True, "content": {
-                    "application/json": {"schema": {"type": "object"}},
-                    "multipart/form-data": {"schema": {"type": "object", "properties": form_properties}},
-                }},
-                "responses": {"200": {"description": "The message.", "content": _XML},
-                              **_errors(400, 404, 413, 415, 422, 500)},
-            }},
+            **{f"/api/build/{kind}": {"post": _build(kind)} for kind in BUILD_KINDS},
             "/api/rules": {"get": {
                 "operationId": "rules",
                 "summary": "The rules: what dmtool rules --format json prints.",

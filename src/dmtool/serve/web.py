@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from .. import loader, profiles
+from ..batch import INTERNAL_ERROR
 from ..jsontext import dumps
 from ..profiles import Settings
 from ..report import Issue
@@ -249,6 +251,32 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+class Internal:
+    """ASGI middleware: a request that fails on a bug in dmtool is answered 500, ``INTERNAL-ERROR`` in JSON, without
+    a stack trace (which goes to the server's log, for the bug report)."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except Exception as error:
+            if scope["type"] != "http" or started:
+                raise
+            logging.getLogger(__name__).exception("%s %s failed", scope["method"], scope["path"])
+            failed = ApiError(500, INTERNAL_ERROR, f"dmtool failed on this request, so it was not answered; this "
+                              f"is a bug in dmtool: report it, with the input ({type(error).__name__})")  # fmt: skip
+            await error_response(failed)(scope, receive, send)
 
 
 class Admission:
