@@ -7,6 +7,7 @@ document.addEventListener("DOMContentLoaded", () => {
   if (!form || !zone || !input) {
     return;
   }
+  zone.classList.add("droppable");
   const hold = (event) => {
     event.preventDefault();
     zone.classList.add("dragging");
