@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Final, Literal
 
 from . import codelists
 from .model import CS, CV, HealthcareProfessional, Ident, Message, Organisation, Patient
@@ -18,7 +18,7 @@ from .model import CS, CV, HealthcareProfessional, Ident, Message, Organisation,
 #: The parts of the account, in the order :func:`facts` gives them.
 Section = Literal["message", "sender", "receiver", "patient", "references", "body", "documents", "unmodelled"]
 #: The width of a label in :func:`lines`.
-_LABEL: int = 14
+_LABEL: Final = 14
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from ..receipts import apprec_for_each
 from ..report import Issue, Report, bounded
 from ..summary import Fact, facts
 from ..validation import examine_each
-from .web import FORM_OVERHEAD, ApiError, Context, Form, read_form
+from .web import FORM_OVERHEAD, ApiError, Context, Form, download_name, read_form
 
 #: The most a form to the page holds: files up to :data:`~dmtool.loader.MAX_SIZE` together, and its fields.
 PAGE_LIMIT: Final = loader.MAX_SIZE + FORM_OVERHEAD
@@ -159,7 +159,7 @@ def examine_file(index: int, name: str, data: bytes, settings: Settings) -> File
     parsed = reader.parse_each(data)
     several = len(reports) > 1
     encoded = base64.b64encode(data).decode("ascii")
-    stem = name.rsplit(".", 1)[0] if name.lower().endswith(".xml") else name
+    stem = download_name(name[:-4] if name.lower().endswith(".xml") else name)
     messages = tuple(
         _message_view(f"{anchor}-m{number}", report, receipt, message, encoded, number if several else None, stem)
         for number, (report, receipt, message) in enumerate(zip(reports, receipts, parsed, strict=True), start=1)
