@@ -31,15 +31,30 @@ from typing import Any, Final, Literal, NoReturn, cast
 
 import click
 
-from . import __version__, apprec, batch, codelists, compose, config, profiles, reader, receipts, rules, spec, writer
+from . import (
+    __version__,
+    apprec,
+    batch,
+    codelists,
+    compose,
+    config,
+    profiles,
+    reader,
+    receipts,
+    rules,
+    spec,
+    summary,
+    writer,
+)
 from .batch import Input
 from .errors import BuildError, NoReceipt, ParseError
 from .facts import original_of
 from .ids import her_id_problem
+from .jsontext import dumps as _json
 from .ledger import DEFAULT_URL as DEFAULT_LEDGER
 from .ledger import Direction, Ledger, LedgerError, Overdue, Recorded, Stored, moment
 from .loader import MAX_SIZE
-from .model import CS, CV, DIALOG_VERSIONS, HealthcareProfessional, Ident, Message, Organisation, Patient, Received
+from .model import DIALOG_VERSIONS, Message, Received
 from .output import OutputRefused, write_output
 from .profiles import Settings
 from .receipts import ApprecCheck, check_apprec
@@ -150,8 +165,6 @@ def main() -> None:
 #: own), the line and paragraph separators, the bidirectional controls that reorder what a terminal shows, and the
 #: surrogates that stand for the bytes of a file name that are not UTF-8 (:func:`os.fsdecode`).
 _UNPRINTABLE: Final = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-#: A surrogate, which UTF-8 cannot hold.
-_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 
 
 def _escaped(match: re.Match[str]) -> str:
@@ -166,14 +179,6 @@ def _printable(text: str) -> str:
     newline, ``\\x1b``, ``\\u202e``; a byte of a file name that is not UTF-8 as ``\\xff``), so that a file name
     cannot break a line, forge one or reorder it."""
     return _UNPRINTABLE.sub(_escaped, text)
-
-
-def _json(value: object, indent: int | None = None) -> str:
-    """``value`` as JSON, non-ASCII characters as they are, and valid UTF-8 whatever it holds: a surrogate (a byte of
-    a file name that is not UTF-8, as :func:`os.fsdecode` holds it) is written as its escape ``\\udcff``, which
-    ``json.loads`` reads back as it was (``os.fsencode`` then gives the bytes of the name)."""
-    text = json.dumps(value, ensure_ascii=False, indent=indent)  # a surrogate can only stand inside a string
-    return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def _expand(paths: tuple[str, ...]) -> tuple[list[Input], bool]:
@@ -737,108 +742,6 @@ def _build_settings(synthetic_ids: bool | None) -> Settings:
 # -- parse ------------------------------------------------------------------------------------------------------------
 
 
-def _coded(value: CV | CS) -> str:
-    """``code display`` and, for a CV, its code list (the list number for a Volven OID) and original text."""
-    text = " ".join(part for part in (value.code, value.display) if part)
-    if isinstance(value, CV) and value.system:
-        text += f" [{value.system.removeprefix(codelists.OID_PREFIX)}]"
-    if isinstance(value, CV) and value.original_text:
-        text += f" ({value.original_text})"
-    return text
-
-
-def _full_name(person: HealthcareProfessional | Patient) -> str:
-    return " ".join(part for part in (person.given_name, person.middle_name, person.family_name) if part)
-
-
-def _idents(pairs: list[tuple[str, str | None]], ids: tuple[Ident, ...]) -> str:
-    listed = [f"{label} {value}" for label, value in pairs if value] + [f"{ident.type} {ident.id}" for ident in ids]
-    return ", ".join(listed)
-
-
-def _level(org: Organisation) -> str:
-    idents = _idents([("HER", org.her_id), ("org.nr", org.org_number)], org.ids)
-    return f"{org.name} ({idents})" if idents else org.name
-
-
-def _party(label: str, org: Organisation) -> list[str]:
-    lines = [f"{label:<14}{' > '.join(_level(level) for level in org.chain)}"]
-    for level in org.chain:
-        person = level.professional
-        if person is not None:
-            idents = _idents([("HPR", person.hpr), ("HER", person.her_id)], person.ids)
-            category = f", {_coded(person.category)}" if person.category else ""
-            lines.append(f"{'':<14}professional at {level.name}: {_full_name(person)} ({idents}{category})")
-    return lines
-
-
-def _patient(patient: Patient) -> str:
-    parts = [_full_name(patient) or "(no name)"]
-    if patient.id:
-        parts.append(f"{patient.id_type or 'id'} {patient.id}")
-    if patient.date_of_birth:
-        parts.append(f"born {patient.date_of_birth.isoformat()}")
-    if patient.sex:
-        parts.append(f"sex {_coded(patient.sex)}")
-    parts.extend(patient.telecom)
-    return ", ".join(parts)
-
-
-def _fields(value: object, prefix: str) -> Iterator[tuple[str, str]]:
-    """(key path, shown value) for every non-empty field of a body, nested fields with dotted keys."""
-    if isinstance(value, CV | CS):
-        yield prefix, _coded(value)
-    elif isinstance(value, tuple):
-        for index, item in enumerate(value):
-            yield from _fields(item, f"{prefix}[{index}]")
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for item in dataclasses.fields(value):
-            inner = getattr(value, item.name)
-            if inner is not None and inner != ():
-                yield from _fields(inner, f"{prefix}.{item.name}" if prefix else item.name)
-    elif isinstance(value, dt.date):
-        yield prefix, value.isoformat()
-    else:
-        yield prefix, str(value)
-
-
-def _summary(message: Message) -> list[str]:
-    """A readable account of ``message``, one line per fact."""
-    kind = codelists.get("8279").codes.get(message.kind)
-    lines = [
-        f"{'kind':<14}{message.kind}" + (f" ({kind})" if kind else ""),
-        f"{'version':<14}Dialogmelding {message.version}",
-        f"{'MsgId':<14}{message.msg_id}",
-        f"{'GenDate':<14}{message.gen_date.isoformat()}",
-    ]
-    if message.ack is not None:
-        lines.append(f"{'Ack':<14}{_coded(CS(message.ack, codelists.get('7304').codes.get(message.ack)))}")
-    lines += _party("sender", message.sender)
-    lines += _party("receiver", message.receiver)
-    lines.append(f"{'service':<14}{_level(message.receiver.service)}")
-    if message.patient is not None:
-        lines.append(f"{'patient':<14}{_patient(message.patient)}")
-    if message.conversation is not None:
-        lines.append(f"{'RefToParent':<14}{message.conversation.parent}")
-        lines.append(f"{'RefToConv.':<14}{message.conversation.conversation}")
-    lines.append(f"{'body':<14}{type(message.body).__name__}")
-    for key, shown in _fields(message.body, ""):
-        first, *rest = shown.splitlines() or [""]
-        lines.append(f"  {key}: {first}")
-        lines += [f"  {'':<{len(key)}}  {line}" for line in rest]
-    for document in message.documents:
-        what = ", ".join(part for part in (
-            f"MsgType {document.msg_type}" if document.msg_type else "",
-            document.mime_type or "",
-            f"{document.root} in {document.namespace or 'no namespace'}" if document.root else "",
-        ) if part)  # fmt: skip
-        lines.append(f"{'document':<14}line {document.line}: {what or 'empty'}")
-    if message.unmodelled:
-        lines.append("unmodelled")
-        lines += [f"  {item}" for item in message.unmodelled]
-    return lines
-
-
 @main.command("parse")
 @click.argument("file", metavar="FILE")
 @_format_option("text: a readable summary; json: the model as JSON (the shape build --spec reads for its parts).")
@@ -860,7 +763,7 @@ def parse_command(file: str, fmt: str) -> None:
         if fmt == "json":
             click.echo(_json(spec.to_data(message), indent=2))
         else:
-            click.echo("\n".join(_summary(message)))
+            click.echo("\n".join(summary.lines(message)))
         return
     unread = 0
     for part, result in enumerate(results, start=1):
@@ -874,7 +777,7 @@ def parse_command(file: str, fmt: str) -> None:
         elif fmt == "json":
             click.echo(_json({"path": shown, "message": spec.to_data(result), "issues": []}))
         else:
-            click.echo("\n".join([f"{_printable(shown)}:", *(f"  {line}" for line in _summary(result))]))
+            click.echo("\n".join([f"{_printable(shown)}:", *(f"  {line}" for line in summary.lines(result))]))
     if unread:
         _fail(EXIT_INVALID, f"{_shown(file)}: {unread} of {len(results)} messages cannot be read (said above)")
 
@@ -1450,3 +1353,38 @@ def ledger_timeout_command(ctx: click.Context, minutes: int | None) -> None:
             _ledger_call(lambda: ledger.set_receipt_timeout(dt.timedelta(minutes=minutes)))
         timeout: dt.timedelta = _ledger_call(lambda: ledger.receipt_timeout)
     click.echo(f"{int(timeout.total_seconds() // 60)}")
+
+
+# -- serve ------------------------------------------------------------------------------------------------------------
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on; only this machine reaches the default (loopback).")  # fmt: skip
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True,
+              help="The port to listen on; 0 takes a free one (the address is said on standard error).")  # fmt: skip
+@click.option("--profile", type=click.Choice(list(profiles.PROFILES)), default=None,
+              help="The profile a request that chooses none is checked under [default: national, or the config "
+              "file].")  # fmt: skip
+def serve_command(host: str, port: int, profile: str | None) -> None:
+    """Serve a page to check messages on, and a JSON API (/api/..., described at /openapi.json), until Ctrl-C.
+
+    Nothing it is given is stored; a message larger than validate reads is refused (413). Needs the serve extra:
+    pip install 'dmtool[serve]'.
+
+    Exit status: 2 when the extra is missing, the config file is bad or the address cannot be listened on; 130
+    Ctrl-C, 143 SIGTERM.
+    """
+    settings = _settings(profile, None, None, None, None)
+    try:
+        from . import serve
+    except ModuleNotFoundError as error:  # starlette, uvicorn, jinja2 and python-multipart are the serve extra
+        _fail(EXIT_ERROR, f"dmtool serve needs {error.name} ({error}): pip install -U 'dmtool[serve]'")
+    if not serve.is_loopback(host):
+        _say(f"warning: listening on {host}: anyone who reaches this machine there can use the server, which has no "
+             "login; the default, 127.0.0.1, is this machine only")  # fmt: skip
+    try:
+        serve.run(host, port, settings, lambda url: _say(f"serving on {url} (Ctrl-C stops it)"))
+    except OSError as error:
+        _fail(EXIT_ERROR, f"cannot listen on {host} port {port}: {error.strerror or error}; choose another --port "
+              "or --host")  # fmt: skip

@@ -28,7 +28,10 @@ HNR: Final = "HNR"
 FHN: Final = "FHN"
 #: What each person-number kind is called in messages to people.
 NAMES: Final[dict[str, str]] = {FNR: "fødselsnummer", DNR: "D-nummer", HNR: "H-nummer", FHN: "FH-nummer"}
-_HER_ID: Final = re.compile(r"[1-9][0-9]{0,8}")  # not \d, which takes every script's digits
+#: A HER-id: a positive whole number of up to 9 digits, without a leading zero (not \d, which takes every script's
+#: digits).
+HER_ID_PATTERN: Final = "[1-9][0-9]{0,8}"
+_HER_ID: Final = re.compile(HER_ID_PATTERN)
 
 
 _TENOR: Final = (

@@ -168,13 +168,51 @@ def _refuse_doctype(body: bytes) -> None:
             return
 
 
+def too_large() -> Issue:
+    """What is said of an input larger than :data:`MAX_SIZE` (``NOT-XML``): by validation, and by ``dmtool serve``
+    when it refuses such a body before it has read all of it."""
+    return Issue(
+        "NOT-XML",
+        Severity.ERROR,
+        f"the input is larger than {MAX_SIZE // (1024 * 1024)} MiB, more than any Dialogmelding needs; check that this "
+        "is the right file",
+    )
+
+
+def _readable_encoding(body: bytes) -> str:
+    """The encoding the XML declaration of ``body`` names when dmtool accepts it (ISO-8859-1, US-ASCII), else
+    UTF-8."""
+    declared = _XML_DECL.match(body)
+    if declared is None:
+        return "utf-8"
+    try:
+        named = codecs.lookup(declared.group(1).decode("ascii")).name
+    except LookupError:
+        return "utf-8"
+    return named if named in _ALLOWED_ENCODINGS else "utf-8"
+
+
+def source_text(data: bytes) -> str:
+    """``data`` as text to show it to people: decoded as its XML declaration says when that names ISO-8859-1 or
+    US-ASCII, else as UTF-8 (without its byte order mark), a byte that does not decode shown as U+FFFD."""
+    body = data.removeprefix(_UTF8_BOM)
+    return body.decode(_readable_encoding(body), errors="replace")
+
+
+def text_bytes(text: str) -> bytes:
+    """A message given as text (pasted on a page) as the bytes of its file: encoded as its XML declaration says when
+    that names ISO-8859-1 or US-ASCII and every character fits, else as UTF-8."""
+    head = text[:200].encode("utf-8", errors="replace")
+    try:
+        return text.encode(_readable_encoding(head))
+    except UnicodeEncodeError:
+        return text.encode("utf-8")
+
+
 def parse_bytes(data: bytes) -> etree._Element:
     """Parse ``data`` safely and return its root element; raise :class:`LoadError` (``NOT-XML``) when unusable."""
     if len(data) > MAX_SIZE:
-        raise _not_xml(
-            f"the input is larger than {MAX_SIZE // (1024 * 1024)} MiB, more than any Dialogmelding needs; check that "
-            "this is the right file"
-        )
+        raise LoadError(too_large())
     body = _check_encoding(data)
     _refuse_doctype(body)
     if _too_much_markup(body):

@@ -29,7 +29,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final, Literal, TypeVar, Union, cast, get_args, get_origin, get_type_hints
 
 from . import clock, codelists, compose, writer
-from .errors import BuildError
+from .errors import BuildError, RuleError
 from .model import (
     CS,
     CV,
@@ -45,6 +45,7 @@ from .model import (
     Role,
 )
 from .profiles import Settings
+from .report import Issue
 
 T = TypeVar("T")
 
@@ -118,11 +119,13 @@ _LIST_NUMBER: Final = re.compile(r"\d+")
 
 class SpecError(ValueError):
     """Plain data that does not describe a model value; ``key`` is the key path at fault (``"sender.unit.her_id"``,
-    ``"roles[0].role"``), or ``None`` when the data as a whole is wrong."""
+    ``"roles[0].role"``), or ``None`` when the data as a whole is wrong. ``issues``: the hard guideline rules the
+    message it describes would break (:class:`~dmtool.errors.RuleError`), when that is why it is refused."""
 
-    def __init__(self, key: str | None, message: str) -> None:
+    def __init__(self, key: str | None, message: str, issues: tuple[Issue, ...] = ()) -> None:
         super().__init__(f"{key}: {message}" if key else message)
         self.key = key
+        self.issues = issues
 
 
 # -- model to data ----------------------------------------------------------------------------------------------------
@@ -501,7 +504,7 @@ def xml_from_spec(
         return writer.to_xml(message, settings=settings)
     except BuildError as error:
         text = str(error).removeprefix(f"{error.field}: ") if error.field else str(error)
-        raise SpecError(spec_key(error.field), text) from None
+        raise SpecError(spec_key(error.field), text, error.issues if isinstance(error, RuleError) else ()) from None
 
 
 # -- examples ---------------------------------------------------------------------------------------------------------
