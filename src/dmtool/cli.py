@@ -432,8 +432,7 @@ def rules_command(fmt: str) -> None:
         return
     for rule in rules.RULES:
         tone = "red" if rule.severity is Severity.ERROR else "yellow"
-        home = [f"{rule.layer}+{profile}" for profile in rule.profiles] if rule.profiles else [rule.layer]
-        scope = ", ".join((*home, *rule.also))
+        scope = ", ".join(rule.scope)
         head = click.style(f"{rule.id:<28}", bold=True) + click.style(f"{rule.severity:<8}", fg=tone)
         click.echo(f"{head}{rule.apprec_code or '-':<6}{scope}  [{', '.join(rule.seeds)}]")
         click.echo(f"    {rule.developer_text}")
