@@ -5,6 +5,7 @@ says."""
 from __future__ import annotations
 
 import doctest
+import functools
 import importlib.util
 import os
 import re
@@ -24,11 +25,16 @@ DOCS_REQUIRED = bool(os.environ.get("DMTOOL_TEST_DOCS_REQUIRED"))
 README_LIMIT = 8_000
 
 
-@pytest.mark.parametrize("path", sorted(make_docs.pages()), ids=str)
+@functools.cache
+def _generated() -> dict[Path, str]:
+    return make_docs.pages()
+
+
+@pytest.mark.parametrize("path", sorted(_generated()), ids=str)
 def test_generated_page_is_up_to_date(path: Path) -> None:
     page = ROOT / path
     assert page.is_file(), "run python tools/make_docs.py"
-    assert page.read_text(encoding="utf-8") == make_docs.pages()[path], "run python tools/make_docs.py"
+    assert page.read_text(encoding="utf-8") == _generated()[path], "run python tools/make_docs.py"
 
 
 def test_site_builds_strict(tmp_path: Path) -> None:

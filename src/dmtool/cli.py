@@ -686,7 +686,7 @@ def build_command(
       dmtool build avvik --about MESSAGE.xml --reason feil-adressat|teknisk-feil --text TEXT [-o OUT]
 
     A svar or an avvik answers a received message even when it has faults: what of it cannot be copied validly is
-    left out (README: "Replies about faulty messages"); when no valid reply can be made, one line says what is wrong
+    left out (docs: "Reply about a faulty message"); when no valid reply can be made, one line says what is wrong
     with the message. NAME is a standard reply to a patient (seed 004): endring-av-time, avbestilling, purring,
     avslutt-dialog, avbestillingsgebyr.
 
