@@ -72,6 +72,21 @@ def test_every_page_is_in_the_navigation() -> None:
     assert sorted(nav) == on_disk
 
 
+def test_tables_and_lists_start_after_a_blank_line() -> None:
+    """mkdocs (Python-Markdown) reads a table or a list right after a paragraph's line as part of the paragraph,
+    where GitHub shows it as a table or a list: each must start after a blank line to be one on both."""
+    for page in pages():
+        previous, fenced = "", False
+        for number, line in enumerate(page.read_text(encoding="utf-8").splitlines(), start=1):
+            if line.lstrip().startswith("```"):
+                fenced = not fenced
+            table = line.lstrip().startswith("|") and not previous.lstrip().startswith("|")
+            listed = re.match(r"([-*] |\d+\. )", line) and not re.match(r"([-*] |\d+\. |\s)", previous)
+            starts = table or listed
+            assert fenced or not (starts and previous.strip()), f"{page.relative_to(ROOT)}:{number}: a blank line first"
+            previous = line
+
+
 def test_the_block_runner_compares_output() -> None:
     """``…`` stands for any text in a line, a line of ``…`` for any lines, nothing else for anything else."""
     pattern = expected_output("a … b\n…\nend\n")

@@ -57,8 +57,9 @@ SPEC_MEANINGS: Final[dict[str, str]] = {
 }
 #: The objects inside a spec, the model class each is read into, and a note on it.
 SPEC_OBJECTS: Final[tuple[tuple[str, type[Any], str], ...]] = (
-    ("organisation", model.Organisation, "`unit` is the next level (an organisation); each level needs an "
-     "identifier; `ids` are other identifiers, of 9051 types such as `RSH`"),
+    ("organisation", model.Organisation, "`org_number` is the organisation number (ENH); `unit` is the next level "
+     "(an organisation); each level needs an identifier; `ids` are other identifiers (a list of `{\"id\", "
+     "\"type\"}`), of 9051 types such as `RSH`"),
     ("health professional", model.HealthcareProfessional, "`category` is a 9060 code (e.g. `LE`), "
      "`role_to_patient` a 9034 code, `telecom` a list of URLs such as `tel:22334455`; in `sender`/`receiver` it "
      "needs `hpr`, `her_id` or `ids`"),
@@ -91,8 +92,8 @@ def cell(text: object) -> str:
 
 
 def table(head: tuple[str, ...], rows: Sequence[Sequence[object]]) -> str:
-    """A Markdown table."""
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    """A Markdown table, after a blank line (a table right after a paragraph is part of it)."""
+    lines = ["", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     lines += ["| " + " | ".join(cell(value) for value in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
 
@@ -232,7 +233,9 @@ def spec_keys_page() -> str:
             table(("object", "keys", "note"), objects),
             "\nValues are strings, lists and objects as shown: a number where a string belongs is an error, not "
             "converted. Dates and times may be unquoted in YAML: they are read as text, as in JSON (YAML's own "
-            "reading would take `+01:90` for +02:30). An identifier (`her_id`, `org_number`, `hpr`, `id`, `msg_id`, "
+            "reading would take `+01:90` for +02:30). An identifier type must be in the list its `TypeId` names: "
+            "9051 in an organisation's `ids`, 8116 in a health professional's or a person's `ids` and in the "
+            "patient's `id_type`. An identifier (`her_id`, `org_number`, `hpr`, `id`, `msg_id`, "
             "`conversation`'s MsgIds), a name, a telecom address, a coded value's `code`, `system` or `display`, and "
             "`text` cannot be an empty or blank string: an optional key with no value is left out (`msg_id` left out "
             "gets a new UUID). Optional free text (`subject`, `title`) may be blank. `from_data` reads the output of "
