@@ -658,7 +658,7 @@ def test_cli_check_usage_and_unreadable(tmp_path: Path):
 
 
 def test_readme_apprec_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[1] / "docs" / "how-to" / "apprec.md").read_text(encoding="utf-8")
     blocks = [block for block in re.findall(r"```python\n(.*?)```", readme, re.S) if "apprec_for(" in block]
     assert len(blocks) == 1
     (tmp_path / "foresporsel.xml").write_bytes((EXAMPLES / "foresporsel-1.0.xml").read_bytes())

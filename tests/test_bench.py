@@ -1,7 +1,7 @@
 """tools/bench.py: the work its instruction counts run in valgrind's child processes does what the lines say.
 
-The benchmark itself is run by hand (its figures are in the README); this only keeps its counted work from breaking
-unseen, since valgrind would report a broken child only as a failed count.
+The benchmark itself is run by hand (its figures are in docs/explanation/performance.md); this only keeps its counted
+work from breaking unseen, since valgrind would report a broken child only as a failed count.
 """
 
 from __future__ import annotations

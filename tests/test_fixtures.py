@@ -378,8 +378,8 @@ def test_the_sample_corpus_is_up_to_date(name: str, tmp_path: Path) -> None:
 
 
 def test_the_sample_corpus_covers_every_kind_version_and_rule() -> None:
-    """What the README says of fixtures/generated: a valid message of every kind in every version it exists in, a
-    breaker of every rule --invalid all covers, and every kind of thread in both versions."""
+    """What the docs say of fixtures/generated (docs/reference/fixtures.md): a valid message of every kind in every
+    version it exists in, a breaker of every rule --invalid all covers, and every kind of thread in both versions."""
     assert sorted(path.name for path in GENERATED.iterdir()) == sorted(make_fixtures.PLANS)
     entries = [entry for name in make_fixtures.PLANS for entry in files_of(GENERATED / name)]
     valid = {(entry["kind"], entry["version"]) for entry in entries if entry["verdict"] == "valid"}
@@ -391,12 +391,13 @@ def test_the_sample_corpus_covers_every_kind_version_and_rule() -> None:
     assert firsts == {(kind, version) for kind in ("DIALOG_FORESPORSEL", "DIALOG_NOTAT") for version in ("1.0", "1.1")}
 
 
-def test_the_readme_example_is_what_the_command_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The README's fixtures example, run as written: the same line printed and the same manifest.json, byte for
-    byte (when the hypothesis version is the one the example names); its list of --invalid all is HARD_RULES."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("\n## Test fixtures\n", 1)[1].split("\n## ", 1)[0]
-    example = re.search(r"```text\n\$ dmtool (fixtures [^\n]*)\n(.*?)\$ cat D/manifest\.json\n(.*?)```", section, re.S)
+def test_the_docs_example_is_what_the_command_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tutorial's fixtures example (docs/tutorial/fixtures.md), run as written: the same line printed and the same
+    manifest.json, byte for byte (when the hypothesis version is the one the example names); the reference's list of
+    --invalid all (docs/reference/fixtures.md) is HARD_RULES."""
+    tutorial = (ROOT / "docs" / "tutorial" / "fixtures.md").read_text(encoding="utf-8")
+    shown = r"```console\n\$ dmtool (fixtures --out D [^\n]*)\n(.*?)\$ cat D/manifest\.json\n(.*?)```"
+    example = re.search(shown, tutorial, re.S)
     assert example is not None
     command, printed, written = example.groups()
     monkeypatch.chdir(tmp_path)
@@ -409,7 +410,8 @@ def test_the_readme_example_is_what_the_command_writes(tmp_path: Path, monkeypat
     else:  # other draws: the same options at least
         assert manifest(tmp_path / "D")["options"] == recorded["options"]
     assert recorded["options"]["invalid"] == list(strategies.HARD_RULES)
-    named = re.search(r"`all` is exactly these \w+: (.*?)\. Any other", section, re.S)
+    reference = (ROOT / "docs" / "reference" / "fixtures.md").read_text(encoding="utf-8")
+    named = re.search(r"`all` is exactly these \w+: (.*?)\. Any other", reference, re.S)
     assert named is not None
     assert re.findall(r"`([A-Z-]+)`", named.group(1)) == list(strategies.HARD_RULES)
 

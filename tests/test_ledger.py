@@ -316,8 +316,8 @@ def test_shaped_threads_refuse_what_cannot_be():
         strategies.shaped_threads("lost")
 
 
-def test_the_readmes_ledger_example_runs_and_says_what_it_gets(tmp_path, monkeypatch):
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_docs_ledger_example_runs_and_says_what_it_gets(tmp_path, monkeypatch):
+    readme = (ROOT / "docs" / "how-to" / "ledger.md").read_text(encoding="utf-8")
     (block,) = [block for block in re.findall(r"```python\n(.*?)```", readme, re.S) if "Ledger.open(" in block]
     monkeypatch.chdir(tmp_path)
     (tmp_path / "fixtures").symlink_to(ROOT / "fixtures")

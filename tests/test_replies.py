@@ -6,7 +6,7 @@
 * Property: a message of :mod:`dmtool.strategies` with random faults injected (empty organisations, HER-ids missing or
   malformed, a HER-id only on the GP, bad patient numbers, other types and bodies, a wrapper) gets an avvik that
   validates, or a refusal in words, never naming an internal key, never a traceback.
-* Field by field, what is copied, left out or replaced (README, "Replies about faulty messages").
+* Field by field, what is copied, left out or replaced (docs/how-to/faulty-replies.md, "What a reply copies").
 * Standard replies (seed 004): ``--standard-reply NAME`` writes the text the ``STANDARD-REPLY`` rule recognises.
 """
 

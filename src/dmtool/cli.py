@@ -437,8 +437,7 @@ def rules_command(fmt: str) -> None:
         return
     for rule in rules.RULES:
         tone = "red" if rule.severity is Severity.ERROR else "yellow"
-        home = [f"{rule.layer}+{profile}" for profile in rule.profiles] if rule.profiles else [rule.layer]
-        scope = ", ".join((*home, *rule.also))
+        scope = ", ".join(rule.scope)
         head = click.style(f"{rule.id:<28}", bold=True) + click.style(f"{rule.severity:<8}", fg=tone)
         click.echo(f"{head}{rule.apprec_code or '-':<6}{scope}  [{', '.join(rule.seeds)}]")
         click.echo(f"    {rule.developer_text}")
@@ -692,7 +691,7 @@ def build_command(
       dmtool build avvik --about MESSAGE.xml --reason feil-adressat|teknisk-feil --text TEXT [-o OUT]
 
     A svar or an avvik answers a received message even when it has faults: what of it cannot be copied validly is
-    left out (README: "Replies about faulty messages"); when no valid reply can be made, one line says what is wrong
+    left out (docs: "Reply about a faulty message"); when no valid reply can be made, one line says what is wrong
     with the message. NAME is a standard reply to a patient (seed 004): endring-av-time, avbestilling, purring,
     avslutt-dialog, avbestillingsgebyr.
 

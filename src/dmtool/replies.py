@@ -5,8 +5,8 @@ svar quotes the request it answers (:func:`quote`). Real messages are faulty in 
 an empty ``Organisation`` level, an address whose innermost level has no HER-id (NAV's local office by ``LIN``), a
 HER-id only on the GP (``HealthcareProfessional``), codes from no list. Each part is copied when the reply stays valid
 under dmtool's rules with it, and left out when not; when what is left cannot make a valid reply,
-:class:`~dmtool.errors.ReplyError` says in words what is wrong with the original. README, "Replies about faulty
-messages", says it field by field:
+:class:`~dmtool.errors.ReplyError` says in words what is wrong with the original. The documentation's how-to "Reply
+about a faulty message" (``docs/how-to/faulty-replies.md``) says it field by field:
 
 * parties: every level with an identifier a reply can write (a valid HER-id or organisation number, another 9051
   identifier) is kept, down to the innermost one addressed by a valid HER-id (its own or its health professional's);

@@ -188,8 +188,9 @@ def _what(value: object) -> str:
     return f"a {type(value).__name__}"
 
 
-def _expected(hint: Any) -> str:
-    """What a type hint asks for, in the words of an error message."""
+def expected(hint: Any) -> str:
+    """What a type hint of the model asks for, in the words of an error message (and of the spec keys' reference):
+    ``a string``, ``a code (string) or an object``, ``a list``, ..."""
     if hint in (CV, CS):
         return "a code (string) or an object"
     if dataclasses.is_dataclass(hint):
@@ -206,7 +207,7 @@ def _expected(hint: Any) -> str:
         return "one of " + ", ".join(repr(arg) for arg in get_args(hint))
     if _is_union(hint):
         options = [arg for arg in get_args(hint) if arg is not type(None)]  # null is allowed but never asked for
-        return " or ".join(dict.fromkeys(_expected(arg) for arg in options))
+        return " or ".join(dict.fromkeys(expected(arg) for arg in options))
     if hint is type(None):
         return "null"
     raise TypeError(f"dmtool.spec cannot read values of type {hint!r}")
@@ -238,7 +239,7 @@ def _shape_fits(hint: Any, value: object) -> bool:
 
 
 def _wrong_type(hint: Any, value: object, where: str) -> SpecError:
-    message = f"expected {_expected(hint)}, got {_what(value)}"
+    message = f"expected {expected(hint)}, got {_what(value)}"
     if isinstance(value, int | float) and not isinstance(value, bool) and _shape_fits(hint, ""):
         message += f' (put it in quotes: "{value}")'
     return SpecError(where, message)
@@ -298,7 +299,7 @@ def _datetime(value: object, where: str) -> dt.datetime:
         try:
             parsed = dt.datetime.fromisoformat(text)
         except ValueError:
-            raise SpecError(where, f"expected {_expected(dt.datetime)}, got {value!r}") from None
+            raise SpecError(where, f"expected {expected(dt.datetime)}, got {value!r}") from None
         if parsed.utcoffset() is not None and clock.parse_timestamp(text) != parsed:  # +01:90 read as +02:30, say
             raise SpecError(
                 where,
@@ -334,7 +335,7 @@ def _convert(hint: Any, value: object, where: str, code_list: str | None = None,
         return value
     if get_origin(hint) is Literal:
         if value not in get_args(hint):
-            raise SpecError(where, f"expected {_expected(hint)}, got {value!r}")
+            raise SpecError(where, f"expected {expected(hint)}, got {value!r}")
         return value
     if hint is dt.datetime:
         return _datetime(value, where)
@@ -359,6 +360,13 @@ def _convert_union(hint: Any, value: object, where: str, code_list: str | None, 
             if names.issuperset(value):
                 return _convert(option, value, where, code_list, strict)
     return _convert(fitting[0], value, where, code_list, strict)
+
+
+def spec_code_list(owner: object, key: str) -> str | None:
+    """The code list that a spec's plain code, or identifier type, for ``key`` of ``owner`` (a model class, or a
+    constructor of :data:`BUILDERS`) must be in; ``None`` when the key takes no code."""
+    field = (owner, key)
+    return _CODE_LISTS.get(field) or _SPEC_CODE_LISTS.get(field)
 
 
 def _read_keys(
@@ -388,17 +396,16 @@ def _read_keys(
                 message += f" ({hint_on_unknown[key]})"
             raise SpecError(path, message)
         field = (owner, key)
-        code_list = _CODE_LISTS.get(field)
+        code_list = spec_code_list(owner, key) if strict else _CODE_LISTS.get(field)
         if strict:
             if field in _NOT_BLANK:
                 _refuse_blank(_NOT_BLANK[field], value, path)
-            code_list = code_list or _SPEC_CODE_LISTS.get(field)
             if key == _INHERITED_CODE_LIST.get(owner):
                 code_list = inherited
         values[key] = _convert(hints[key], value, path, code_list, strict)
     for key in hints:
         if key in required and key not in values:
-            raise SpecError(_join(where, key), f"required key is missing; expected {_expected(hints[key])}")
+            raise SpecError(_join(where, key), f"required key is missing; expected {expected(hints[key])}")
     return values
 
 

@@ -43,6 +43,13 @@ class Rule:
             return True
         return any(layer in self.also or f"{layer}+{profile}" in self.also for layer in layers)
 
+    @property
+    def scope(self) -> tuple[str, ...]:
+        """Where the rule applies, as ``dmtool rules`` shows it: its layer (or ``LAYER+PROFILE`` for each profile that
+        adds it), then :attr:`also`."""
+        home = tuple(f"{self.layer}+{profile}" for profile in self.profiles) if self.profiles else (self.layer,)
+        return (*home, *self.also)
+
     def to_dict(self) -> dict[str, object]:
         """The rule as plain data (what ``dmtool rules --format json`` prints)."""
         return {
