@@ -169,7 +169,7 @@ class Facts:
     @property
     def rule_layers(self) -> frozenset[str]:
         """The layers of rules beyond the standard one that judge this message (:func:`dmtool.families.layers`)."""
-        return frozenset(families.layers(self.kind, self.settings.profile.name)[1:])
+        return families.added_layers(self.kind, self.settings.profile.name)
 
     @property
     def is_request(self) -> bool:

@@ -47,6 +47,12 @@ def no_receipt(msg_type: str, body_code: tuple[str, str] | None, ack: str, profi
     return None
 
 
+def added_layers(msg_type: str, profile: str = "national") -> frozenset[Layer]:
+    """The layers beyond the standard one that judge a message of type ``msg_type`` under ``profile``
+    (:func:`layers`): what the field table and the layer-aware checks ask about."""
+    return frozenset(layers(msg_type, profile)[1:])
+
+
 def is_patient_dialog(msg_type: str) -> bool:
     """True for Helsenorge's patient dialog (``DIALOG_INNBYGGER_*``), whose replies are due by the ``pasientdialog``
     profile's deadline (seed 004: 4 working days) whatever the profile chosen."""

@@ -289,7 +289,7 @@ def check_apprec(
     if isinstance(apprec, AppRec):
         receipt = apprec
         profile = (settings or Settings()).profile.name
-        layers = frozenset(families.layers(APPREC, profile)[1:])
+        layers = families.added_layers(APPREC, profile)
         issues = tuple(finding.issue(receipt) for finding in consistency(receipt, against, layers))
         report = Report(
             path=path,

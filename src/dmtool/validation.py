@@ -45,7 +45,7 @@ def _apprec_issues(
         receipt = apprec.from_element(element, version)
     except ParseError as exc:
         return [issue for issue in exc.issues if issue.rule == "UNSUPPORTED-MESSAGE"]
-    layers = frozenset(families.layers("APPREC", profile)[1:])
+    layers = families.added_layers("APPREC", profile)
     issues = [finding.issue(receipt) for finding in apprec_check.consistency(receipt, original, layers)]
     for judged, at in codes.apprec_judged(element, version, layers):
         rule = rules.get("CODE-VALUE" if judged.error else "CODE-FORM")

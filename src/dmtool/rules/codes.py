@@ -142,5 +142,5 @@ def is_taken(part: str, path: tuple[str, ...], message_type: str, value: str, sy
     copies from the message it answers."""
     if system is not None and not _SCHEMA_OID.fullmatch(system.strip()):
         return False
-    layers = frozenset(families.layers(message_type)[1:])
+    layers = families.added_layers(message_type)
     return not any(judged.error for judged in _verdict(part, path, message_type, layers, value, system, None))
