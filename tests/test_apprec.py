@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from paths import EXAMPLES, REFERENCE
@@ -44,7 +44,6 @@ from dmtool.ids import her_id_problem
 from dmtool.model import CV, Message
 from dmtool.receipts import check_apprec
 
-SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 ERRORS = codelists.get("8221")
 OID_8221 = ERRORS.oid
 STATUS_OUTCOME = {"1": "delivered", "2": "rejected", "3": "partly"}
@@ -112,7 +111,7 @@ def receipt_bytes(message: Message) -> bytes:
     return dmtool.to_xml(message)
 
 
-@settings(max_examples=60, **SETTINGS)
+@settings(max_examples=60)
 @given(dms.messages(), st.sampled_from(APPREC_VERSIONS))
 def test_a_valid_message_gets_status_1_naming_it_with_the_parties_swapped(message, version):
     data = receipt_bytes(message)
@@ -138,7 +137,7 @@ def test_a_valid_message_gets_status_1_naming_it_with_the_parties_swapped(messag
     assert verdict.valid and verdict.kind == "apprec" and verdict.version == f"apprec-{version}", verdict.issues
 
 
-@settings(max_examples=10, **SETTINGS)
+@settings(max_examples=10)
 @given(dms.messages())
 def test_apprec_for_with_a_given_id_and_time_is_deterministic(message):
     data = receipt_bytes(message)
@@ -155,7 +154,7 @@ def test_a_message_breaking_one_hard_rule_gets_one_error_with_its_8221_code(rule
     code = rules.get(rule).apprec_code
     assert code in ERRORS.codes
 
-    @settings(max_examples=8, **SETTINGS)
+    @settings(max_examples=8)
     @given(dms.breaking(rule), st.sampled_from(APPREC_VERSIONS))
     def check(data, version):
         receipt = dmtool.apprec_for(data, version=version)
@@ -189,7 +188,7 @@ def test_no_attachments_is_the_only_partial_rule_and_gives_3_only_alone():
 
 
 @needs_reference
-@settings(max_examples=40, **SETTINGS)
+@settings(max_examples=40)
 @given(st.one_of(dms.messages().map(receipt_bytes), st.sampled_from(dms.HARD_RULES).flatmap(dms.breaking)),
        st.sampled_from(APPREC_VERSIONS))  # fmt: skip
 def test_every_generated_receipt_is_valid_against_the_reference_xsd_of_its_version(data, version):
@@ -232,7 +231,7 @@ def tampered(receipt: AppRec, message: Message) -> list[tuple[str, AppRec, tuple
     return cases
 
 
-@settings(max_examples=25, **SETTINGS)
+@settings(max_examples=25)
 @given(dms.messages(), st.sampled_from(APPREC_VERSIONS))
 def test_a_tampered_receipt_fails_with_a_reason_naming_what_is_wrong(message, version):
     data = receipt_bytes(message)
@@ -275,7 +274,7 @@ def test_an_error_from_a_list_that_is_not_an_apprec_error_list_is_inconsistent()
 # -- no receipt for a receipt; unreadable input ------------------------------------------------------------------------
 
 
-@settings(max_examples=10, **SETTINGS)
+@settings(max_examples=10)
 @given(dms.messages(), st.sampled_from(APPREC_VERSIONS))
 def test_no_receipt_for_a_receipt(message, version):
     data = receipt_bytes(message)
@@ -401,7 +400,7 @@ def apprecs(draw: st.DrawFn) -> AppRec:
     )
 
 
-@settings(max_examples=80, **SETTINGS)
+@settings(max_examples=80)
 @given(apprecs())
 def test_any_apprec_is_written_deterministically_and_reads_back_equal(receipt):
     xml = apprec_xml(receipt)
@@ -680,7 +679,7 @@ JSON_KEYS = {*dmtool.Report().to_dict(), "consistent", "outcome", "reasons"}
 NOT_HER_IDS = ["a\x01b", "abc", "", "0", "1234567890", " 8000001", "8000\u066101", "\uff18000001", "-1"]
 
 
-@settings(max_examples=15, **SETTINGS)
+@settings(max_examples=15)
 @given(dms.messages(), st.sampled_from(APPREC_VERSIONS))
 def test_apprec_for_takes_a_parsed_message_as_it_takes_its_bytes(message, version):
     data = receipt_bytes(message)
@@ -695,7 +694,7 @@ def test_apprec_for_takes_a_parsed_message_as_it_takes_its_bytes(message, versio
 def test_apprec_for_a_parsed_message_sees_what_the_model_holds():
     """Documented: a model is checked as it holds the message; its attachments are not in it, the bytes give 3."""
 
-    @settings(max_examples=3, **SETTINGS)
+    @settings(max_examples=3)
     @given(dms.breaking("NO-ATTACHMENTS"))
     def check(data):
         assert dmtool.apprec_for(data).status == "3"
@@ -713,7 +712,7 @@ def test_apprec_for_a_message_that_cannot_be_written_says_so():
         assert caught.value.field == field and str(caught.value).count(f"{field}:") == 1
 
 
-@settings(max_examples=25, **SETTINGS)
+@settings(max_examples=25)
 @given(st.text(max_size=6).filter(lambda version: version not in APPREC_VERSIONS))
 def test_apprec_for_refuses_an_unknown_version_at_once(version):
     with pytest.raises(ValueError, match=re.escape("1.0 or 1.1")) as caught:
@@ -721,7 +720,7 @@ def test_apprec_for_refuses_an_unknown_version_at_once(version):
     assert repr(version) in str(caught.value)
 
 
-@settings(max_examples=25, **SETTINGS)
+@settings(max_examples=25)
 @given(apprecs())
 def test_a_receipt_for_a_receipt_is_inconsistent_alone_and_written(receipt):
     answering = dataclasses.replace(receipt, original_type="APPREC")
@@ -730,7 +729,7 @@ def test_a_receipt_for_a_receipt_is_inconsistent_alone_and_written(receipt):
     assert not dmtool.validate(apprec_xml(answering)).valid
 
 
-@settings(max_examples=25, **SETTINGS)
+@settings(max_examples=25)
 @given(
     st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=12).filter(
         lambda value: value.strip() != "APPREC" and "<" not in value and "&" not in value and '"' not in value
@@ -753,7 +752,7 @@ def test_cli_validate_and_check_report_a_receipt_for_a_receipt(tmp_path: Path):
         assert result.exit_code == 1 and "INCONSISTENT" in result.stdout and words in result.stdout, result.output
 
 
-@settings(max_examples=20, **SETTINGS)
+@settings(max_examples=20)
 @given(
     st.sampled_from(["--sender-her", "--receiver-her"]),
     st.sampled_from(NOT_HER_IDS) | st.text(max_size=12).filter(lambda value: her_id_problem(value) is not None),
@@ -769,7 +768,7 @@ def test_cli_refuses_a_party_that_is_not_a_her_id(option, value):  # fmt: skip
         assert "Traceback" not in result.output and not out.exists()
 
 
-@settings(max_examples=10, **SETTINGS)
+@settings(max_examples=10)
 @given(dms.her_ids(), dms.her_ids())
 def test_cli_takes_any_her_id_as_a_party(sender, receiver):
     with tempfile.TemporaryDirectory() as folder:
@@ -903,7 +902,7 @@ def test_parties_unknown_because_the_input_is_no_message_says_why(data: bytes, r
         dmtool.apprec_for(data)
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=10)
 @given(dms.messages())
 def test_validate_with_the_original_checks_a_receipt_against_it(message: dmtool.Message) -> None:
     """``validate --original`` checked replies against the original but ignored it for receipts."""

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner, Result
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from paths import EXAMPLES
 
@@ -582,7 +582,7 @@ def test_parse_text_shows_conversation_and_unmodelled(tmp_path):
 # -- the spec layer ---------------------------------------------------------------------------------------------------
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60)
 @given(strategies.organisations())
 def test_organisation_round_trips_through_plain_data(org):
     assert from_data(Organisation, json.loads(json.dumps(to_data(org))), "sender") == org
@@ -594,7 +594,7 @@ def test_patient_round_trips_through_plain_data(patient):
     assert from_data(Patient, json.loads(json.dumps(to_data(patient)))) == patient
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40)
 @given(strategies.messages())
 def test_message_round_trips_through_json_and_yaml(message):
     data = to_data(message)
@@ -694,7 +694,7 @@ _ID_TYPES = sorted({*codelists.get("9051").codes, *codelists.get("8116").codes})
 
 
 @pytest.mark.parametrize(("put", "key", "number"), ID_FIELDS, ids=[field[1] for field in ID_FIELDS])
-@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40)
 @given(type_code=st.one_of(st.sampled_from(_ID_TYPES), st.text(max_size=5)))
 def test_spec_identifier_type_must_be_in_the_code_list_of_its_typeid(put, key, number, type_code):
     listed = codelists.get(number)

@@ -414,7 +414,7 @@ def test_the_readme_example_is_what_the_command_writes(tmp_path: Path, monkeypat
     assert re.findall(r"`([A-Z-]+)`", named.group(1)) == list(strategies.HARD_RULES)
 
 
-@hypothesis.settings(max_examples=15, deadline=None)
+@hypothesis.settings(max_examples=15)
 @hypothesis.given(strategies.threads())
 def test_threads_strategy_gives_consistent_threads(thread: strategies.Thread) -> None:
     assert thread.reply.conversation is not None

@@ -120,7 +120,7 @@ def with_document(data: bytes, namespace: str, local: str) -> bytes:
     return data.replace(b"</MsgHead>", document + b"</MsgHead>")
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(namespace=NAMESPACES, local=LOCAL_NAMES)
 def test_a_body_dmtool_has_no_schema_for_is_never_a_schema_error(namespace, local):
     assert not xsd.has_schema(namespace or None)
@@ -257,7 +257,7 @@ def test_an_empty_organisation_in_the_chain_is_skipped_with_a_warning():
     assert "SERVICE-ADDRESSING" in {issue.rule for issue in report(only_empty).errors}
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30)
 @given(message=dms.messages(Kind.FORESPORSEL, "1.1"), role=st.sampled_from(["Sender", "Receiver"]))
 def test_an_empty_organisation_anywhere_in_a_chain_changes_no_error(message, role):
     data = dmtool.to_xml(message)

@@ -268,8 +268,7 @@ def _items(threads: list[strategies.ShapedThread]) -> dict[str, Message | AppRec
     return found
 
 
-@settings(max_examples=20, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])  # fmt: skip
+@settings(max_examples=20, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
 def test_threads_in_any_order_give_the_same_follow_up(ledgers: Ledgers, data: st.DataObject):
     shapes = data.draw(st.lists(st.sampled_from([None, *strategies.THREAD_SHAPES]), min_size=1, max_size=4))
@@ -295,7 +294,7 @@ def test_threads_in_any_order_give_the_same_follow_up(ledgers: Ledgers, data: st
     assert answers[0][1:] == answers[1][1:]
 
 
-@settings(max_examples=5, deadline=None)
+@settings(max_examples=5)
 @given(strategies.shaped_threads("late-reply", "1.1"))
 def test_a_late_reply_is_late_and_every_file_valid(drawn: strategies.ShapedThread):
     first, _, reply, _ = (delivery.item for delivery in drawn.deliveries)

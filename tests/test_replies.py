@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from paths import EXAMPLES, REFERENCE_EXAMPLES
@@ -41,7 +41,6 @@ from dmtool.model import (
 from dmtool.profiles import Settings
 from dmtool.writer import to_xml
 
-SETTINGS: dict[str, Any] = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 CORPUS = corpus()
 #: A key of the model, as a BuildError names its field (``receiver.unit``, ``body.quoted.subject``): never in what a
 #: user is told about a message they answer.
@@ -315,19 +314,19 @@ def assert_reply_or_words(build: Callable[[Received], Any], data: bytes) -> str:
     return "built"
 
 
-@settings(max_examples=150, **SETTINGS)
+@settings(max_examples=150)
 @given(faulty(), st.sampled_from(tuple(compose.AVVIK_REASONS)))
 def test_avvik_about_a_faulty_message_validates_or_says_why_in_words(data: bytes, reason: Any) -> None:
     assert_reply_or_words(lambda about: compose.avvik(about, reason, "Meldingen mangler innhold."), data)
 
 
-@settings(max_examples=80, **SETTINGS)
+@settings(max_examples=80)
 @given(faulty(Kind.FORESPORSEL, (*FAULTS, no_msg_id)))
 def test_svar_to_a_faulty_forespørsel_validates_or_says_why_in_words(data: bytes) -> None:
     assert_reply_or_words(lambda to: compose.svar(to, "Ja, det går fint."), data)
 
 
-@settings(max_examples=30, **SETTINGS)
+@settings(max_examples=30)
 @given(faulty(faults=(empty_organisation,)))
 def test_an_avvik_about_a_message_with_an_empty_organisation_is_built(data: bytes) -> None:
     """An empty ``<Organisation/>`` (an EPJ quirk) is left out: the avvik is always built."""
@@ -418,7 +417,7 @@ def test_codes_and_addresses_a_reply_cannot_carry_are_left_out() -> None:
     assert validate(to_xml(avvik)).valid
 
 
-@settings(max_examples=20, **SETTINGS)
+@settings(max_examples=20)
 @given(dms.messages())
 def test_a_valid_message_is_answered_with_everything_it_holds(message: Message) -> None:
     """Nothing of a valid message is left out: the reply's parties and patient are the original's."""

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from paths import EXAMPLES, ROOT
@@ -34,7 +34,6 @@ from dmtool.report import Severity
 from dmtool.rules import plaintext
 from dmtool.writer import to_xml
 
-SETTINGS: dict[str, Any] = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 RULES_MD = ROOT.parent / "shared" / "docs" / "rules.md"
 
 FORESPORSEL = (EXAMPLES / "foresporsel-1.0.xml").read_bytes()
@@ -320,7 +319,7 @@ KIND_VERSIONS = [(kind, version) for kind in Kind for version in dms.kind_versio
 
 
 @pytest.mark.parametrize(("kind", "version"), KIND_VERSIONS, ids=[f"{k}-{v}" for k, v in KIND_VERSIONS])
-@settings(max_examples=12, **SETTINGS)
+@settings(max_examples=12)
 @given(data=st.data())
 def test_generated_messages_break_no_rule(kind, version, data):
     message = data.draw(dms.messages(kind, version))
@@ -329,7 +328,7 @@ def test_generated_messages_break_no_rule(kind, version, data):
 
 
 @pytest.mark.parametrize("rule", dms.HARD_RULES)
-@settings(max_examples=30, **SETTINGS)
+@settings(max_examples=30)
 @given(data=st.data())
 def test_breaking_a_rule_gives_errors_of_that_rule_only(rule, data):
     xml = data.draw(dms.breaking(rule))
@@ -347,7 +346,7 @@ BREAK_CASES = [
 
 
 @pytest.mark.parametrize(("rule", "kind", "version"), BREAK_CASES, ids=[f"{r}-{k}-{v}" for r, k, v in BREAK_CASES])
-@settings(max_examples=4, **SETTINGS)
+@settings(max_examples=4)
 @given(data=st.data())
 def test_breaking_works_for_every_kind_and_version(rule, kind, version, data):
     xml = data.draw(dms.breaking(rule, kind, version))
@@ -730,7 +729,7 @@ _PDF_DOCUMENT = (
 )
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=20)
 @given(before=st.integers(0, 2), after=st.integers(0, 2))
 def test_an_attachment_before_the_dialogmelding_is_no_attachments_like_one_after_it(before: int, after: int) -> None:
     """Some systems put the attachment first: the Dialogmelding is still found, and every other Document refused

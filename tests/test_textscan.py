@@ -152,7 +152,7 @@ oracle_texts = st.one_of(
 )
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=1500)
 @given(oracle_texts)
 def test_the_rewritten_checks_answer_as_the_oracle(text):
     _same_answers(text)
