@@ -103,6 +103,18 @@ def reference_lxml(set_name: str) -> etree.XMLSchema:
 
 
 @functools.cache
+def written_schema(set_name: str) -> etree.XMLSchema:
+    """What a message dmtool wrote is checked against: the reference schema set ``set_name`` when ``shared`` is beside
+    the checkout (:func:`reference_available`), else dmtool's own (the same standards, as the package holds them), so
+    that the tests of writing run without ``shared`` too."""
+    if reference_available():
+        return reference_lxml(set_name)
+    from dmtool.xsd import compile_set
+
+    return compile_set(set_name)
+
+
+@functools.cache
 def reference_xmlschema(set_name: str) -> xmlschema.XMLSchema:
     """The reference schema set ``set_name`` loaded by xmlschema (offline)."""
     return xmlschema.XMLSchema(_wrapper(set_name), base_url=str(XSD_DIR), allow="local")
