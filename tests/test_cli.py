@@ -20,6 +20,8 @@ from dmtool.cli import main
 from dmtool.profiles import Settings
 
 KEYS = {"reply_by", "path", "valid", "kind", "version", "msg_type", "msg_id", "wrapped", "issues", "rules"}
+#: Issue 20: the keys added so that one name means one thing in every command's JSON.
+KEYS |= {"dialog_version", "apprec_version", "profile"}
 ISSUE_KEYS = {"rule", "severity", "message", "line"}
 GENERATED = ROOT / "fixtures" / "generated" / "messages"
 
