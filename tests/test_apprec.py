@@ -23,6 +23,7 @@ import json
 import re
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -161,7 +162,7 @@ def test_a_message_breaking_one_hard_rule_gets_one_error_with_its_8221_code(rule
         assert receipt.status == expected, receipt.errors
         assert len(receipt.errors) == 1, receipt.errors
         (error,) = receipt.errors
-        assert (error.code, error.system, error.display) == (code, OID_8221, ERRORS.codes[code])
+        assert code is not None and (error.code, error.system, error.display) == (code, OID_8221, ERRORS.codes[code])
         assert error.original_text and error.original_text.startswith(f"{rule}: ")
         xml = apprec_xml(receipt)
         assert xml == apprec_xml(receipt)
@@ -204,7 +205,7 @@ def tampered(receipt: AppRec, message: Message) -> list[tuple[str, AppRec, tuple
     """(name, tampered receipt, words its reason must hold) for each way of breaking a status-1 receipt."""
     other_kind = next(kind for kind in dmtool.Kind if kind != message.kind)
     replace = functools.partial(dataclasses.replace, receipt)
-    cases = [
+    cases: list[tuple[str, AppRec, tuple[str, ...]]] = [
         ("original_id", replace(original_id=receipt.original_id + "0"), ("OriginalMsgId/Id", message.msg_id)),
         ("status 1 with an Error", replace(errors=(WRONG,)), ("Status 1", "Error")),
         ("status 2 without Error", replace(status="2"), ("Status 2", "without an Error")),
@@ -281,9 +282,9 @@ def test_no_receipt_for_a_receipt(message, version):
     receipt = apprec_xml(dmtool.apprec_for(data, version=version))
     with pytest.raises(ValueError, match="no receipt is sent for a receipt"):
         dmtool.apprec_for(receipt)
-    parties = dict(sender=receipts.party_by_her("8000100"), receiver=receipts.party_by_her("8000001"))
+    sender, receiver = receipts.party_by_her("8000100"), receipts.party_by_her("8000001")
     with pytest.raises(ValueError, match="AppRec"):
-        dmtool.apprec_for(receipt, **parties)
+        dmtool.apprec_for(receipt, sender=sender, receiver=receiver)
     receipt_of_receipt = dataclasses.replace(parse_apprec(receipt), id="0f0f0f0f-0000-4000-8000-000000000000")
     assert_inconsistent(check_apprec(receipt_of_receipt, receipt), "no receipt is sent for a receipt")
 
@@ -314,7 +315,7 @@ def test_unreadable_input_gets_a_t01_receipt_only_when_the_parties_are_given(dat
         receiver=receipts.party_by_her("8000001"),
     )
     assert receipt.status == "2" and [(e.code, e.system) for e in receipt.errors] == [("T01", OID_8221)]
-    assert receipt.errors[0].original_text.startswith("NOT-XML: ")
+    assert (receipt.errors[0].original_text or "").startswith("NOT-XML: ")
     assert receipt.sender == Party("Fjordby kommune", "8000100", "HER", role="PRIM" if version == "1.1" else None)
     assert receipt.receiver.her_ids == ("8000001",)
     xml = apprec_xml(receipt)
@@ -429,7 +430,7 @@ def test_official_apprec_examples_parse_and_check_consistent(name):
     path = REFERENCE / "examples" / name
     receipt = parse_apprec(path)
     assert (receipt.version, receipt.status) == (version, status)
-    assert receipt.mig_version == MIG_VERSIONS[version]
+    assert receipt.mig_version == MIG_VERSIONS[receipt.version]
     assert bool(receipt.errors) == (status != "1")
     assert_consistent(check_apprec(path), status)
     assert_consistent(check_apprec(receipt), status)
@@ -543,8 +544,9 @@ def test_an_apprec_that_cannot_be_read_raises_parse_error():
     with pytest.raises(dmtool.ParseError):
         parse_apprec(EXAMPLES / "foresporsel-1.0.xml")  # a message, not a receipt
     with pytest.raises(dmtool.ParseError):
-        parse_apprec(quirk(OK10, re.search(r"<OriginalMsgId>.*</OriginalMsgId>", (EXAMPLES / OK10).read_text(),
-                                           re.S).group(0), ""))  # fmt: skip
+        original_msg_id = re.search(r"<OriginalMsgId>.*</OriginalMsgId>", (EXAMPLES / OK10).read_text(), re.S)
+        assert original_msg_id is not None
+        parse_apprec(quirk(OK10, original_msg_id.group(0), ""))
 
 
 # ----------------------------------------------------------------------------------------------------------------------
@@ -634,7 +636,8 @@ def test_cli_rejected_message_exit_0_with_status_2(tmp_path: Path):
     result = run("apprec", str(bad))
     assert result.exit_code == 0 and "AppRec status 2 Avvist: X99" in result.stderr
     receipt = parse_apprec(result.stdout_bytes)
-    assert [e.code for e in receipt.errors] == ["X99"] and receipt.errors[0].original_text.startswith("ACK-REQUESTED")
+    assert [e.code for e in receipt.errors] == ["X99"]
+    assert (receipt.errors[0].original_text or "").startswith("ACK-REQUESTED")
 
 
 def test_cli_receipt_follows_the_profile_options():
@@ -644,7 +647,7 @@ def test_cli_receipt_follows_the_profile_options():
     result = run("apprec", message, "--profile", "ostfold", "--not-admitted")
     assert result.exit_code == 0 and "AppRec status 2 Avvist: X99" in result.stderr
     receipt = parse_apprec(result.stdout_bytes)
-    assert [error.original_text.split(":")[0] for error in receipt.errors] == ["TIME-WINDOW"]
+    assert [(error.original_text or "").split(":")[0] for error in receipt.errors] == ["TIME-WINDOW"]
 
 
 def test_cli_check_usage_and_unreadable(tmp_path: Path):
@@ -666,6 +669,7 @@ def test_readme_apprec_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     exec(blocks[0], scope)
     receipt, verdict, unreadable = scope["receipt"], scope["verdict"], scope["unreadable"]
     assert isinstance(receipt, AppRec) and (receipt.status, receipt.status_text, receipt.errors) == ("1", "OK", ())
+    assert isinstance(verdict, dmtool.ApprecCheck)
     assert (verdict.consistent, verdict.outcome, verdict.reasons) == (True, "delivered", ())
     assert isinstance(unreadable, AppRec)
     assert (unreadable.status, [error.code for error in unreadable.errors]) == ("2", ["T01"])
@@ -683,11 +687,11 @@ NOT_HER_IDS = ["a\x01b", "abc", "", "0", "1234567890", " 8000001", "8000\u066101
 @given(dms.messages(), st.sampled_from(APPREC_VERSIONS))
 def test_apprec_for_takes_a_parsed_message_as_it_takes_its_bytes(message, version):
     data = receipt_bytes(message)
-    fixed = dict(gen_date=dt.datetime(2026, 1, 5, 12, tzinfo=OSLO), apprec_id="b5d1c1a4-0000-4000-8000-000000000002")
-    from_bytes = dmtool.apprec_for(data, None, version, **fixed)
+    at, apprec_id = dt.datetime(2026, 1, 5, 12, tzinfo=OSLO), "b5d1c1a4-0000-4000-8000-000000000002"
+    from_bytes = dmtool.apprec_for(data, None, version, gen_date=at, apprec_id=apprec_id)
     for parsed in (dmtool.parse(data), message):
-        assert dmtool.apprec_for(parsed, None, version, **fixed) == from_bytes
-        assert dmtool.apprec_for(source=parsed, version=version, **fixed) == from_bytes
+        assert dmtool.apprec_for(parsed, None, version, gen_date=at, apprec_id=apprec_id) == from_bytes
+        assert dmtool.apprec_for(source=parsed, version=version, gen_date=at, apprec_id=apprec_id) == from_bytes
     assert_consistent(check_apprec(dmtool.apprec_for(dmtool.parse(data), version=version), data), "1")
 
 
@@ -862,10 +866,10 @@ def test_cli_check_json_gives_json_whatever_the_verdict(tmp_path: Path):
     broken, missing, receipt = tmp_path / "broken.xml", str(tmp_path / "missing.xml"), str(EXAMPLES / OK10)
     broken.write_bytes(b"<MsgHead")
 
-    def verdict(*args: str, status: int) -> dict[str, object]:
+    def verdict(*args: str, status: int) -> dict[str, Any]:
         result = run("apprec", "check", "--format", "json", *args)
         assert result.exit_code == status and result.stderr == "", result.output
-        said = json.loads(result.stdout)
+        said: dict[str, Any] = json.loads(result.stdout)
         assert set(said) == JSON_KEYS and said["consistent"] is (status == 0)
         return said
 

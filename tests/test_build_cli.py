@@ -33,6 +33,7 @@ from dmtool.model import (
     HealthcareProfessional,
     Ident,
     Message,
+    Notat,
     Organisation,
     Patient,
     Person,
@@ -89,7 +90,7 @@ def test_example_spec_svar_avvik_round_trip(tmp_path, version):
     assert answer.kind == "DIALOG_SVAR" and answer.version == request.version
     assert answer.conversation is not None and answer.conversation.parent == request.msg_id
     assert (answer.sender, answer.receiver) == (request.receiver, request.sender)
-    assert answer.body.text == "Målingene er vedlagt."
+    assert isinstance(answer.body, Notat) and answer.body.text == "Målingene er vedlagt."
 
     avvik_file = tmp_path / "avvik.xml"
     result = run(
@@ -765,6 +766,7 @@ def test_spec_optional_free_text_may_be_blank_and_any_field_left_out(blank):
     data["title"] = blank
     del data["sender"]["org_number"], data["patient"]["given_name"]
     message = build_from_spec("notat", data)
+    assert isinstance(message.body, Notat)
     assert message.body.title == blank and message.sender.org_number is None
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import textwrap
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -43,15 +44,15 @@ def rule_ids(data: bytes, **settings: Any) -> list[str]:
     return [issue.rule for issue in dmtool.validate(data, settings=Settings(**settings)).issues]
 
 
-def run(*args: str):
+def run(*args: str | Path):
     return CliRunner().invoke(main, [str(arg) for arg in args])
 
 
 # -- reply deadlines --------------------------------------------------------------------------------------------------
 
 
-def oslo(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=OSLO)  # type: ignore[misc]
+def oslo(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=OSLO)
 
 
 DEADLINES = [

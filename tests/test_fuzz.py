@@ -392,7 +392,7 @@ def test_the_harness_keeps_nothing_from_one_input_to_the_next():
 def test_the_adversarial_seeds_are_messages_with_every_adversarial_text():
     seeds = dict(fuzz.adversarial_seeds(size=64))
     assert len(seeds) == 2 * len(adversarial.FAMILIES)
-    found = set()
+    found: set[str | None] = set()
     for data in seeds.values():
         root = loader.parse_bytes(data)
         found.update(element.text for element in root.iter("{*}TekstNotatInnhold", "{*}OrganisationName"))
@@ -413,7 +413,7 @@ def test_the_tree_mutations_put_in_adversarial_texts_and_nest_elements():
     assert len(texts & adversarial_texts) > 10
 
     def nested(data: bytes) -> bool:
-        return any(element.getparent() is not None and element.getparent().tag == element.tag
+        return any((parent := element.getparent()) is not None and parent.tag == element.tag
                    for element in loader.parse_bytes(data).iter(etree.Element))  # fmt: skip
 
     assert sum(nested(data) for data in made if data) > 10

@@ -157,6 +157,7 @@ def test_right_check_digits_but_no_birth_date_is_invalid(day, month, year, indiv
     first_nine = f"{day:02d}{month:02d}{year:02d}{individual:03d}"
     check = dms.fnr_check_digits(first_nine)
     assume(check is not None)
+    assert check is not None
     found = ids.classify(first_nine + check)
     assert found.kind == ids.FNR and found.reason == "the digits hold no valid birth date"
 

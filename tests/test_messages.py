@@ -47,8 +47,8 @@ def _broken_corpus(folder: Path) -> int:
         else:
             inputs[f"cut-{number}"] = bytes(data[: rng.randrange(len(data))])
     folder.mkdir()
-    for name, data in inputs.items():
-        (folder / f"{name}.xml").write_bytes(data.replace(b"{fifo}", b"/nonexistent").replace(b"{url}", b"urn:x"))
+    for name, written in inputs.items():
+        (folder / f"{name}.xml").write_bytes(written.replace(b"{fifo}", b"/nonexistent").replace(b"{url}", b"urn:x"))
     for path in GENERATED.glob("*.xml"):
         shutil.copy(path, folder / path.name)
     (folder / "unreadable.xml").write_bytes(examples[0])

@@ -152,6 +152,7 @@ def test_a_file_of_one_message_gives_what_the_one_message_functions_give(source:
         gen_date = dmtool.parse(path).gen_date
         (receipt,) = dmtool.apprec_for_each(path, gen_date=gen_date)
         alone = dmtool.apprec_for(path, gen_date=gen_date)
+        assert not isinstance(receipt, ValueError)
         assert dataclasses.replace(receipt, id=alone.id) == alone
 
 

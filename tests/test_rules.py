@@ -29,7 +29,7 @@ from dmtool.cli import main
 from dmtool.clock import OSLO
 from dmtool.errors import BuildError, RuleError
 from dmtool.facts import original_of
-from dmtool.model import CV, ConversationRef, Kind, Organisation
+from dmtool.model import CV, ConversationRef, Kind, Notat, Organisation
 from dmtool.report import Severity
 from dmtool.rules import plaintext
 from dmtool.writer import to_xml
@@ -469,7 +469,8 @@ def test_rules_command_json_has_every_id_with_severity_and_apprec_code():
 
 
 def _h_nummer_request():
-    patient = dataclasses.replace(REQUEST.patient, id=H_NUMMER, id_type=None)  # type: ignore[arg-type]
+    assert REQUEST.patient is not None
+    patient = dataclasses.replace(REQUEST.patient, id=H_NUMMER, id_type=None)
     return compose.foresporsel(sender=REQUEST.sender, receiver=REQUEST.receiver, patient=patient, text="Til deg.")
 
 
@@ -486,6 +487,7 @@ def test_builder_refuses_an_h_nummer_patient_and_writes_it_when_not_strict():
 def _refused() -> list[tuple[str, dmtool.Message]]:
     svar = dmtool.parse(SVAR)
     avvik = dmtool.parse(AVVIK)
+    assert isinstance(avvik.body, Notat)
     service = REQUEST.receiver.service
     unit = Organisation(service.name, org_number="974703300")
     return [
