@@ -416,6 +416,7 @@ def _thousand_files(folder: Path) -> dict[str, int]:
     return {"valid": 900, "invalid": 15 + 15 + 10 + 10 + 30, "unreadable": 10 + 10}
 
 
+@pytest.mark.slow
 def test_a_thousand_files_a_hundred_broken_give_a_thousand_results(tmp_path: Path) -> None:
     """Unreadable files need file permissions to hold: the CLI runs without root's power to read every file."""
     clirun.require_permissions(tmp_path)

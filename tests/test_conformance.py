@@ -162,6 +162,7 @@ def test_reference_example_same_verdict_and_valid(path: Path):
 # Property tests: 10,000 generated instances per default run (sum of max_examples below)
 
 
+@pytest.mark.slow
 @settings(SEEDED, max_examples=1000)
 @given(_keyed(MSGHEAD_KEYS, "valid"))
 def test_msghead_valid_instances_agree(case):
@@ -170,6 +171,7 @@ def test_msghead_valid_instances_agree(case):
     assert assert_same_verdict(_set_of(key), data)
 
 
+@pytest.mark.slow
 @settings(SEEDED, max_examples=2500)
 @given(_keyed(MSGHEAD_KEYS, "mutant"))
 def test_msghead_mutants_agree(case):
@@ -177,6 +179,7 @@ def test_msghead_mutants_agree(case):
     assert_same_verdict(_set_of(key), data)
 
 
+@pytest.mark.slow
 @settings(SEEDED, max_examples=1500)
 @given(_keyed(DIALOG_KEYS, "both"))
 def test_standalone_dialogmelding_agrees(case):
@@ -184,6 +187,7 @@ def test_standalone_dialogmelding_agrees(case):
     assert_same_verdict(_set_of(key), data)
 
 
+@pytest.mark.slow
 @settings(SEEDED, max_examples=2000)
 @given(_keyed(APPREC_KEYS, "both"))
 def test_apprec_agrees(case):
@@ -191,6 +195,7 @@ def test_apprec_agrees(case):
     assert_same_verdict(_set_of(key), data)
 
 
+@pytest.mark.slow
 @settings(SEEDED, max_examples=3000)
 @given(_keyed(OTHER_KEYS, "both"))
 def test_every_other_global_element_agrees(case):

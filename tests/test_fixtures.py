@@ -51,6 +51,7 @@ def files_of(folder: Path) -> list[dict[str, Any]]:
     return files
 
 
+@pytest.mark.slow
 def test_same_seed_and_options_give_identical_trees(tmp_path: Path) -> None:
     """The issue's acceptance: --count 500 --seed 7 --invalid all twice gives identical trees, and every file has the
     verdict of its manifest."""
