@@ -250,10 +250,11 @@ def test_every_report_says_its_profile(profile: str | None, tmp_path: Path) -> N
     assert [json.loads(line)["profile"] for line in lines] == [profile or "national"] * 3
     checked = json.loads(run("apprec", "check", APPREC_OK, "--format", "json", *options).stdout)
     assert checked["profile"] == (profile or "national")
-    text = run("validate", *options, FORESPORSEL).stdout.splitlines()[0]
-    assert ("profile" in text) == (profile not in (None, "national"))
-    if profile not in (None, "national"):
-        assert text.endswith(f" profile {profile}")
+    for text in (run("validate", *options, FORESPORSEL).stdout.splitlines()[0],
+                 run("apprec", "check", *options, APPREC_OK).stdout.splitlines()[0]):  # fmt: skip
+        assert ("profile" in text) == (profile not in (None, "national"))
+        if profile not in (None, "national"):
+            assert text.endswith(f" profile {profile}")
 
 
 def test_the_settings_file_profile_is_the_one_reports_say(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

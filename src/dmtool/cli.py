@@ -1313,7 +1313,8 @@ def _check_apprec(name: str, original: str | None, fmt: str, settings: Settings)
             if verdict.consistent
             else click.style("INCONSISTENT", fg="red", bold=True)
         )
-        click.echo(f"{_printable(name)}: {state}  outcome: {verdict.outcome}")
+        profile = "" if verdict.report.profile == "national" else f"  profile {verdict.report.profile}"
+        click.echo(f"{_printable(name)}: {state}  outcome: {verdict.outcome}{profile}")
         for reason in verdict.reasons:
             click.echo(f"  reason: {_printable(reason)}")
         for issue in verdict.report.issues:
