@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "fixtures" / "examples"
 REFERENCE = ROOT.parent / "shared" / "reference"
 REFERENCE_EXAMPLES = sorted((REFERENCE / "examples").rglob("*.xml"))
 GENERATED = ROOT / "fixtures" / "generated" / "messages"
+#: Marks a test that needs the reference schemas of ``../shared``: it is skipped, saying why, when they are not there.
+#: Only such tests skip; the others run everywhere.
+needs_reference = pytest.mark.skipif(
+    not (REFERENCE / "xsd").is_dir(), reason=f"../shared/reference is not beside the checkout ({REFERENCE})"
+)
 
 
 def generated_counts(*, crashed: int = 0) -> str:

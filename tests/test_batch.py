@@ -23,6 +23,7 @@ import pytest
 from click.testing import CliRunner
 from paths import EXAMPLES, GENERATED, generated_counts
 
+import dmtool
 from dmtool import batch, source
 from dmtool.cli import main
 from dmtool.profiles import Settings
@@ -96,7 +97,7 @@ def test_the_pool_holds_only_a_few_chunks_ahead_of_the_reader(tmp_path: Path, mo
     submitted: list[int] = []
     submit = ProcessPoolExecutor.submit
 
-    def counting(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def counting(self, fn, /, *args, **kwargs):
         submitted.append(len(args[0]))
         return submit(self, fn, *args, **kwargs)
 
@@ -133,6 +134,7 @@ def dying_on(monkeypatch: pytest.MonkeyPatch, fatal: set[str], death: Callable[[
         if item.shown in fatal and os.getpid() != parent:
             if once is None:
                 death()
+                return []  # not reached: death() ends the worker
             try:
                 os.close(os.open(once, os.O_CREAT | os.O_EXCL))
             except FileExistsError:
@@ -269,9 +271,9 @@ def test_a_bug_on_one_file_costs_only_that_file_its_verdict(tmp_path: Path, monk
     folder = tmp_path / "in"
     shutil.copytree(GENERATED, folder)
     victim = str(folder / "00005-svar-1.0-patient-required.xml")
-    validate_each = batch.validate_each
+    validate_each = dmtool.validate_each
 
-    def buggy(source, **options):  # type: ignore[no-untyped-def]
+    def buggy(source, **options):
         if options.get("path") == victim:
             raise KeyError("secret-detail")
         return validate_each(source, **options)
@@ -414,6 +416,7 @@ def _thousand_files(folder: Path) -> dict[str, int]:
     return {"valid": 900, "invalid": 15 + 15 + 10 + 10 + 30, "unreadable": 10 + 10}
 
 
+@pytest.mark.slow
 def test_a_thousand_files_a_hundred_broken_give_a_thousand_results(tmp_path: Path) -> None:
     """Unreadable files need file permissions to hold: the CLI runs without root's power to read every file."""
     clirun.require_permissions(tmp_path)

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner, Result
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from paths import EXAMPLES
 
@@ -33,6 +33,7 @@ from dmtool.model import (
     HealthcareProfessional,
     Ident,
     Message,
+    Notat,
     Organisation,
     Patient,
     Person,
@@ -89,7 +90,7 @@ def test_example_spec_svar_avvik_round_trip(tmp_path, version):
     assert answer.kind == "DIALOG_SVAR" and answer.version == request.version
     assert answer.conversation is not None and answer.conversation.parent == request.msg_id
     assert (answer.sender, answer.receiver) == (request.receiver, request.sender)
-    assert answer.body.text == "Målingene er vedlagt."
+    assert isinstance(answer.body, Notat) and answer.body.text == "Målingene er vedlagt."
 
     avvik_file = tmp_path / "avvik.xml"
     result = run(
@@ -582,7 +583,7 @@ def test_parse_text_shows_conversation_and_unmodelled(tmp_path):
 # -- the spec layer ---------------------------------------------------------------------------------------------------
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60)
 @given(strategies.organisations())
 def test_organisation_round_trips_through_plain_data(org):
     assert from_data(Organisation, json.loads(json.dumps(to_data(org))), "sender") == org
@@ -594,7 +595,7 @@ def test_patient_round_trips_through_plain_data(patient):
     assert from_data(Patient, json.loads(json.dumps(to_data(patient)))) == patient
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40)
 @given(strategies.messages())
 def test_message_round_trips_through_json_and_yaml(message):
     data = to_data(message)
@@ -694,7 +695,7 @@ _ID_TYPES = sorted({*codelists.get("9051").codes, *codelists.get("8116").codes})
 
 
 @pytest.mark.parametrize(("put", "key", "number"), ID_FIELDS, ids=[field[1] for field in ID_FIELDS])
-@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40)
 @given(type_code=st.one_of(st.sampled_from(_ID_TYPES), st.text(max_size=5)))
 def test_spec_identifier_type_must_be_in_the_code_list_of_its_typeid(put, key, number, type_code):
     listed = codelists.get(number)
@@ -765,6 +766,7 @@ def test_spec_optional_free_text_may_be_blank_and_any_field_left_out(blank):
     data["title"] = blank
     del data["sender"]["org_number"], data["patient"]["given_name"]
     message = build_from_spec("notat", data)
+    assert isinstance(message.body, Notat)
     assert message.body.title == blank and message.sender.org_number is None
 
 

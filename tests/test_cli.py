@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -20,6 +21,8 @@ from dmtool.cli import main
 from dmtool.profiles import Settings
 
 KEYS = {"reply_by", "path", "valid", "kind", "version", "msg_type", "msg_id", "wrapped", "issues", "rules"}
+#: Issue 20: the keys added so that one name means one thing in every command's JSON.
+KEYS |= {"dialog_version", "apprec_version", "profile"}
 ISSUE_KEYS = {"rule", "severity", "message", "line"}
 GENERATED = ROOT / "fixtures" / "generated" / "messages"
 
@@ -28,7 +31,7 @@ def run(*args: str, stdin: bytes | None = None):
     return CliRunner().invoke(main, list(args), input=stdin)
 
 
-def lines(output: str) -> list[dict]:
+def lines(output: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in output.splitlines()]
 
 
@@ -57,8 +60,10 @@ def test_official_examples_in_json_have_no_schema_errors():
 
 def test_out_of_order_element_names_xsd_with_the_line(tmp_path):
     text = (EXAMPLES / "foresporsel-1.0.xml").read_text()
-    sender = re.search(r"    <Sender>.*?</Sender>\n", text, re.S).group(0)
-    receiver = re.search(r"    <Receiver>.*?</Receiver>\n", text, re.S).group(0)
+    sender_found = re.search(r"    <Sender>.*?</Sender>\n", text, re.S)
+    receiver_found = re.search(r"    <Receiver>.*?</Receiver>\n", text, re.S)
+    assert sender_found is not None and receiver_found is not None
+    sender, receiver = sender_found.group(0), receiver_found.group(0)
     swapped = text.replace(sender, "@@").replace(receiver, sender).replace("@@", receiver)
     target = tmp_path / "order.xml"
     target.write_text(swapped)

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 from paths import EXAMPLES
 
@@ -45,7 +45,7 @@ def near_timestamps(draw: st.DrawFn) -> str:
     return f"{space}{date}{separator}{time}{fraction}{draw(zones)}{space}"
 
 
-@given(st.one_of(near_timestamps(), st.text(st.characters(codec="ascii", exclude_categories=("Cc",)), max_size=40)))
+@given(st.one_of(near_timestamps(), st.text(st.characters(codec="ascii", exclude_categories=["Cc"]), max_size=40)))
 @example("2026-01-01T10:00:00+01:90")  # datetime.fromisoformat reads this as +02:30
 @example("20260101T100000")
 @example("2026-W01-1T10:00:00")
@@ -99,7 +99,6 @@ def beyond_the_calendar(draw: st.DrawFn) -> str:
     return f"{year}-{draw(two(1, 12))}-{draw(two(1, 28))}T{clock_time}{draw(zones)}"
 
 
-@settings(deadline=None)  # a verdict per value, not a timing: a loaded machine must not fail it
 @given(st.one_of(near_timestamps(), beyond_the_calendar()))
 @example("10000-01-01T10:00:00")
 @example(" 10000-01-01T10:00:00")
@@ -157,6 +156,7 @@ def test_an_optional_date_past_the_calendar_is_left_out_of_the_model_and_said(va
     """DatoNotat (like DateOfBirth, FraDato, TilDato) is optional: a value the schema takes and no date can hold is
     listed in unmodelled, and the message is read, as validate passes it."""
     notat = dmtool.parse(EXAMPLES / "notat-1.0-latin1.xml")
+    assert isinstance(notat.body, Notat)
     dated = dmtool.to_xml(dataclasses.replace(notat, body=dataclasses.replace(notat.body, date=dt.date(2026, 1, 2))))
     assert dated.count(b"<DatoNotat>2026-01-02</DatoNotat>") == 1
     data = dated.replace(b"<DatoNotat>2026-01-02</DatoNotat>", f"<DatoNotat>{value}</DatoNotat>".encode())

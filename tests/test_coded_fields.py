@@ -284,7 +284,7 @@ def _coded_elements(path: Path):
     tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
     types = tree.xpath("//*[local-name()='MsgInfo']/*[local-name()='Type']/@V")
     message_type = str(types[0]) if types else None
-    stack = [(tree.getroot(), "msghead", ())]
+    stack: list[tuple[etree._Element, str, tuple[str, ...]]] = [(tree.getroot(), "msghead", ())]
     while stack:
         element, schema, steps = stack.pop()
         name = etree.QName(element)

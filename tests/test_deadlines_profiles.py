@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import textwrap
+from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from paths import EXAMPLES
 
@@ -26,7 +27,6 @@ from dmtool.model import Organisation
 from dmtool.profiles import Settings
 from dmtool.report import Severity
 
-SETTINGS: dict[str, Any] = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FORESPORSEL = (EXAMPLES / "foresporsel-1.0.xml").read_bytes()  # GenDate Friday 2026-11-20 09:15 +01:00
 HELSEFAGLIG = (EXAMPLES / "helsefaglig-1.1.xml").read_bytes()
 NOTAT = (EXAMPLES / "notat-1.0-latin1.xml").read_bytes()
@@ -44,15 +44,15 @@ def rule_ids(data: bytes, **settings: Any) -> list[str]:
     return [issue.rule for issue in dmtool.validate(data, settings=Settings(**settings)).issues]
 
 
-def run(*args: str):
+def run(*args: str | Path):
     return CliRunner().invoke(main, [str(arg) for arg in args])
 
 
 # -- reply deadlines --------------------------------------------------------------------------------------------------
 
 
-def oslo(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=OSLO)  # type: ignore[misc]
+def oslo(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=OSLO)
 
 
 DEADLINES = [
@@ -157,14 +157,14 @@ def test_easter_computus():
     ]
 
 
-@settings(max_examples=150, **SETTINGS)
+@settings(max_examples=150)
 @given(st.dates(dt.date(1990, 1, 1), dt.date(2090, 12, 31)), st.integers(1, 10))
 def test_working_days_agree_with_an_independent_calendar(start, count):
     assert deadlines.add_working_days(start, count) == working_days_after(start, count)
     assert deadlines.is_working_day(start) == (start.weekday() < 5 and start not in norwegian_holidays(start.year))
 
 
-@settings(max_examples=100, **SETTINGS)
+@settings(max_examples=100)
 @given(dms.gen_dates(), st.sampled_from(["national", "pasientdialog"]))
 def test_reply_deadline_counts_working_days_from_the_oslo_date(sent, profile):
     due = deadlines.reply_deadline(sent, profile)
@@ -229,7 +229,7 @@ def test_oslo_month_end():
     assert rule_ids(at(FORESPORSEL, "2026-03-01T12:00:00+01:00"), **jan_31) == ["TIME-WINDOW"]
 
 
-@settings(max_examples=60, **SETTINGS)
+@settings(max_examples=60)
 @given(
     st.datetimes(dt.datetime(2000, 1, 1), dt.datetime(2090, 1, 1), timezones=st.just(OSLO), allow_imaginary=False),
     st.integers(-70, 70),
@@ -276,7 +276,7 @@ def test_ostfold_only_while_admitted():
     assert rule_ids(FORESPORSEL, **profile("ostfold")) == []
 
 
-@settings(max_examples=40, **SETTINGS)
+@settings(max_examples=40)
 @given(
     dms.messages(),
     st.one_of(st.none(), st.dates(dt.date(1900, 1, 1), dt.date(2100, 1, 1))),
@@ -446,7 +446,7 @@ OUS = ("Oslo universitetssykehus HF", "OUS")
 OUS_NOT_LISTED = ["Akuttmottak", "Sengepost 5 øst", "Kardiologisk avdeling", "Oslo universitetssykehus HF"]
 
 
-@settings(max_examples=40, **SETTINGS)
+@settings(max_examples=40)
 @given(st.sampled_from(profiles.OUS_SERVICES), st.sampled_from(OUS), st.data())
 def test_oslo_messages_to_ous_go_to_a_listed_service(service, ous, data):
     """Seed 000, appendix: every OUS service a message can be addressed to; any case and spacing."""
@@ -460,7 +460,7 @@ def test_oslo_messages_to_ous_go_to_a_listed_service(service, ous, data):
         assert "RECIPIENT-LISTED" not in listed_rules(elsewhere, name)
 
 
-@settings(max_examples=40, **SETTINGS)
+@settings(max_examples=40)
 @given(st.sampled_from(profiles.OSLO_KOMMUNE_SERVICES), st.data())
 def test_oslo_messages_from_ous_to_oslo_kommune_go_to_a_listed_service(service, data):
     """Seed 000, appendix: the services OUS addresses in Oslo kommune (with their TJE codes in the warning);
@@ -482,7 +482,7 @@ def test_oslo_messages_from_ous_to_oslo_kommune_go_to_a_listed_service(service, 
     assert listed_rules(between(sender, ("Bærum kommune", "Hjemmesykepleie")), "oslo") == []
 
 
-@settings(max_examples=40, **SETTINGS)
+@settings(max_examples=40)
 @given(
     st.sampled_from(profiles.BERGEN_MUNICIPAL_SERVICES),
     st.sampled_from(["Helse Bergen HF", "Haukeland universitetssjukehus"]),
@@ -511,7 +511,7 @@ VESTRE_VIKEN = [
 ]
 
 
-@settings(max_examples=40, **SETTINGS)
+@settings(max_examples=40)
 @given(st.sampled_from(VESTRE_VIKEN), st.data())
 def test_vestre_viken_messages_go_to_a_listed_fagområde_of_the_hospital(pair, data):
     """Seed 002: the fagområder of each hospital that currently receive dialog messages."""
@@ -544,7 +544,7 @@ OSTFOLD_MUNICIPAL = ["Saksbehandling", "Sykepleietjeneste", "Legetjeneste", "Hje
                      "Kommuneoverlegen"]  # fmt: skip
 
 
-@settings(max_examples=40, **SETTINGS)
+@settings(max_examples=40)
 @given(
     st.sampled_from(OSTFOLD_RECEPTIONS),
     st.sampled_from(OSTFOLD_MUNICIPAL),
@@ -613,7 +613,7 @@ def pasientdialog_svar(text: str) -> bytes:
     )
 
 
-@settings(max_examples=40, **SETTINGS)
+@settings(max_examples=40)
 @given(
     st.sampled_from(profiles.PASIENTDIALOG_REPLIES),
     st.sampled_from(["", "Hei Kari! ", "Til Kari Nordmann\n"]),
@@ -638,7 +638,7 @@ def test_pasientdialog_standard_texts_only_for_a_svar():
     assert rules.get("STANDARD-REPLY").severity is Severity.WARNING
 
 
-@settings(max_examples=60, **SETTINGS)
+@settings(max_examples=60)
 @given(dms.messages(), st.sampled_from([None, True, False]))
 def test_a_profile_rule_applies_only_under_its_profiles(message, admitted):
     """Generated messages (their organisations include OUS, Oslo kommune, Helse Bergen, Vestre Viken and Sykehuset

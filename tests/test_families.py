@@ -47,7 +47,7 @@ def key(entry: dict[str, Any]) -> str:
     options = "".join(
         f" --{option} {entry[option]}" for option in ("profile", "original") if entry.get(option) is not None
     )
-    return entry["file"] + options
+    return str(entry["file"]) + options
 
 
 def cases(aspect: str, entries: list[dict[str, Any]], *interfaces: str) -> list[Any]:
@@ -196,7 +196,7 @@ def test_the_messages_are_schema_valid_where_real_ones_are(name: str) -> None:
     verdicts = []
     for message in _schema_checked(root):
         namespace = etree.QName(message).namespace
-        set_name = {ns.APPREC_10: "apprec-1.0", ns.APPREC_11: "apprec-1.1"}.get(namespace, "msghead")
+        set_name = {ns.APPREC_10: "apprec-1.0", ns.APPREC_11: "apprec-1.1"}.get(namespace or "", "msghead")
         verdicts.append(xsdgen.validate(xsdgen.reference_lxml(set_name), etree.tostring(message)))
     assert verdicts
     assert all(ok for ok, _ in verdicts) != expected_xsd, verdicts
@@ -284,7 +284,7 @@ def assert_lists_documents(data: object, documents: list[dict[str, str]]) -> Non
         found = list(_listings(data, namespace))
         assert len(found) >= len(expected), (namespace, found)
         for mime in {document["mime"] for document in expected if "mime" in document}:
-            assert any(mime in (place.values() if isinstance(place, dict) else place) for place in found), (
+            assert any(mime in (place.values() if isinstance(place, dict) else str(place)) for place in found), (
                 namespace,
                 mime,
                 found,

@@ -26,7 +26,7 @@ from pathlib import Path
 import adversarial
 import pytest
 from click.testing import CliRunner, Result
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from paths import EXAMPLES, ROOT
@@ -39,9 +39,6 @@ from dmtool.cli import main
 sys.path.insert(0, str(ROOT / "tools"))
 import fuzz
 
-SETTINGS = dict(
-    deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
-)
 CORPUS = [path.read_bytes() for path in sorted(EXAMPLES.glob("*.xml"))]
 
 
@@ -67,19 +64,19 @@ def mutants(draw: st.DrawFn, tree: bool = True, byte: bool = True) -> bytes:
     return data
 
 
-@settings(max_examples=150, **SETTINGS)
+@settings(max_examples=150)
 @given(mutants(byte=False))
 def test_tree_mutants_keep_the_library_contracts(data):
     fuzz.exercise(data)
 
 
-@settings(max_examples=150, **SETTINGS)
+@settings(max_examples=150)
 @given(mutants(tree=False))
 def test_byte_mutants_keep_the_library_contracts(data):
     fuzz.exercise(data)
 
 
-@settings(max_examples=60, **SETTINGS)
+@settings(max_examples=60)
 @given(mutants())
 def test_mutants_of_both_kinds_keep_the_library_contracts(data):
     fuzz.exercise(data)
@@ -105,7 +102,7 @@ def run(data: bytes, *args: str) -> Result:
     return result
 
 
-@settings(max_examples=60, **SETTINGS)
+@settings(max_examples=60)
 @given(mutants())
 def test_cli_validate_json_gives_one_verdict_for_a_mutant(data):
     report = dmtool.validate(data)
@@ -118,7 +115,7 @@ def test_cli_validate_json_gives_one_verdict_for_a_mutant(data):
     assert result.stderr == ""
 
 
-@settings(max_examples=60, **SETTINGS)
+@settings(max_examples=60)
 @given(mutants())
 def test_cli_apprec_writes_a_receipt_or_says_why_not(data):
     report = dmtool.validate(data)
@@ -142,7 +139,7 @@ def test_cli_apprec_writes_a_receipt_or_says_why_not(data):
         assert checked.exit_code == 1 and checked.stderr.startswith(f"dmtool: {path}: cannot check the receipt: ")
 
 
-@settings(max_examples=40, **SETTINGS)
+@settings(max_examples=40)
 @given(mutants())
 def test_cli_parse_and_replies_read_a_mutant_or_say_why_not(data):
     try:
@@ -395,14 +392,14 @@ def test_the_harness_keeps_nothing_from_one_input_to_the_next():
 def test_the_adversarial_seeds_are_messages_with_every_adversarial_text():
     seeds = dict(fuzz.adversarial_seeds(size=64))
     assert len(seeds) == 2 * len(adversarial.FAMILIES)
-    found = set()
+    found: set[str | None] = set()
     for data in seeds.values():
         root = loader.parse_bytes(data)
         found.update(element.text for element in root.iter("{*}TekstNotatInnhold", "{*}OrganisationName"))
     assert set(adversarial.texts(64).values()) <= found
 
 
-@settings(max_examples=60, **SETTINGS)
+@settings(max_examples=60)
 @given(st.sampled_from(sorted(dict(fuzz.adversarial_seeds(size=2048)).items())))
 def test_the_adversarial_seeds_keep_the_library_contracts(seed):
     fuzz.exercise(seed[1])
@@ -416,7 +413,7 @@ def test_the_tree_mutations_put_in_adversarial_texts_and_nest_elements():
     assert len(texts & adversarial_texts) > 10
 
     def nested(data: bytes) -> bool:
-        return any(element.getparent() is not None and element.getparent().tag == element.tag
+        return any((parent := element.getparent()) is not None and parent.tag == element.tag
                    for element in loader.parse_bytes(data).iter(etree.Element))  # fmt: skip
 
     assert sum(nested(data) for data in made if data) > 10

@@ -10,6 +10,7 @@ import hmac
 import re
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -21,7 +22,7 @@ import dmtool
 from dmtool import apprec, clock, deadlines, strategies
 from dmtool.apprec import AppRec
 from dmtool.ledger import DUPLICATE, UNKNOWN_PARENT, Ledger, LedgerError, schema
-from dmtool.model import CV, Message
+from dmtool.model import CV, Foresporsel, Message
 
 FORESPORSEL = (EXAMPLES / "foresporsel-1.0.xml").read_bytes()
 FAMILIES = ROOT / "fixtures" / "families"
@@ -33,7 +34,7 @@ def rules(recorded: object) -> list[str]:
     return [issue.rule for issue in recorded.report.issues]  # type: ignore[attr-defined]
 
 
-def svar(days: int = 2, **changes: object) -> Message:
+def svar(days: int = 2, **changes: Any) -> Message:
     answer = dmtool.svar(ASKED, "Blodtrykket er fint. Hilsen Lise Lege.", gen_date=SENT + dt.timedelta(days=days))
     return dataclasses.replace(answer, **changes)
 
@@ -216,6 +217,7 @@ def test_an_avvik_closes_a_forespørsel(ledger_url):
 
 def test_one_problem_per_thread_looks_at_the_whole_thread(ledger_url):
     question = "Til hjemmesykepleien. Når er kontrollen på ortopedisk poliklinikk? Hilsen Lise Lege."
+    assert isinstance(ASKED.body, Foresporsel)
     asked = dataclasses.replace(ASKED, body=dataclasses.replace(ASKED.body, question=question))
 
     def answer(text: str, msg_id: str) -> Message:
@@ -269,8 +271,7 @@ def _items(threads: list[strategies.ShapedThread]) -> dict[str, Message | AppRec
     return found
 
 
-@settings(max_examples=20, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])  # fmt: skip
+@settings(max_examples=20, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
 def test_threads_in_any_order_give_the_same_follow_up(ledgers: Ledgers, data: st.DataObject):
     shapes = data.draw(st.lists(st.sampled_from([None, *strategies.THREAD_SHAPES]), min_size=1, max_size=4))
@@ -278,7 +279,7 @@ def test_threads_in_any_order_give_the_same_follow_up(ledgers: Ledgers, data: st
     deliveries = [delivery for thread in threads for delivery in thread.deliveries]
     items = _items(threads)
     assume(len(items) == sum(not delivery.again for delivery in deliveries))  # every MsgId drawn once
-    assume(len({thread.deliveries[0].item.gen_date for thread in threads}) == len(threads))  # type: ignore[union-attr]
+    assume(len({thread.deliveries[0].item.gen_date for thread in threads}) == len(threads))
     expected = sorted(row for thread in threads for row in thread.expected)
     now = max(item.gen_date for item in items.values()) + dt.timedelta(days=60)
     answers = []
@@ -296,7 +297,7 @@ def test_threads_in_any_order_give_the_same_follow_up(ledgers: Ledgers, data: st
     assert answers[0][1:] == answers[1][1:]
 
 
-@settings(max_examples=5, deadline=None)
+@settings(max_examples=5)
 @given(strategies.shaped_threads("late-reply", "1.1"))
 def test_a_late_reply_is_late_and_every_file_valid(drawn: strategies.ShapedThread):
     first, _, reply, _ = (delivery.item for delivery in drawn.deliveries)

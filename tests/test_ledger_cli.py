@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -22,13 +23,16 @@ RECORD_KEYS = {"path", "valid", "kind", "version", "msg_type", "msg_id", "wrappe
                "direction", "stored", "duplicate_of", "parent", "thread"}  # fmt: skip
 OVERDUE_KEYS = {"kind", "msg_id", "msg_type", "direction", "gen_date", "due", "receipt", "status", "errors", "reply",
                 "reply_date"}  # fmt: skip
+#: Issue 20: the keys added so that one name means one thing in every command's JSON.
+RECORD_KEYS |= {"dialog_version", "apprec_version", "profile"}
+OVERDUE_KEYS |= {"follow_up"}
 
 
 def run(*args: str, stdin: bytes | None = None):
     return CliRunner().invoke(main, list(args), input=stdin)
 
 
-def lines(output: str) -> list[dict]:
+def lines(output: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in output.splitlines()]
 
 
@@ -125,11 +129,12 @@ def test_the_ledger_is_in_the_working_folder_or_where_the_settings_say(tmp_path,
     assert bad.exit_code == 2 and "ledger must be a string" in bad.output
 
 
-def _files(folder: Path) -> list[dict]:
-    return json.loads((folder / "manifest.json").read_text())["files"]
+def _files(folder: Path) -> list[dict[str, Any]]:
+    files: list[dict[str, Any]] = json.loads((folder / "manifest.json").read_text())["files"]
+    return files
 
 
-def _record(ledger_url: str, folder: Path, order: list[dict]) -> None:
+def _record(ledger_url: str, folder: Path, order: list[dict[str, Any]]) -> None:
     """Record the files of ``order``, each as its manifest says it went, in runs of the same direction."""
     start = 0
     while start < len(order):

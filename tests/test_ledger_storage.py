@@ -11,6 +11,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
 from ledger_worker import message, msg_id
 
 from dmtool.ledger import Ledger
@@ -43,6 +44,7 @@ def consistent(url: str) -> None:
             assert ledger.store.query("PRAGMA integrity_check") == [("ok",)]
 
 
+@pytest.mark.slow
 def test_four_processes_recording_a_thousand_messages_each_store_four_thousand(ledger_url):
     Ledger.open(ledger_url).close()  # made before, so that the workers race on recording, not on making it
     workers = [start(ledger_url, 1000 * number, 1000) for number in range(4)]

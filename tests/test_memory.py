@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 
+import pytest
 from lxml import etree
 
 from dmtool import parsing
@@ -47,6 +48,7 @@ def _growth_mib(count: int, names: int) -> float:
     return float(ran.stdout)
 
 
+@pytest.mark.slow
 def test_a_thousand_messages_of_fifteen_thousand_new_names_grow_the_process_by_less_than_50_mib() -> None:
     # 15 million new names: without a new dictionary now and then, they took about a gigabyte.
     assert _growth_mib(1_000, 15_000) < 50

@@ -20,6 +20,8 @@ from dmtool.cli import main
 
 GENERATED = ROOT / "fixtures" / "generated" / "messages"
 KEYS = {"reply_by", "path", "valid", "kind", "version", "msg_type", "msg_id", "wrapped", "issues", "rules"}
+#: Issue 20: the keys added so that one name means one thing in every command's JSON.
+KEYS |= {"dialog_version", "apprec_version", "profile"}
 IDS = {rule.id for rule in rules.RULES} | {"IO-ERROR", "WORKER-CRASHED"}
 #: What must never reach a user: Python reprs, exception constructors, byte strings, stack traces.
 LEAKS = re.compile(r"<lxml\.|object at 0x|Traceback|File \"|\w+Error\(|\w+Exception\(|\bb'|\bb\"")
@@ -45,8 +47,8 @@ def _broken_corpus(folder: Path) -> int:
         else:
             inputs[f"cut-{number}"] = bytes(data[: rng.randrange(len(data))])
     folder.mkdir()
-    for name, data in inputs.items():
-        (folder / f"{name}.xml").write_bytes(data.replace(b"{fifo}", b"/nonexistent").replace(b"{url}", b"urn:x"))
+    for name, written in inputs.items():
+        (folder / f"{name}.xml").write_bytes(written.replace(b"{fifo}", b"/nonexistent").replace(b"{url}", b"urn:x"))
     for path in GENERATED.glob("*.xml"):
         shutil.copy(path, folder / path.name)
     (folder / "unreadable.xml").write_bytes(examples[0])

@@ -8,7 +8,7 @@ processing instruction into every simple value of generated messages and receipt
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from paths import EXAMPLES
@@ -17,7 +17,6 @@ import dmtool
 from dmtool import apprec
 from dmtool import strategies as dms
 
-_SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 _INSERTS = st.sampled_from(["comment", "pi", "empty comment"])
 
 
@@ -62,7 +61,7 @@ def _same_reading(before: bytes, after: bytes) -> None:
         assert dmtool.to_xml(got, strict=False) == dmtool.to_xml(expected, strict=False)  # type: ignore[arg-type]
 
 
-@_SETTINGS
+@settings(max_examples=60)
 @given(data=st.data(), message=dms.messages())
 def test_comments_and_pis_in_simple_values_of_messages_change_nothing(data: st.DataObject, message: dmtool.Message):
     before, after = data.draw(_with_inserts(dmtool.to_xml(message, strict=False)))
@@ -70,7 +69,7 @@ def test_comments_and_pis_in_simple_values_of_messages_change_nothing(data: st.D
     _same_reading(before, after)
 
 
-@_SETTINGS
+@settings(max_examples=60)
 @given(data=st.data(), message=dms.messages(), version=st.sampled_from(sorted(apprec.APPREC_VERSIONS)))
 def test_comments_and_pis_in_simple_values_of_receipts_change_nothing(
     data: st.DataObject, message: dmtool.Message, version: apprec.AppRecVersion
@@ -81,7 +80,7 @@ def test_comments_and_pis_in_simple_values_of_receipts_change_nothing(
     assert dmtool.parse_apprec(after) == dmtool.parse_apprec(before)
 
 
-@_SETTINGS
+@settings(max_examples=60)
 @given(data=st.data(), name=st.sampled_from(sorted(path.name for path in EXAMPLES.glob("*.xml"))))
 def test_comments_and_pis_in_simple_values_of_the_examples_change_nothing(data: st.DataObject, name: str):
     before, after = data.draw(_with_inserts((EXAMPLES / name).read_bytes()))

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from paths import EXAMPLES, REFERENCE_EXAMPLES
@@ -41,7 +41,6 @@ from dmtool.model import (
 from dmtool.profiles import Settings
 from dmtool.writer import to_xml
 
-SETTINGS: dict[str, Any] = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 CORPUS = corpus()
 #: A key of the model, as a BuildError names its field (``receiver.unit``, ``body.quoted.subject``): never in what a
 #: user is told about a message they answer.
@@ -172,8 +171,15 @@ def _level(draw: st.DrawFn, root: etree._Element) -> etree._Element:
     return levels[draw(st.integers(0, len(levels) - 1))]
 
 
+def _found(element: etree._Element, path: str) -> etree._Element:
+    """The element at ``path`` below ``element``, which the message has."""
+    found = element.find(path, MH)
+    assert found is not None, path
+    return found
+
+
 def _her_ids(level: etree._Element) -> list[etree._Element]:
-    return [ident for ident in level.findall("mh:Ident", MH) if ident.find("mh:TypeId", MH).get("V") == "HER"]
+    return [ident for ident in level.findall("mh:Ident", MH) if _found(ident, "mh:TypeId").get("V") == "HER"]
 
 
 def _ident(number: str, code: str, oid: str = "2.16.578.1.12.4.1.1.9051") -> etree._Element:
@@ -211,7 +217,7 @@ def missing_her(draw: st.DrawFn, root: etree._Element) -> None:
 
 def malformed_her(draw: st.DrawFn, root: etree._Element) -> None:
     for her in _her_ids(_level(draw, root)):
-        number = her.find("mh:Id", MH)
+        number = _found(her, "mh:Id")
         number.text = draw(st.sampled_from(["0", "12 ", "1234567890", "HER"])) + (number.text or "")
 
 
@@ -226,7 +232,7 @@ def personal_her(draw: st.DrawFn, root: etree._Element) -> None:
         level.remove(old)
     professional = etree.SubElement(level, _mh("HealthcareProfessional"))
     etree.SubElement(professional, _mh("FamilyName")).text = "Dahl"
-    professional.append(_ident(hers[0].findtext("mh:Id", namespaces=MH) if hers else "8000301", "HER"))
+    professional.append(_ident(hers[0].findtext("mh:Id", namespaces=MH) or "" if hers else "8000301", "HER"))
 
 
 def bad_codes(draw: st.DrawFn, root: etree._Element) -> None:
@@ -240,36 +246,39 @@ def bad_codes(draw: st.DrawFn, root: etree._Element) -> None:
 
 
 def patient_fault(draw: st.DrawFn, root: etree._Element) -> None:
-    info = root.find("mh:MsgInfo", MH)
+    info = _found(root, "mh:MsgInfo")
     patient_element = info.find("mh:Patient", MH)
     if patient_element is None:
         return
     fault = draw(st.sampled_from(["none", "h-nummer", "check-digits", "type", "no-type", "no-name"]))
-    number = patient_element.find("mh:Ident/mh:Id", MH)
-    type_id = patient_element.find("mh:Ident/mh:TypeId", MH)
+    number = _found(patient_element, "mh:Ident/mh:Id")
+    type_id = _found(patient_element, "mh:Ident/mh:TypeId")
     if fault == "none":
         info.remove(patient_element)
     elif fault == "h-nummer":
         number.text = draw(dms.h_nummer())
     elif fault == "check-digits":
-        number.text = number.text[:9] + ("00" if number.text[9:] != "00" else "11")
+        digits = number.text or ""
+        number.text = digits[:9] + ("00" if digits[9:] != "00" else "11")
     elif fault == "type":
         type_id.set("V", "DNR" if type_id.get("V") == "FNR" else "FNR")
     elif fault == "no-type":
-        type_id.getparent().remove(type_id)
+        ident = type_id.getparent()
+        assert ident is not None
+        ident.remove(type_id)
     else:
-        patient_element.remove(patient_element.find("mh:GivenName", MH))
+        patient_element.remove(_found(patient_element, "mh:GivenName"))
 
 
 def other_type(draw: st.DrawFn, root: etree._Element) -> None:
-    type_element = root.find("mh:MsgInfo/mh:Type", MH)
+    type_element = _found(root, "mh:MsgInfo/mh:Type")
     type_element.set(
         "V", draw(st.sampled_from(["DIALOG_INNBYGGER_EKONTAKT", "DIALOG_STATUS_HENVISNING", "LEGEERKL", "", "ZZZ"]))
     )
 
 
 def other_body(draw: st.DrawFn, root: etree._Element) -> None:
-    content = root.find("mh:Document/mh:RefDoc/mh:Content", MH)
+    content = _found(root, "mh:Document/mh:RefDoc/mh:Content")
     for child in list(content):
         content.remove(child)
     if draw(st.booleans()):
@@ -277,7 +286,7 @@ def other_body(draw: st.DrawFn, root: etree._Element) -> None:
 
 
 def no_msg_id(draw: st.DrawFn, root: etree._Element) -> None:
-    msg_id = root.find("mh:MsgInfo/mh:MsgId", MH)
+    msg_id = _found(root, "mh:MsgInfo/mh:MsgId")
     msg_id.text = draw(st.sampled_from(["", "   "]))
 
 
@@ -315,19 +324,19 @@ def assert_reply_or_words(build: Callable[[Received], Any], data: bytes) -> str:
     return "built"
 
 
-@settings(max_examples=150, **SETTINGS)
+@settings(max_examples=150)
 @given(faulty(), st.sampled_from(tuple(compose.AVVIK_REASONS)))
 def test_avvik_about_a_faulty_message_validates_or_says_why_in_words(data: bytes, reason: Any) -> None:
     assert_reply_or_words(lambda about: compose.avvik(about, reason, "Meldingen mangler innhold."), data)
 
 
-@settings(max_examples=80, **SETTINGS)
+@settings(max_examples=80)
 @given(faulty(Kind.FORESPORSEL, (*FAULTS, no_msg_id)))
 def test_svar_to_a_faulty_forespørsel_validates_or_says_why_in_words(data: bytes) -> None:
     assert_reply_or_words(lambda to: compose.svar(to, "Ja, det går fint."), data)
 
 
-@settings(max_examples=30, **SETTINGS)
+@settings(max_examples=30)
 @given(faulty(faults=(empty_organisation,)))
 def test_an_avvik_about_a_message_with_an_empty_organisation_is_built(data: bytes) -> None:
     """An empty ``<Organisation/>`` (an EPJ quirk) is left out: the avvik is always built."""
@@ -418,7 +427,7 @@ def test_codes_and_addresses_a_reply_cannot_carry_are_left_out() -> None:
     assert validate(to_xml(avvik)).valid
 
 
-@settings(max_examples=20, **SETTINGS)
+@settings(max_examples=20)
 @given(dms.messages())
 def test_a_valid_message_is_answered_with_everything_it_holds(message: Message) -> None:
     """Nothing of a valid message is left out: the reply's parties and patient are the original's."""

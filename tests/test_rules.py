@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from paths import EXAMPLES, ROOT
@@ -29,12 +29,11 @@ from dmtool.cli import main
 from dmtool.clock import OSLO
 from dmtool.errors import BuildError, RuleError
 from dmtool.facts import original_of
-from dmtool.model import CV, ConversationRef, Kind, Organisation
+from dmtool.model import CV, ConversationRef, Kind, Notat, Organisation
 from dmtool.report import Severity
 from dmtool.rules import plaintext
 from dmtool.writer import to_xml
 
-SETTINGS: dict[str, Any] = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 RULES_MD = ROOT.parent / "shared" / "docs" / "rules.md"
 
 FORESPORSEL = (EXAMPLES / "foresporsel-1.0.xml").read_bytes()
@@ -320,7 +319,7 @@ KIND_VERSIONS = [(kind, version) for kind in Kind for version in dms.kind_versio
 
 
 @pytest.mark.parametrize(("kind", "version"), KIND_VERSIONS, ids=[f"{k}-{v}" for k, v in KIND_VERSIONS])
-@settings(max_examples=12, **SETTINGS)
+@settings(max_examples=12)
 @given(data=st.data())
 def test_generated_messages_break_no_rule(kind, version, data):
     message = data.draw(dms.messages(kind, version))
@@ -329,7 +328,7 @@ def test_generated_messages_break_no_rule(kind, version, data):
 
 
 @pytest.mark.parametrize("rule", dms.HARD_RULES)
-@settings(max_examples=30, **SETTINGS)
+@settings(max_examples=30)
 @given(data=st.data())
 def test_breaking_a_rule_gives_errors_of_that_rule_only(rule, data):
     xml = data.draw(dms.breaking(rule))
@@ -347,7 +346,7 @@ BREAK_CASES = [
 
 
 @pytest.mark.parametrize(("rule", "kind", "version"), BREAK_CASES, ids=[f"{r}-{k}-{v}" for r, k, v in BREAK_CASES])
-@settings(max_examples=4, **SETTINGS)
+@settings(max_examples=4)
 @given(data=st.data())
 def test_breaking_works_for_every_kind_and_version(rule, kind, version, data):
     xml = data.draw(dms.breaking(rule, kind, version))
@@ -470,7 +469,8 @@ def test_rules_command_json_has_every_id_with_severity_and_apprec_code():
 
 
 def _h_nummer_request():
-    patient = dataclasses.replace(REQUEST.patient, id=H_NUMMER, id_type=None)  # type: ignore[arg-type]
+    assert REQUEST.patient is not None
+    patient = dataclasses.replace(REQUEST.patient, id=H_NUMMER, id_type=None)
     return compose.foresporsel(sender=REQUEST.sender, receiver=REQUEST.receiver, patient=patient, text="Til deg.")
 
 
@@ -487,6 +487,7 @@ def test_builder_refuses_an_h_nummer_patient_and_writes_it_when_not_strict():
 def _refused() -> list[tuple[str, dmtool.Message]]:
     svar = dmtool.parse(SVAR)
     avvik = dmtool.parse(AVVIK)
+    assert isinstance(avvik.body, Notat)
     service = REQUEST.receiver.service
     unit = Organisation(service.name, org_number="974703300")
     return [
@@ -730,7 +731,7 @@ _PDF_DOCUMENT = (
 )
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=20)
 @given(before=st.integers(0, 2), after=st.integers(0, 2))
 def test_an_attachment_before_the_dialogmelding_is_no_attachments_like_one_after_it(before: int, after: int) -> None:
     """Some systems put the attachment first: the Dialogmelding is still found, and every other Document refused

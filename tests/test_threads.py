@@ -92,6 +92,7 @@ def test_the_corpus_mixes_valid_and_invalid_messages_with_different_errors() -> 
     assert len(invalid) >= 50
 
 
+@pytest.mark.slow
 def test_threads_give_the_reports_receipts_and_models_of_one_thread() -> None:
     corpus = _corpus()
     expected = {data: _outcome(data) for data in corpus}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from paths import EXAMPLES
 
@@ -110,10 +110,9 @@ def _no_exception_escapes(data: bytes) -> None:
         dmtool.check_apprec(receipt_read)
 
 
-_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-@_SETTINGS
+@settings(max_examples=150)
 @given(name=st.sampled_from(sorted(MESSAGES)), value=timestamps(), which=st.none() | st.integers(0, 2))
 @example(name="foresporsel-1.0.xml", value="0001-01-01T00:00:00", which=None)
 @example(name="foresporsel-1.0.xml", value="0001-01-01T00:42:59", which=None)
@@ -124,7 +123,7 @@ def test_any_timestamp_anywhere_gives_issues_not_exceptions(name: str, value: st
     _no_exception_escapes(_with_timestamp(MESSAGES[name], value, which))
 
 
-@_SETTINGS
+@settings(max_examples=150)
 @given(value=dates(), stamp=st.none() | timestamps())
 def test_any_birth_date_gives_issues_not_exceptions(value: str, stamp: str | None) -> None:
     data = _with_birth_date(FORESPORSEL, value)

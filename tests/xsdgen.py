@@ -27,7 +27,7 @@ import random
 import string
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import xmlschema
 from hypothesis import strategies as st
@@ -103,6 +103,18 @@ def reference_lxml(set_name: str) -> etree.XMLSchema:
 
 
 @functools.cache
+def written_schema(set_name: str) -> etree.XMLSchema:
+    """What a message dmtool wrote is checked against: the reference schema set ``set_name`` when ``shared`` is beside
+    the checkout (:func:`reference_available`), else dmtool's own (the same standards, as the package holds them), so
+    that the tests of writing run without ``shared`` too."""
+    if reference_available():
+        return reference_lxml(set_name)
+    from dmtool.xsd import compile_set
+
+    return compile_set(set_name)
+
+
+@functools.cache
 def reference_xmlschema(set_name: str) -> xmlschema.XMLSchema:
     """The reference schema set ``set_name`` loaded by xmlschema (offline)."""
     return xmlschema.XMLSchema(_wrapper(set_name), base_url=str(XSD_DIR), allow="local")
@@ -148,7 +160,8 @@ def roots() -> dict[str, Root]:
     for set_name in SET_NAMESPACES:
         for name in _global_elements(set_name):
             q = etree.QName(name)
-            key = f"{set_name}:{PREFIXES.get(q.namespace, q.namespace)}:{q.localname}"
+            namespace = q.namespace or ""
+            key = f"{set_name}:{PREFIXES.get(namespace, namespace)}:{q.localname}"
             out[key] = Root(key, set_name, name)
     return out
 
@@ -168,6 +181,9 @@ MAIN_ROOTS = (
 # seeded random.Random. Every decision shrinks towards "less" (0, False, first choice).
 
 
+T = TypeVar("T")
+
+
 class Rnd:
     def randint(self, a: int, b: int) -> int:
         raise NotImplementedError
@@ -175,7 +191,7 @@ class Rnd:
     def chance(self, p: float) -> bool:
         return self.randint(0, 999) >= 1000 - int(p * 1000)
 
-    def choice(self, seq: Sequence[Any]) -> Any:
+    def choice(self, seq: Sequence[T]) -> T:
         return seq[self.randint(0, len(seq) - 1)]
 
     def text(self, alphabet: str, lo: int, hi: int) -> str:
@@ -190,7 +206,8 @@ class DrawRnd(Rnd):
         return a if a >= b else self.draw(st.integers(a, b))
 
     def text(self, alphabet: str, lo: int, hi: int) -> str:
-        return self.draw(st.text(st.sampled_from(alphabet), min_size=lo, max_size=hi))
+        drawn: str = self.draw(st.text(st.sampled_from(alphabet), min_size=lo, max_size=hi))
+        return drawn
 
 
 class RandomRnd(Rnd):
@@ -386,9 +403,7 @@ class Gen:
         nss = {etree.QName(n).namespace for n in self.schema.maps.elements} | {
             etree.QName(n).namespace for n in self.schema.maps.types
         }
-        nss.discard(XS)
-        nss.discard(None)
-        return sorted(nss)
+        return sorted(namespace for namespace in nss if namespace is not None and namespace != XS)
 
     # -- elements ---------------------------------------------------------------------------------------------
 
@@ -427,7 +442,7 @@ class Gen:
 
     def element_text(self, t: Any, decl: Any) -> str:
         if decl is not None and getattr(decl, "fixed", None) is not None:
-            return decl.fixed
+            return str(decl.fixed)
         return simple_value(self.r, t, self)
 
     def sprinkle_text(self, el: etree._Element) -> None:
@@ -470,7 +485,7 @@ class Gen:
                 return
 
     def occurs(self, p: Any, capped: bool) -> int:
-        lo = p.min_occurs
+        lo: int = p.min_occurs
         hi = p.max_occurs if p.max_occurs is not None else lo + 3
         hi = min(hi, lo + 2)
         if capped:
@@ -526,7 +541,7 @@ class Gen:
             self.foreign(w, el, stack, wild)
 
     def foreign_allowed(self, w: Any) -> bool:
-        return w.is_namespace_allowed(FOREIGN) or w.is_namespace_allowed("")
+        return bool(w.is_namespace_allowed(FOREIGN) or w.is_namespace_allowed(""))
 
     def foreign(self, w: Any, el: etree._Element, stack: tuple[str, ...], wild: int) -> None:
         """An element with no declaration anywhere (only valid under lax/skip wildcards)."""
@@ -665,6 +680,11 @@ MUTATIONS = (
 )
 
 
+def _tag(element: etree._Element) -> str:
+    """The name of ``element`` in Clark notation (``{namespace}local``), as its ``tag`` holds it."""
+    return etree.QName(element).text
+
+
 def _walk(root: etree._Element) -> list[etree._Element]:
     return [e for e in root.iter() if isinstance(e.tag, str)]
 
@@ -675,7 +695,7 @@ def _set_text(el: etree._Element, text: str) -> None:
     el.text = text
 
 
-def _pick_attribute(r, elements):
+def _pick_attribute(r: Rnd, elements: list[Any]) -> tuple[Any, str] | None:
     """One (element, attribute name) among the elements that have attributes, or None."""
     with_attrs = [e for e in elements if e.attrib]
     if not with_attrs:
@@ -686,7 +706,7 @@ def _pick_attribute(r, elements):
 
 def mutate(r: Rnd, gen: Gen, root: etree._Element) -> str:
     """Apply one mutation in place; returns its description."""
-    elements = _walk(root)
+    elements: list[Any] = _walk(root)  # lxml's own elements, whose tags _walk found to be strings
     nonroot = elements[1:]
     kind = r.choice(MUTATIONS)
     nss = [*gen.namespaces(), "", FOREIGN]
@@ -699,7 +719,7 @@ def mutate(r: Rnd, gen: Gen, root: etree._Element) -> str:
         el.addnext(copy.deepcopy(el))
         return f"duplicate {el.tag}"
     if kind == "swap":
-        pairs = [(e, e.getnext()) for e in nonroot if e.getnext() is not None and e.getnext().tag != e.tag]
+        pairs = [(e, after) for e in nonroot if (after := e.getnext()) is not None and after.tag != e.tag]
         if pairs:
             a, b = r.choice(pairs)
             a.addprevious(b)  # move b before a (keeps tails with their elements)
@@ -709,7 +729,7 @@ def mutate(r: Rnd, gen: Gen, root: etree._Element) -> str:
         if leaves:
             el = r.choice(leaves)
             _set_text(el, r.choice(BAD_VALUES))
-            return f"bad text in {el.tag}"
+            return f"bad text in {_tag(el)}"
     if kind == "bad_attribute_value":
         picked = _pick_attribute(r, elements)
         if picked:
@@ -724,7 +744,7 @@ def mutate(r: Rnd, gen: Gen, root: etree._Element) -> str:
         if r.chance(0.5):
             child.text = "x"
         parent.insert(r.randint(0, len(parent)), child)
-        return f"insert {child.tag} into {parent.tag}"
+        return f"insert {_tag(child)} into {parent.tag}"
     if kind == "namespace":
         el = r.choice(elements)
         q = etree.QName(el)
@@ -774,7 +794,7 @@ def mutate(r: Rnd, gen: Gen, root: etree._Element) -> str:
             if r.chance(0.5):  # make it (probably) invalid
                 mutate(r, sub, child) if r.chance(0.5) else _set_text(child, "x")
             host.insert(r.randint(0, len(host)), child)
-            return f"insert global {decl.name} into {host.tag}"
+            return f"insert global {decl.name} into {_tag(host)}"
     if kind == "drop_attribute":
         picked = _pick_attribute(r, elements)
         if picked:
@@ -863,14 +883,28 @@ def _reductions(data: bytes) -> Iterator[bytes]:
         return tobytes(root)
 
     elements = _walk(etree.fromstring(data, PARSER))
+    def removed(element: etree._Element) -> None:
+        parent = element.getparent()
+        assert parent is not None  # the root is never removed
+        parent.remove(element)
+
+    def unset(name: str) -> Callable[[etree._Element], None]:
+        def edit(element: etree._Element) -> None:
+            element.attrib.pop(name)
+
+        return edit
+
+    def cleared(attr: str) -> Callable[[etree._Element], None]:
+        return lambda element: setattr(element, attr, None)
+
     for i in range(1, len(elements)):
-        yield edited(i, lambda e: e.getparent().remove(e))
+        yield edited(i, removed)
     for i, el in enumerate(elements):
         for name in list(el.attrib):
-            yield edited(i, lambda e, name=name: e.attrib.pop(name))
+            yield edited(i, unset(name))
         for attr in ("text", "tail"):
             if getattr(el, attr):
-                yield edited(i, lambda e, attr=attr: setattr(e, attr, None))
+                yield edited(i, cleared(attr))
 
 
 def minimise(data: bytes, disagrees: Callable[[bytes], bool], budget: int = 3000) -> bytes:

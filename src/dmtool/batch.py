@@ -88,19 +88,21 @@ def check(item: Input, settings: Settings, original: Original | None) -> list[Re
             (report, False) for report in validate_each(source, path=item.shown, settings=settings, original=original)
         ]
     except OSError as error:
-        return [(unreadable(item.shown, item.shown, error), True)]
+        return [(unreadable(item.shown, item.shown, error, settings.profile.name), True)]
     except Exception as error:  # a bug in dmtool must not cost the rest of the batch its results
         message = (
             f"dmtool failed while checking {item.shown} ({type(error).__name__}), so it was not checked; this is a bug "
             "in dmtool: report it, with the file"
         )
-        return [(Report(path=item.shown, issues=(Issue(INTERNAL_ERROR, Severity.ERROR, message),)), True)]
+        issue = Issue(INTERNAL_ERROR, Severity.ERROR, message)
+        return [(Report(path=item.shown, issues=(issue,), profile=settings.profile.name), True)]
 
 
-def unreadable(path: str, shown: str, error: OSError) -> Report:
-    """The report of ``path`` when the file shown as ``shown`` cannot be read: one ``IO-ERROR`` issue saying why."""
+def unreadable(path: str, shown: str, error: OSError, profile: str = "national") -> Report:
+    """The report of ``path`` when the file shown as ``shown`` cannot be read, under ``profile``: one ``IO-ERROR``
+    issue saying why."""
     message = f"cannot read {shown}: {error.strerror or error}; check that the file exists and is readable"
-    return Report(path=path, issues=(Issue(IO_ERROR, Severity.ERROR, message),))
+    return Report(path=path, issues=(Issue(IO_ERROR, Severity.ERROR, message),), profile=profile)
 
 
 def as_result(report: Report, unchecked: bool) -> Result:
@@ -135,24 +137,26 @@ def _check_within(item: Input, settings: Settings, original: Original | None, ti
         signal.setitimer(signal.ITIMER_REAL, 0)
 
 
-def crashed(item: Input) -> Result:
-    """The result of a file whose worker process died again when it checked the file alone (``WORKER-CRASHED``)."""
+def crashed(item: Input, profile: str = "national") -> Result:
+    """The result of a file whose worker process died again when it checked the file alone (``WORKER-CRASHED``),
+    under ``profile``."""
     message = (
         f"the worker process checking {item.shown} died, and died again when the file was checked alone, so it was "
         "not checked; check that the machine has enough memory, and if it happens again report it as a bug in dmtool, "
         "with the file"
     )
-    return Report(path=item.shown, issues=(Issue(WORKER_CRASHED, Severity.ERROR, message),)), True
+    return Report(path=item.shown, issues=(Issue(WORKER_CRASHED, Severity.ERROR, message),), profile=profile), True
 
 
-def timed_out(item: Input, timeout: float) -> Result:
-    """The result of a file whose check outlasted ``timeout`` seconds, and outlasted it again alone (``TIMEOUT``)."""
+def timed_out(item: Input, timeout: float, profile: str = "national") -> Result:
+    """The result of a file whose check outlasted ``timeout`` seconds, and outlasted it again alone (``TIMEOUT``),
+    under ``profile``."""
     message = (
         f"checking {item.shown} took more than {timeout:g} s, and again when the file was checked alone, so it was "
         "stopped and the file was not checked; if the machine was busy or the file is very large, give more time "
         "(--timeout), and if not, report it as a bug in dmtool, with the file"
     )
-    return Report(path=item.shown, issues=(Issue(TIMEOUT, Severity.ERROR, message),)), True
+    return Report(path=item.shown, issues=(Issue(TIMEOUT, Severity.ERROR, message),), profile=profile), True
 
 
 def default_jobs() -> int:
@@ -218,7 +222,8 @@ def check_all(
     limit = timeout if hasattr(signal, "setitimer") else None
     size = chunk_size(len(items), workers)
     task = functools.partial(check_many, settings=settings, original=original, present=present, timeout=limit)
-    return _in_pool([items[at : at + size] for at in range(0, len(items), size)], task, present, workers, limit)
+    chunks = [items[at : at + size] for at in range(0, len(items), size)]
+    return _in_pool(chunks, task, present, workers, limit, settings.profile.name)
 
 
 def chunk_size(count: int, workers: int) -> int:
@@ -234,7 +239,12 @@ Task = Callable[[Sequence[Input]], list[T]]
 
 
 def _in_pool(
-    chunks: list[Sequence[Input]], task: Task[T], present: Present[T], workers: int, timeout: float | None
+    chunks: list[Sequence[Input]],
+    task: Task[T],
+    present: Present[T],
+    workers: int,
+    timeout: float | None,
+    profile: str,
 ) -> Generator[T, None, None]:
     """``task`` on each chunk on a pool of ``workers`` processes; the results in order, a chunk at a time.
 
@@ -264,14 +274,16 @@ def _in_pool(
                 yield from results
         if lost is None:
             return
-        yield from _isolated(chunks[lost], task, present, timeout)
+        yield from _isolated(chunks[lost], task, present, timeout, profile)
         chunks = chunks[lost + 1 :]
 
 
-def _isolated(items: Sequence[Input], task: Task[T], present: Present[T], timeout: float | None) -> Iterator[T]:
+def _isolated(
+    items: Sequence[Input], task: Task[T], present: Present[T], timeout: float | None, profile: str
+) -> Iterator[T]:
     """``task`` on each item alone, on a pool of one worker that is replaced when it dies: only the file being
     checked is in it then, so that file is known to have killed it (:func:`crashed`), or to have outlasted the
-    ``timeout`` when the worker died that late (:func:`timed_out`); presented here."""
+    ``timeout`` when the worker died that late (:func:`timed_out`); presented here, under ``profile``."""
     from concurrent.futures.process import BrokenProcessPool
 
     left = list(items)
@@ -284,9 +296,9 @@ def _isolated(items: Sequence[Input], task: Task[T], present: Present[T], timeou
                     results = pool.submit(task, [item]).result()
                 except BrokenProcessPool:
                     if timeout is not None and time.monotonic() - start >= timeout:
-                        yield present(*timed_out(item, timeout))
+                        yield present(*timed_out(item, timeout, profile))
                     else:
-                        yield present(*crashed(item))
+                        yield present(*crashed(item, profile))
                     break  # to a fresh worker
                 yield from results
 

@@ -25,7 +25,7 @@ import re
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Final, Literal, NoReturn, cast
 
@@ -54,7 +54,7 @@ from .jsontext import dumps as _json
 from .ledger import DEFAULT_URL as DEFAULT_LEDGER
 from .ledger import Direction, Ledger, LedgerError, Overdue, Recorded, Stored, moment
 from .loader import MAX_SIZE
-from .model import DIALOG_VERSIONS, Message, Received
+from .model import DIALOG_VERSIONS, KIND_NAMES, Message, Received
 from .output import OutputRefused, write_output
 from .profiles import Settings
 from .receipts import ApprecCheck, check_apprec
@@ -157,8 +157,50 @@ class _Commands(click.Group):
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dmtool")
-def main() -> None:
-    """Build, parse, validate and acknowledge Dialogmelding messages (MsgHead 1.2, Dialogmelding 1.0/1.1, AppRec)."""
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Build, parse, validate and acknowledge Dialogmelding messages (MsgHead 1.2, Dialogmelding 1.0/1.1, AppRec).
+
+    Every command takes --color/--no-color (text output is coloured when it goes to a terminal and the NO_COLOR
+    environment variable is not set) and -q/--quiet (no summary or status lines: results and errors only).
+    """
+    if os.environ.get("NO_COLOR"):  # https://no-color.org: set and not empty; --color on the command wins
+        ctx.color = False
+
+
+#: Where ``--quiet`` is kept during a run: in click's ``meta``, which a command shares with its group.
+_QUIET: Final = "dmtool.quiet"
+
+
+def _set_color(ctx: click.Context, param: click.Parameter, value: bool | None) -> None:
+    if value is not None:
+        ctx.color = value
+
+
+def _set_quiet(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.meta[_QUIET] = True
+
+
+def _output_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options every command has for what it shows besides its results: ``--color/--no-color`` and
+    ``-q/--quiet``."""
+    command = click.option("--color/--no-color", default=None, expose_value=False, callback=_set_color,
+                           help="Colour the text output, or not [default: when it goes to a terminal and NO_COLOR is "
+                           "not set].")(command)  # fmt: skip
+    return click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_set_quiet,
+                        help="Print no summary or status lines, only the results (and errors).")(command)  # fmt: skip
+
+
+def _quiet() -> bool:
+    """Whether ``--quiet`` was given to the command running."""
+    return bool(click.get_current_context().meta.get(_QUIET))
+
+
+def _note(message: str) -> None:
+    """Say a status line on standard error (:func:`_say`), unless ``--quiet`` was given."""
+    if not _quiet():
+        _say(message)
 
 
 #: What text output never prints as it is: control characters (a newline in a file name would start a line of its
@@ -242,6 +284,8 @@ def _describe(report: Report) -> str:
         parts.append("(wrapped)")
     if report.reply_by is not None:
         parts.append(f"reply by {report.reply_by.isoformat()}")
+    if report.profile != "national":  # the default goes without saying (dmtool config shows it)
+        parts.append(f"profile {report.profile}")
     return " ".join(p for p in parts if p)
 
 
@@ -312,25 +356,32 @@ class _Finite(click.FloatRange):
         return converted
 
 
-def _profile_options(command: Callable[..., None]) -> Callable[..., None]:
-    """The options that choose the profile and give the facts profile rules need (validate and apprec)."""
-    for option in reversed(
-        (
-            click.option("--profile", type=click.Choice(list(profiles.PROFILES)), default=None,
-                         help="Regional profile added to the national rules [default: national, or the config file]."),
-            click.option("--last-contact", type=click.DateTime(["%Y-%m-%d"]), default=None,
-                         help="The patient's last contact with the hospital (YYYY-MM-DD), for the profiles' time "
-                         "windows."),
-            click.option("--admitted/--not-admitted", default=None,
-                         help="Whether the patient is admitted now (ostfold, bergen); unknown when not given."),
-            click.option("--short-max-chars", type=click.IntRange(min=1, max=MAX_SIZE), default=None,
-                         help="SHORT warns above this many characters of text [default: 2000, or the config file]."),
-            click.option("--synthetic-ids/--no-synthetic-ids", default=None,
-                         help="Accept Tenor's synthetic test numbers (month + 80) as fødselsnummer and D-nummer: for "
-                         "test environments only [default: no, or the config file]."),
-        )
-    ):  # fmt: skip
-        command = option(command)
+#: The options that choose the profile and give the facts profile rules need (validate, apprec; config takes those
+#: that are keys of the settings file): the names and the settings of each.
+_PROFILE_OPTIONS: Final[dict[str, tuple[tuple[str, ...], dict[str, Any]]]] = {
+    "profile": (("--profile",), dict(type=click.Choice(list(profiles.PROFILES)), default=None,
+                help="Regional profile added to the national rules [default: national, or the config file].")),
+    "last_contact": (("--last-contact",), dict(type=click.DateTime(["%Y-%m-%d"]), default=None,
+                     help="The patient's last contact with the hospital (YYYY-MM-DD), for the profiles' time "
+                     "windows.")),
+    "admitted": (("--admitted/--not-admitted",), dict(default=None,
+                 help="Whether the patient is admitted now (ostfold, bergen); unknown when not given.")),
+    "short_max_chars": (("--short-max-chars",), dict(type=click.IntRange(min=1, max=MAX_SIZE), default=None,
+                        help="SHORT warns above this many characters of text [default: 2000, or the config file].")),
+    "synthetic_ids": (("--synthetic-ids/--no-synthetic-ids",), dict(default=None,
+                      help="Accept Tenor's synthetic test numbers (month + 80) as fødselsnummer and D-nummer: for "
+                      "test environments only [default: no, or the config file].")),
+}  # fmt: skip
+
+
+def _profile_options(
+    command: Callable[..., None], names: Iterable[str] = tuple(_PROFILE_OPTIONS), *, hidden: bool = False
+) -> Callable[..., None]:
+    """The options of :data:`_PROFILE_OPTIONS` named by ``names`` (default: all), in that order, added to
+    ``command``; ``hidden`` ones are taken but not shown in its help."""
+    for name in reversed(tuple(names)):
+        declarations, settings = _PROFILE_OPTIONS[name]
+        command = click.option(*declarations, **settings, hidden=hidden)(command)
     return command
 
 
@@ -364,7 +415,8 @@ def _format_option(help_text: str) -> Callable[[Callable[..., None]], Callable[.
 @main.command("validate")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @_format_option(
-    "text for people; json prints one JSON object per input, or per message of a file of several (JSON Lines)."
+    "text for people; json prints one JSON object per input, or per message of a file of several (JSON Lines), "
+    "and no summary."
 )
 @click.option(
     "--original",
@@ -381,6 +433,7 @@ def _format_option(help_text: str) -> Callable[[Callable[..., None]], Callable[.
               "longer twice is reported as TIMEOUT and counted as crashed. Only files checked by worker processes "
               "have a limit.")  # fmt: skip
 @_profile_options
+@_output_options
 def validate_command(
     paths: tuple[str, ...],
     fmt: str,
@@ -395,7 +448,8 @@ def validate_command(
 ) -> None:
     """Validate messages: files, directories (every *.xml below) or - for standard input.
 
-    A file holding several messages (a vendor's export) gives one result per message: FILE#1, FILE#2, ...
+    A file holding several messages (a vendor's export) gives one result per message: FILE#1, FILE#2, ... Text
+    output ends with a summary line (not with --quiet); each result names its profile unless it is national.
 
     Exit status: 0 all valid (warnings allowed), 1 at least one invalid, 2 usage or I/O error (or a worker crashed);
     130 Ctrl-C and 143 SIGTERM (what was checked so far is said on standard error), 141 output pipe closed.
@@ -420,7 +474,7 @@ def validate_command(
         click.echo(f"dmtool: stopped by {stop.name}: {_tally(_counts(results), (reached, len(items)))}", err=True)
         raise
     counts = _counts(results)
-    if fmt == "text":
+    if fmt == "text" and not _quiet():
         click.echo(_tally(counts))
     if counts["unreadable"] or counts["crashed"] or empty:
         sys.exit(EXIT_ERROR)
@@ -428,20 +482,67 @@ def validate_command(
 
 
 @main.command("rules")
-@_format_option("text: a table for people; json: a list of rule objects.")
-def rules_command(fmt: str) -> None:
-    """List the rules: id, severity, AppRec error code (8221), layer and profiles, what each checks and where it comes
-    from."""
+@click.argument("rule_id", metavar="[ID]", required=False)
+@_format_option(
+    "text: a table for people; json: one pretty-printed JSON array of rule objects (with ID: one rule object)."
+)
+@_output_options
+def rules_command(rule_id: str | None, fmt: str) -> None:
+    """List the rules, or show the one rule ID: id, severity, AppRec error code (8221), layer and profiles, what each
+    checks and where it comes from.
+
+    Exit status: 0 shown, 2 usage error (an ID that is no rule's: the closest ids are named).
+    """
+    chosen = rules.RULES if rule_id is None else (_rule(rule_id),)
     if fmt == "json":
-        click.echo(_json([rule.to_dict() for rule in rules.RULES], indent=2))
+        shown = chosen[0].to_dict() if rule_id is not None else [rule.to_dict() for rule in chosen]
+        click.echo(_json(shown, indent=2))
         return
-    for rule in rules.RULES:
+    for rule in chosen:
         tone = "red" if rule.severity is Severity.ERROR else "yellow"
         scope = ", ".join(rule.scope)
         head = click.style(f"{rule.id:<28}", bold=True) + click.style(f"{rule.severity:<8}", fg=tone)
         click.echo(f"{head}{rule.apprec_code or '-':<6}{scope}  [{', '.join(rule.seeds)}]")
         click.echo(f"    {rule.developer_text}")
         click.echo(f"    {rule.sender_text}")
+
+
+def _rule(rule_id: str) -> rules.Rule:
+    """The rule ``rule_id`` names (in any case); usage error (exit 2) naming the closest ids when there is none."""
+    import difflib
+
+    found = rules.BY_ID.get(rule_id.strip().upper())
+    if found is not None:
+        return found
+    close = difflib.get_close_matches(rule_id.strip().upper(), rules.BY_ID, n=3, cutoff=0.5)
+    hint = f"; did you mean {' or '.join(close)}?" if close else "; dmtool rules lists them"
+    raise click.BadParameter(f"no rule has the id {_printable(bounded(rule_id))!r}{hint}", param_hint="ID")
+
+
+@main.command("config")
+@functools.partial(_profile_options, names=[key for key in config.KEYS if key in _PROFILE_OPTIONS])
+@_format_option("text for people; json: one JSON object {\"file\", \"settings\": {KEY: {\"value\", \"source\"}}}.")
+@_output_options
+def config_command(profile: str | None, short_max_chars: int | None, synthetic_ids: bool | None, fmt: str) -> None:
+    """Show the settings in effect here: the settings file found (dmtool.toml, or [tool.dmtool] in pyproject.toml, in
+    the working folder or the nearest folder above it that has one), each setting's value and where it comes from:
+    the file, the command line (the options below, as validate takes them) or the default.
+
+    Exit status: 0 shown, 2 a settings file that cannot be used (its problem is named) or a usage error.
+    """
+    try:
+        path, shown = config.explain(profile=profile, short_max_chars=short_max_chars, synthetic_ids=synthetic_ids)
+    except config.ConfigError as error:
+        _fail(EXIT_ERROR, str(error))
+    values = {item.key: DEFAULT_LEDGER if item.key == "ledger" and item.value is None else item.value for item in shown}
+    if fmt == "json":
+        settings = {item.key: {"value": values[item.key], "source": item.source} for item in shown}
+        click.echo(_json({"file": None if path is None else str(path), "settings": settings}))
+        return
+    where = "none found (dmtool.toml, or [tool.dmtool] in pyproject.toml, here or above)" if path is None else path
+    click.echo(f"settings file: {_printable(str(where))}")
+    for item in shown:
+        click.echo(f"{item.key:<20}{_printable(config.as_toml(values[item.key])):<24}{_printable(item.source)}")
 
 
 # -- shared by build and parse ----------------------------------------------------------------------------------------
@@ -543,11 +644,11 @@ BUILD_KINDS = (*SPEC_KINDS, "svar", "avvik")
 _SPEC_SUFFIXES = {".json": "JSON", ".yaml": "YAML", ".yml": "YAML"}
 
 
-def _options_for(kind: str, example: bool) -> tuple[set[str], set[str]]:
-    """The options ``build KIND`` needs, and the ones it may have besides."""
-    if kind == "svar":
+def _options_for(kind: str, example: bool, spec_path: bool) -> tuple[set[str], set[str]]:
+    """The options ``build KIND`` needs, and the ones it may have besides (``spec_path``: a spec is given)."""
+    if kind == "svar" and not spec_path:
         return {"reply_to"}, {"text", "standard_reply", "output", "synthetic_ids"}
-    if kind == "avvik":
+    if kind == "avvik" and not spec_path:
         return {"about", "reason", "text"}, {"output", "synthetic_ids"}
     return ({"example"}, {"output"}) if example else ({"spec_path"}, {"dialog_version", "output", "synthetic_ids"})
 
@@ -557,7 +658,7 @@ def _check_options(ctx: click.Context, kind: str) -> None:
     given = {name: value for name, value in ctx.params.items() if name != "kind"}
     names = {param.name: "/".join(param.opts) for param in ctx.command.params if param.name}
     present = {name for name, value in given.items() if value not in (None, False)}
-    required, optional = _options_for(kind, bool(given["example"]))
+    required, optional = _options_for(kind, bool(given["example"]), given["spec_path"] is not None)
     extra = sorted(present - required - optional)
     if extra:
         mode = " --example" if given["example"] and kind in SPEC_KINDS else ""
@@ -567,7 +668,7 @@ def _check_options(ctx: click.Context, kind: str) -> None:
         raise click.UsageError(f"build {kind} needs --spec SPEC (or --example to print an example spec)")
     if missing:
         raise click.UsageError(f"build {kind} needs {', '.join(names[name] for name in missing)}")
-    if kind == "svar" and ("text" in present) == ("standard_reply" in present):
+    if kind == "svar" and "spec_path" not in present and ("text" in present) == ("standard_reply" in present):
         raise click.UsageError(
             "build svar needs --text TEXT or --standard-reply NAME, one of them: the standard reply is the text"
         )
@@ -640,7 +741,8 @@ def _load_spec(name: str) -> object:
     "--spec",
     "spec_path",
     metavar="SPEC",
-    help="The spec: .json, .yaml or .yml; - reads JSON or YAML from standard input.",
+    help="The spec: .json, .yaml or .yml; - reads JSON or YAML from standard input. What dmtool parse --format json "
+    "prints is a spec too (any KIND).",
 )
 @click.option(
     "--dialog-version",
@@ -666,6 +768,7 @@ def _load_spec(name: str) -> object:
 @click.option("--synthetic-ids/--no-synthetic-ids", default=None,
               help="Accept Tenor's synthetic test numbers for the patient: for test environments only [default: no, "
               "or synthetic_ids in the config file].")  # fmt: skip
+@_output_options
 @click.pass_context
 def build_command(
     ctx: click.Context,
@@ -686,6 +789,7 @@ def build_command(
     \b
       dmtool build KIND --example                 print an example spec (KIND: foresporsel, notat, helsefaglig)
       dmtool build KIND --spec SPEC [--dialog-version 1.0|1.1] [-o OUT]
+      dmtool build KIND --spec PARSED.json [-o OUT]   PARSED.json: dmtool parse --format json of a message of KIND
       dmtool build svar --reply-to FORESPORSEL.xml --text TEXT [-o OUT]
       dmtool build svar --reply-to FORESPORSEL.xml --standard-reply NAME [-o OUT]
       dmtool build avvik --about MESSAGE.xml --reason feil-adressat|teknisk-feil --text TEXT [-o OUT]
@@ -694,6 +798,11 @@ def build_command(
     left out (docs: "Reply about a faulty message"); when no valid reply can be made, one line says what is wrong
     with the message. NAME is a standard reply to a patient (seed 004): endring-av-time, avbestilling, purring,
     avslutt-dialog, avbestillingsgebyr.
+
+    A spec is the keyword arguments of a constructor (--example shows them) or a whole message as dmtool parse
+    --format json prints it, which builds the message again as it was (what the model does not hold, listed under
+    "unmodelled", is said and left out). Either may say "kind" (foresporsel or DIALOG_FORESPORSEL for build
+    foresporsel) and "version" (1.0, 1.1), which must agree with KIND and --dialog-version.
 
     Exit status: 0 built, 1 bad spec or input message (one line naming the key or line), 2 usage or I/O error.
     """
@@ -709,6 +818,10 @@ def build_command(
         except RecursionError:
             _fail(EXIT_INVALID, f"{_shown(spec_path)}: the spec is nested too deeply")
         _emit(xml, output)
+        left_out = data.get("unmodelled") if isinstance(data, dict) else None
+        if isinstance(left_out, list) and left_out:
+            _note(f"{_shown(spec_path)}: not built again, as the model does not hold it: what \"unmodelled\" lists "
+                  f"({len(left_out)})")  # fmt: skip
     elif kind == "svar" and reply_to is not None:
         settings = _build_settings(synthetic_ids)
         request = _read_received(reply_to)
@@ -743,13 +856,24 @@ def _build_settings(synthetic_ids: bool | None) -> Settings:
 
 @main.command("parse")
 @click.argument("file", metavar="FILE")
-@_format_option("text: a readable summary; json: the model as JSON (the shape build --spec reads for its parts).")
-def parse_command(file: str, fmt: str) -> None:
+@_format_option(
+    "text: a readable summary; json: the model as one pretty-printed JSON object, which build --spec reads back (a "
+    "file of several messages: one JSON object per message, JSON Lines)."
+)
+@click.option(
+    "-o", "--output", metavar="OUT", help="Write to OUT (only once it is complete) instead of standard output."
+)
+@_output_options
+def parse_command(file: str, fmt: str, output: str | None) -> None:
     """Print the Dialogmelding in FILE as a summary or as JSON.
 
     FILE is a MsgHead with a Dialogmelding 1.0 or 1.1 body, or - for standard input. A file holding several messages
     (a vendor's export) gives one result per message, FILE#1, FILE#2, ...: a summary under its name, or one JSON
     object per line {"path", "message", "issues"}.
+
+    \b
+      dmtool parse X.xml --format json -o X.json
+      dmtool build KIND --spec X.json            builds X.xml's message again (KIND: its kind, as foresporsel)
 
     Exit status: 0 read, 1 not a Dialogmelding the model can hold (the line of the problem is given; with several
     messages: one of them), 2 usage or I/O error.
@@ -759,63 +883,125 @@ def parse_command(file: str, fmt: str) -> None:
         (message,) = results
         if isinstance(message, ParseError):
             _fail(EXIT_INVALID, _unread(_shown(file), message))
-        if fmt == "json":
-            click.echo(_json(spec.to_data(message), indent=2))
-        else:
-            click.echo("\n".join(summary.lines(message)))
+        shown = _json(spec.to_data(message), indent=2) if fmt == "json" else "\n".join(summary.lines(message))
+        _emit((shown + "\n").encode(), output)
         return
-    unread = 0
+    lines = []
     for part, result in enumerate(results, start=1):
-        shown = part_path(file, part)
+        path = part_path(file, part)
         if isinstance(result, ParseError):
-            unread += 1
             if fmt == "json":
-                click.echo(_json({"path": shown, "message": None, "issues": [i.to_dict() for i in result.issues]}))
+                lines.append(_json({"path": path, "message": None, "issues": [i.to_dict() for i in result.issues]}))
             else:
-                click.echo(_printable(_unread(shown, result)))
+                lines.append(_printable(_unread(path, result)))
         elif fmt == "json":
-            click.echo(_json({"path": shown, "message": spec.to_data(result), "issues": []}))
+            lines.append(_json({"path": path, "message": spec.to_data(result), "issues": []}))
         else:
-            click.echo("\n".join([f"{_printable(shown)}:", *(f"  {line}" for line in summary.lines(result))]))
+            lines += [f"{_printable(path)}:", *(f"  {line}" for line in summary.lines(result))]
+    _emit(("\n".join(lines) + "\n").encode(), output)
+    unread = sum(isinstance(result, ParseError) for result in results)
     if unread:
-        _fail(EXIT_INVALID, f"{_shown(file)}: {unread} of {len(results)} messages cannot be read (said above)")
+        said = "above" if output in (None, "-") else f"in {output}"
+        _fail(EXIT_INVALID, f"{_shown(file)}: {unread} of {len(results)} messages cannot be read (said {said})")
 
 
 # -- apprec -----------------------------------------------------------------------------------------------------------
 
 
-@main.command("apprec")
-@click.argument("args", nargs=-1, required=True, metavar="[check] FILE")
-@click.option(
-    "--apprec-version",
-    type=click.Choice(list(apprec.APPREC_VERSIONS)),
-    default=apprec.DEFAULT_VERSION,
-    show_default=True,
-    help="The AppRec version to write (1.0 only where HIS 1168 chapter 8 or the receiver asks for it).",
-)
-@click.option("-o", "--output", metavar="OUT", default=None, help="Write the AppRec here (default: standard output).")
-@click.option(
-    "--out-dir",
-    metavar="DIR",
-    default=None,
-    help="Write each receipt to a file of its own in the folder DIR (it must exist): NAME.apprec.xml for a file "
-    "NAME.xml, NAME-1.apprec.xml, NAME-2.apprec.xml, ... for one that holds several messages (needed then).",
-)
-@click.option(
-    "--sender-her",
-    metavar="HER",
-    default=None,
-    help="The receipt's sender (the message's receiver), when the message cannot be read far enough.",
-)
-@click.option(
-    "--receiver-her",
-    metavar="HER",
-    default=None,
-    help="The receipt's receiver (the message's sender), when the message cannot be read far enough.",
-)
-@click.option("--original", metavar="FILE", default=None, help="check: the message the receipt answers.")
-@_format_option("check: text for people, json for programs.")
+class _CommandAndSubcommands(click.Group):
+    """A command that also has subcommands, as ``dmtool apprec MESSAGE`` has ``dmtool apprec check APPREC``: when the
+    first argument that is neither an option nor an option's value names a subcommand, that subcommand runs with the
+    other arguments, options before its name included; else the group runs as the command it is. (A file of that
+    name is given as ``./check``.)"""
+
+    allow_interspersed_args = True
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        params = [*self.params, *(param for command in self.commands.values() for param in command.params)]
+        at = _first_argument(args, params)
+        if at is not None and args[at] in self.commands:
+            ctx.meta[_SUBCOMMAND] = args[at], [*args[:at], *args[at + 1 :]]
+            return []
+        return click.Command.parse_args(self, ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        chosen = ctx.meta.pop(_SUBCOMMAND, None)
+        if chosen is None:
+            return click.Command.invoke(self, ctx)
+        name, args = chosen
+        command = self.commands[name]
+        # the group's context is not the parent: its arguments (MESSAGE) are no part of the subcommand's usage
+        with command.make_context(f"{ctx.info_name} {name}", args, parent=ctx.parent) as sub:
+            return command.invoke(sub)
+
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        return click.Command.collect_usage_pieces(self, ctx)
+
+
+#: Where :class:`_CommandAndSubcommands` keeps the subcommand chosen and its arguments between parsing and running.
+_SUBCOMMAND: Final = "dmtool.subcommand"
+
+
+def _first_argument(args: list[str], params: list[click.Parameter]) -> int | None:
+    """Where the first argument of ``args`` stands that is neither an option of ``params`` nor the value of one (the
+    one after ``--``); ``None`` when there is none."""
+    takes_value = {
+        name for param in params if isinstance(param, click.Option) and not param.is_flag for name in param.opts
+    }
+    at = 0
+    while at < len(args):
+        if args[at] == "--":
+            return at + 1 if at + 1 < len(args) else None
+        if not args[at].startswith("-") or args[at] == "-":
+            return at
+        at += 2 if args[at] in takes_value else 1  # --name=value and -oVALUE hold their value
+    return None
+
+
+def _apprec_write_options(command: Callable[..., None], *, hidden: bool = False) -> Callable[..., None]:
+    """The options only writing a receipt takes (``dmtool apprec MESSAGE``): :data:`_APPREC_WRITE_OPTIONS`."""
+    for option in reversed(
+        (
+            click.option("--apprec-version", type=click.Choice(list(apprec.APPREC_VERSIONS)),
+                         default=apprec.DEFAULT_VERSION, show_default=True, hidden=hidden,
+                         help="The AppRec version to write (1.0 only where HIS 1168 chapter 8 or the receiver asks "
+                         "for it)."),
+            click.option("-o", "--output", metavar="OUT", default=None, hidden=hidden,
+                         help="Write the AppRec here (default: standard output)."),
+            click.option("--out-dir", metavar="DIR", default=None, hidden=hidden,
+                         help="Write each receipt to a file of its own in the folder DIR (it must exist): "
+                         "NAME.apprec.xml for a file NAME.xml, NAME-1.apprec.xml, NAME-2.apprec.xml, ... for one that "
+                         "holds several messages (needed then)."),
+            click.option("--sender-her", metavar="HER", default=None, hidden=hidden,
+                         help="The receipt's sender (the message's receiver), when the message cannot be read far "
+                         "enough."),
+            click.option("--receiver-her", metavar="HER", default=None, hidden=hidden,
+                         help="The receipt's receiver (the message's sender), when the message cannot be read far "
+                         "enough."),
+        )
+    ):  # fmt: skip
+        command = option(command)
+    return command
+
+
+def _apprec_check_options(command: Callable[..., None], *, hidden: bool = False) -> Callable[..., None]:
+    """The options only checking a receipt takes (``dmtool apprec check APPREC``): :data:`_APPREC_CHECK_OPTIONS`."""
+    command = click.option(
+        "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, hidden=hidden,
+        help="text for people; json prints one JSON object (one line), whatever the verdict: the keys of validate "
+        "--format json and consistent, outcome, reasons.",
+    )(command)  # fmt: skip
+    return click.option(
+        "--original", metavar="FILE", default=None, hidden=hidden, help="The message the receipt answers."
+    )(command)
+
+
+@main.group("apprec", cls=_CommandAndSubcommands, invoke_without_command=True)
+@click.argument("args", nargs=-1, required=True, metavar="MESSAGE")
+@_apprec_write_options
+@functools.partial(_apprec_check_options, hidden=True)  # refused, with a word on where they belong
 @_profile_options
+@_output_options
 @click.pass_context
 def apprec_command(
     ctx: click.Context,
@@ -833,30 +1019,17 @@ def apprec_command(
     short_max_chars: int | None,
     synthetic_ids: bool | None,
 ) -> None:  # fmt: skip
-    """Write the AppRec for MESSAGE, or check an AppRec: `dmtool apprec MESSAGE` / `dmtool apprec check APPREC`.
+    """Write the AppRec for MESSAGE; `dmtool apprec check APPREC` checks one (dmtool apprec check --help).
 
     Writing validates MESSAGE (profile options as for validate) and writes its receipt: status 1 OK, 2 Avvist with
     one Error per broken rule, 3 OK-feil-i-delmelding when only attachments were refused. Exit 0 when the receipt is
-    written (whatever its status, which is also said on standard error), 1 when it cannot be made (an AppRec, parties
-    that cannot be read and are not given) or is not sent (a synchronous Helsenorge query, Ack N outside the dialog
-    guidelines; standard error says "no receipt is sent" and why), 2 usage or I/O error. A MESSAGE file holding
-    several messages (a vendor's export) gets one receipt per message, MESSAGE#1, MESSAGE#2, ..., written with
-    --out-dir DIR only (without it: exit 2, nothing written); exit 1 when one of them cannot be made (the others are
-    written).
-
-    Checking exits 0 when the receipt is consistent (APPREC-CONSISTENT, against --original when given), 1 when not
-    or when it cannot be read, 2 usage or I/O error; with --format json the verdict is JSON whatever it is. Only
-    --original, --format and --profile (nav: NAV's AppRec error list 8124) apply to checking, and only --profile and
-    the other options to writing.
+    written (whatever its status, which is also said on standard error, not with --quiet), 1 when it cannot be made
+    (an AppRec, parties that cannot be read and are not given) or is not sent (a synchronous Helsenorge query, Ack N
+    outside the dialog guidelines; standard error says "no receipt is sent" and why), 2 usage or I/O error. A MESSAGE
+    file holding several messages (a vendor's export) gets one receipt per message, MESSAGE#1, MESSAGE#2, ...,
+    written with --out-dir DIR only (without it: exit 2, nothing written); exit 1 when one of them cannot be made (the
+    others are written). A MESSAGE file named check is given as ./check.
     """
-    if args[0] == "check":
-        if len(args) == 1:
-            raise click.UsageError(f"the APPREC file to check is missing: {_APPREC_CHECK_USAGE}")
-        _refuse_options(ctx, _APPREC_WRITE_OPTIONS, "'dmtool apprec check'", f"usage: {_APPREC_CHECK_USAGE}")
-        if len(args) > 2:
-            raise click.UsageError(f"give one APPREC file: {_APPREC_CHECK_USAGE}")
-        _check_apprec(args[1], original, fmt, _settings(profile, None, None, None, None))
-        return
     if len(args) != 1:
         raise click.UsageError(f"give one MESSAGE, or: {_APPREC_CHECK_USAGE}")
     _refuse_options(ctx, _APPREC_CHECK_OPTIONS, "'dmtool apprec MESSAGE'", f"only to: {_APPREC_CHECK_USAGE}")
@@ -885,7 +1058,7 @@ def apprec_command(
             _fail(EXIT_INVALID, _unmade(_shown(name), one))
         target = output if out_dir is None else os.path.join(out_dir, f"{stem}.apprec.xml")
         _emit(one[1], target)  # the status is said only once the receipt is written
-        _say(_status(one[0]) + ("" if out_dir is None else f", written to {target}"))
+        _note(_status(one[0]) + ("" if out_dir is None else f", written to {target}"))
         return
     if out_dir is None:
         where = "standard output takes one" if output in (None, "-") else "-o writes one file"
@@ -903,7 +1076,7 @@ def apprec_command(
             continue
         target = os.path.join(out_dir, f"{stem}-{part}.apprec.xml")
         _emit(result[1], target)
-        _say(f"{shown}: {_status(result[0])}, written to {target}")
+        _note(f"{shown}: {_status(result[0])}, written to {target}")
     if unmade:
         sys.exit(EXIT_INVALID)
 
@@ -932,11 +1105,35 @@ def _status(receipt: apprec.AppRec) -> str:
 
 _APPREC_CHECK_USAGE = "dmtool apprec check APPREC [--original MESSAGE] [--format text|json] [--profile NAME]"
 #: The parameters only writing a receipt (``dmtool apprec MESSAGE``) takes, and those only checking one takes.
-_APPREC_WRITE_OPTIONS = (
-    "apprec_version", "output", "out_dir", "sender_her", "receiver_her", "last_contact", "admitted",
-    "short_max_chars", "synthetic_ids",
-)  # fmt: skip
+_APPREC_WRITE_FACTS = ("last_contact", "admitted", "short_max_chars", "synthetic_ids")
+_APPREC_WRITE_OPTIONS = ("apprec_version", "output", "out_dir", "sender_her", "receiver_her", *_APPREC_WRITE_FACTS)
 _APPREC_CHECK_OPTIONS = ("original", "fmt")
+
+
+@apprec_command.command("check")
+@click.argument("args", nargs=-1, metavar="APPREC")
+@_apprec_check_options
+@functools.partial(_profile_options, names=("profile",))
+@functools.partial(_apprec_write_options, hidden=True)  # refused, with a word on where they belong
+@functools.partial(_profile_options, names=_APPREC_WRITE_FACTS, hidden=True)
+@_output_options
+@click.pass_context
+def apprec_check_command(
+    ctx: click.Context, /, args: tuple[str, ...], original: str | None, fmt: str, profile: str | None, **writing: object
+) -> None:
+    """Check the AppRec in APPREC (- for standard input): is it consistent, and with --original MESSAGE, does it
+    answer that message?
+
+    --profile nav judges it by NAV's AppRec error list (8124). Exit 0 when the receipt is consistent
+    (APPREC-CONSISTENT), 1 when it is not or cannot be read, 2 usage or I/O error; with --format json the verdict is
+    one JSON object whatever it is.
+    """
+    if not args:
+        raise click.UsageError(f"the APPREC file to check is missing: {_APPREC_CHECK_USAGE}")
+    _refuse_options(ctx, _APPREC_WRITE_OPTIONS, "'dmtool apprec check'", f"usage: {_APPREC_CHECK_USAGE}")
+    if len(args) > 1:
+        raise click.UsageError(f"give one APPREC file: {_APPREC_CHECK_USAGE}")
+    _check_apprec(args[0], original, fmt, _settings(profile, None, None, None, None))
 
 
 def _refuse_options(ctx: click.Context, names: tuple[str, ...], command: str, hint: str) -> None:
@@ -1007,7 +1204,8 @@ def _check_apprec(name: str, original: str | None, fmt: str, settings: Settings)
             if verdict.consistent
             else click.style("INCONSISTENT", fg="red", bold=True)
         )
-        click.echo(f"{_printable(name)}: {state}  outcome: {verdict.outcome}")
+        profile = "" if verdict.report.profile == "national" else f"  profile {verdict.report.profile}"
+        click.echo(f"{_printable(name)}: {state}  outcome: {verdict.outcome}{profile}")
         for reason in verdict.reasons:
             click.echo(f"  reason: {_printable(reason)}")
         for issue in verdict.report.issues:
@@ -1053,7 +1251,8 @@ def _split(values: tuple[str, ...]) -> list[str]:
 
 
 @main.command("fixtures")
-@click.option("--out", "out", required=True, metavar="DIR", help="Folder to write into (created; must be empty).")
+@click.option("-o", "--output", "--out", "out", required=True, metavar="DIR",
+              help="Folder to write into (created; must be empty).")  # fmt: skip
 @click.option(
     "--count",
     type=click.IntRange(min=0, max=MAX_FIXTURES),
@@ -1092,6 +1291,7 @@ def _split(values: tuple[str, ...]) -> list[str]:
     help="With --threads: threads also take these shapes in turn, for following them up: late-reply, "
     "missing-receipt, rejection, duplicate; the manifest says what a ledger must follow up.",
 )
+@_output_options
 def fixtures_command(
     out: str, count: int, seed: int, kinds: tuple[str, ...], versions: tuple[str, ...], invalid: tuple[str, ...],
     threads: bool, shapes: tuple[str, ...],
@@ -1108,9 +1308,9 @@ def fixtures_command(
     except ImportError as error:  # hypothesis is an optional dependency
         _fail(EXIT_ERROR, f"dmtool fixtures needs hypothesis ({error}): pip install -U 'dmtool[fixtures]'")
     chosen_kinds = _split(kinds)  # none: every kind (with --threads, every kind of a thread)
-    unknown = [kind for kind in chosen_kinds if kind not in fixtures.KIND_NAMES]
+    unknown = [kind for kind in chosen_kinds if kind not in KIND_NAMES]
     if unknown:
-        raise click.BadParameter(f"unknown kind {unknown[0]!r}; choose from {', '.join(fixtures.KIND_NAMES)}",
+        raise click.BadParameter(f"unknown kind {unknown[0]!r}; choose from {', '.join(KIND_NAMES)}",
                                  param_hint="--kinds")  # fmt: skip
     chosen_versions = _split(versions) or list(DIALOG_VERSIONS)
     if any(version not in DIALOG_VERSIONS for version in chosen_versions):
@@ -1128,7 +1328,7 @@ def fixtures_command(
     plan = fixtures.Plan(
         count=count,
         seed=seed,
-        kinds=tuple(fixtures.KIND_NAMES[kind] for kind in dict.fromkeys(chosen_kinds)),
+        kinds=tuple(KIND_NAMES[kind] for kind in dict.fromkeys(chosen_kinds)),
         versions=cast(tuple[Literal["1.0", "1.1"], ...], tuple(dict.fromkeys(chosen_versions))),
         invalid=tuple(dict.fromkeys(rule.upper() for rule in rules_chosen)),
         threads=threads,
@@ -1150,9 +1350,9 @@ def fixtures_command(
     except fixtures.FixtureError as error:
         _fail(EXIT_INVALID, f"internal error, please report it: {error}")
     invalid_count = sum(entry.verdict == "invalid" for entry in entries)
-    click.echo(
-        f"dmtool: wrote {len(entries)} files ({invalid_count} invalid) and manifest.json to {_printable(out)}", err=True
-    )
+    if not _quiet():
+        said = f"wrote {len(entries)} files ({invalid_count} invalid) and manifest.json to {_printable(out)}"
+        click.echo(f"dmtool: {said}", err=True)
 
 
 # -- ledger -----------------------------------------------------------------------------------------------------------
@@ -1214,6 +1414,7 @@ def _ledger_call(work: Callable[[], Any]) -> Any:
 @click.option("--sent", is_flag=True, help="The files are messages and receipts this party sent.")
 @click.option("--received", is_flag=True, help="The files are messages and receipts this party received.")
 @_format_option("text for people; json prints one JSON object per input (JSON Lines).")
+@_output_options
 @click.pass_context
 def ledger_record_command(ctx: click.Context, paths: tuple[str, ...], sent: bool, received: bool, fmt: str) -> None:
     """Record messages and receipts (files, folders: every *.xml below them, or - for standard input), each
@@ -1276,7 +1477,8 @@ def _overdue_text(row: Overdue) -> str:
 
 @ledger_group.command("overdue")
 @_now_option
-@_format_option("text for people; json prints one JSON object per row (JSON Lines).")
+@_format_option("text for people; json prints one JSON object per row (JSON Lines), and no summary.")
+@_output_options
 @click.pass_context
 def ledger_overdue_command(ctx: click.Context, now: str | None, fmt: str) -> None:
     """List what needs following up at --now: sent messages without an AppRec past the ledger's receipt timeout
@@ -1288,7 +1490,7 @@ def ledger_overdue_command(ctx: click.Context, now: str | None, fmt: str) -> Non
         rows: list[Overdue] = _ledger_call(lambda: ledger.overdue(moment))
     for row in rows:
         click.echo(_json(row.to_dict()) if fmt == "json" else _overdue_text(row))
-    if fmt == "text":
+    if fmt == "text" and not _quiet():
         kinds = ("missing-receipt", "rejection", "late-reply")
         counts = {kind: sum(row.kind == kind for row in rows) for kind in kinds}
         click.echo(f"{len(rows)} overdue at {moment.isoformat()}: {counts['missing-receipt']} missing receipts, "
@@ -1299,6 +1501,7 @@ def ledger_overdue_command(ctx: click.Context, now: str | None, fmt: str) -> Non
 @ledger_group.command("thread")
 @click.argument("msg_id", metavar="MSGID")
 @_format_option("text for people; json prints one JSON object per message (JSON Lines).")
+@_output_options
 @click.pass_context
 def ledger_thread_command(ctx: click.Context, msg_id: str, fmt: str) -> None:
     """Show the whole thread of a message (or of the message an AppRec answers), with every message's receipts, in
@@ -1320,7 +1523,8 @@ def ledger_thread_command(ctx: click.Context, msg_id: str, fmt: str) -> None:
 
 @ledger_group.command("status")
 @_now_option
-@_format_option("text for people; json: one object.")
+@_format_option("text for people; json: one JSON object (one line).")
+@_output_options
 @click.pass_context
 def ledger_status_command(ctx: click.Context, now: str | None, fmt: str) -> None:
     """Count the messages per state at --now: sent and received, invalid, receipts, replies."""
@@ -1342,6 +1546,7 @@ def ledger_status_command(ctx: click.Context, now: str | None, fmt: str) -> None
 
 @ledger_group.command("receipt-timeout")
 @click.argument("minutes", type=click.IntRange(min=1, max=366 * 24 * 60), required=False)
+@_output_options
 @click.pass_context
 def ledger_timeout_command(ctx: click.Context, minutes: int | None) -> None:
     """Show, or set to MINUTES, how long a sent message may go without an AppRec before it is overdue (this
@@ -1365,6 +1570,7 @@ def ledger_timeout_command(ctx: click.Context, minutes: int | None) -> None:
 @click.option("--profile", type=click.Choice(list(profiles.PROFILES)), default=None,
               help="The profile a request that chooses none is checked under [default: national, or the config "
               "file].")  # fmt: skip
+@_output_options
 def serve_command(host: str, port: int, profile: str | None) -> None:
     """Serve a page to check messages on, and a JSON API (/api/..., described at /openapi.json), until Ctrl-C.
 

@@ -14,6 +14,7 @@ import dataclasses
 import datetime as dt
 import json
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
@@ -61,8 +62,8 @@ def _read(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read it: {error}") from None
 
 
-def _as_toml(value: object) -> str:
-    """``value`` (as :mod:`tomllib` reads it) written as in the file, not as Python shows it."""
+def as_toml(value: object) -> str:
+    """``value`` (as :mod:`tomllib` reads it) written as in the file, not as Python shows it: ``true``, ``"oslo"``."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
@@ -70,31 +71,17 @@ def _as_toml(value: object) -> str:
     if isinstance(value, dt.date | dt.time):  # a datetime is a date too
         return value.isoformat()
     if isinstance(value, list):
-        return "[" + ", ".join(map(_as_toml, value)) + "]"
+        return "[" + ", ".join(map(as_toml, value)) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{key} = {_as_toml(item)}" for key, item in value.items()) + "}"
+        return "{" + ", ".join(f"{key} = {as_toml(item)}" for key, item in value.items()) + "}"
     return str(value)  # a number
 
 
 def load(start: Path | None = None, **overrides: Any) -> Settings:
     """The settings for ``start``: the file's values, then every override that is not ``None`` (profile by name,
     thresholds, ``last_contact``, ``admitted``, ``synthetic_ids``)."""
-    values: dict[str, Any] = {}
-    found = find(start)
-    if found is not None:
-        path, table = found
-        for key, value in table.items():
-            if key not in KEYS:
-                raise ConfigError(f"{path}: unknown key {key!r}; expected one of: {', '.join(KEYS)}")
-            expected, what = _TYPES[key]
-            if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-                raise ConfigError(f"{path}: {key} must be {what}, got {_as_toml(value)}")
-            if key in _INT_KEYS and isinstance(value, int) and value < 1:
-                raise ConfigError(f"{path}: {key} must be at least 1, got {value}")
-            if key == "profile" and value not in profiles.PROFILES:
-                raise ConfigError(f"{path}: unknown profile {value!r}; choose one of {', '.join(profiles.PROFILES)}")
-            if key not in _OTHER_KEYS:
-                values[key] = value
+    found = _checked(start)
+    values = {} if found is None else {key: value for key, value in found[1].items() if key not in _OTHER_KEYS}
     given = {key: value for key, value in overrides.items() if value is not None}
     values.update(given)
     for key in _INT_KEYS:
@@ -106,6 +93,56 @@ def load(start: Path | None = None, **overrides: Any) -> Settings:
         except ValueError as error:
             raise ConfigError(str(error)) from None
     return dataclasses.replace(Settings(), **values)
+
+
+def _checked(start: Path | None) -> tuple[Path, dict[str, Any]] | None:
+    """:func:`find`, every key of the table checked: :class:`ConfigError` naming the file and the key for one that
+    is unknown or has a value of the wrong type or range."""
+    found = find(start)
+    if found is None:
+        return None
+    path, table = found
+    for key, value in table.items():
+        if key not in KEYS:
+            raise ConfigError(f"{path}: unknown key {key!r}; expected one of: {', '.join(KEYS)}")
+        expected, what = _TYPES[key]
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise ConfigError(f"{path}: {key} must be {what}, got {as_toml(value)}")
+        if key in _INT_KEYS and isinstance(value, int) and value < 1:
+            raise ConfigError(f"{path}: {key} must be at least 1, got {value}")
+        if key == "profile" and value not in profiles.PROFILES:
+            raise ConfigError(f"{path}: unknown profile {value!r}; choose one of {', '.join(profiles.PROFILES)}")
+    return found
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting in effect: its ``key`` (one of :data:`KEYS`), its ``value`` as the settings file would give it (a
+    profile by name; ``None`` for a ``ledger`` that is not set), and its ``source``: ``"default"``, ``"command line"``
+    or the path of the settings file."""
+
+    key: str
+    value: object
+    source: str
+
+
+def explain(start: Path | None = None, **overrides: Any) -> tuple[Path | None, tuple[Setting, ...]]:
+    """The settings file that applies in ``start`` (``None`` when there is none) and every key of :data:`KEYS` as
+    :func:`load` and :func:`ledger_url` take it, with where its value comes from; ``overrides`` as for :func:`load`
+    (those that are not keys, such as ``last_contact``, are left out). Raises :class:`ConfigError` for a bad file or
+    override, as :func:`load` does."""
+    settings = load(start, **overrides)
+    found = _checked(start)
+    path, table = found if found is not None else (None, {})
+    values = {key: getattr(settings, key) for key in KEYS if key not in ("profile", *_OTHER_KEYS)}
+    values.update(profile=settings.profile.name, ledger=ledger_url(start))
+
+    def source(key: str) -> str:
+        if overrides.get(key) is not None:
+            return "command line"
+        return str(path) if key in table else "default"
+
+    return path, tuple(Setting(key, values[key], source(key)) for key in KEYS)
 
 
 def ledger_url(start: Path | None = None) -> str | None:

@@ -37,7 +37,9 @@ from hypothesis import strategies as st
 
 from . import __version__, apprec, strategies, writer
 from .ledger.entries import read
+from .model import KIND_NAMES as KIND_NAMES  # fixtures.KIND_NAMES, where it was first
 from .model import DialogVersion, Kind, Message
+from .report import Version, versions
 from .rules import RULES
 from .validation import validate
 
@@ -58,14 +60,6 @@ from hypothesis.internal.conjecture.providers import HypothesisProvider  # noqa:
 
 T = TypeVar("T")
 
-#: Kind names on the command line and in file names.
-KIND_NAMES: Final[dict[str, Kind]] = {
-    "foresporsel": Kind.FORESPORSEL,
-    "svar": Kind.SVAR,
-    "avvik": Kind.AVVIK,
-    "notat": Kind.NOTAT,
-    "helsefaglig": Kind.HELSEFAGLIG,
-}
 _SHORT: Final = {kind: name for name, kind in KIND_NAMES.items()}
 #: The one kind a rule about replies can be broken in.
 _RULE_KIND: Final = {"SVAR-REFERENCES-FORESPORSEL": Kind.SVAR, "AVVIK-REFERENCES-MESSAGE": Kind.AVVIK}
@@ -100,14 +94,21 @@ class Entry:
     msg_id: str | None = None
     follow_up: str | None = None
     duplicate_of: str | None = None
+    #: What ``dmtool validate`` says the written file is, once it is checked: its ``MsgInfo/Type`` (the kind made,
+    #: but for a file made to break TYPE-MATCHES-BODY) and its version as a report gives it (``dialog-1.0``).
+    msg_type: str | None = None
+    written_version: Version | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The manifest's shape of the entry; ``shape``, ``direction``, ``msg_id``, ``follow_up`` and
-        ``duplicate_of`` only for a run with shapes."""
+        ``duplicate_of`` only for a run with shapes. ``msg_type``, ``dialog_version`` and ``apprec_version`` say what
+        the file is under the names ``dmtool validate`` gives them."""
         found: dict[str, Any] = {
             "file": self.file,
             "kind": self.kind,
             "version": self.version,
+            "msg_type": self.msg_type,
+            **versions(self.written_version),
             "verdict": self.verdict,
             "rules": list(self.rules),
             "thread": self.thread,
@@ -356,11 +357,13 @@ def _written(item: Message | apprec.AppRec) -> tuple[bytes, str, str, str, str]:
     return apprec.to_xml(item), "APPREC", "apprec", item.id, f"apprec-{item.version}"
 
 
-def _check(data: bytes, entry: Entry) -> None:
+def _check(data: bytes, entry: Entry) -> Entry:
+    """``entry`` with what the file ``data`` is, once it is found to have the verdict ``entry`` gives it."""
     report = validate(data)
     found = tuple(sorted({issue.rule for issue in report.errors}))
     if found != tuple(sorted(entry.rules)):
         raise FixtureError(f"{entry.file} was made to break {list(entry.rules) or 'nothing'} but breaks {list(found)}")
+    return dataclasses.replace(entry, msg_type=report.msg_type, written_version=report.version)
 
 
 def generate(plan: Plan) -> Iterator[tuple[bytes, Entry]]:
@@ -381,8 +384,7 @@ def _generate(plan: Plan) -> Iterator[tuple[bytes, Entry]]:
         pools = _Pools(plan)
         items = (_single(plan, pools, index) for index in range(plan.count))
     for data, entry in items:
-        _check(data, entry)
-        yield data, entry
+        yield data, _check(data, entry)
 
 
 #: The folder a run writes into inside an existing empty ``out`` folder (:func:`write`): making it claims the folder.

@@ -34,6 +34,16 @@ class Kind(StrEnum):
     HELSEFAGLIG = "DIALOG_HELSEFAGLIG"
 
 
+#: The kinds by the names the command line gives them (``dmtool build KIND``, ``dmtool fixtures --kinds``).
+KIND_NAMES: dict[str, Kind] = {
+    "foresporsel": Kind.FORESPORSEL,
+    "svar": Kind.SVAR,
+    "avvik": Kind.AVVIK,
+    "notat": Kind.NOTAT,
+    "helsefaglig": Kind.HELSEFAGLIG,
+}
+
+
 @dataclass(frozen=True)
 class CS:
     """A simple coded value: ``code`` (XML attribute ``V``) and its ``display`` name (``DN``)."""

@@ -298,6 +298,7 @@ def check_apprec(
             msg_type="APPREC",
             msg_id=receipt.id,
             issues=issues,
+            profile=profile,
         )
     else:
         data, source_path = read_source(apprec)

@@ -72,7 +72,8 @@ class Report:
     names the rule set that judged the message (:func:`dmtool.rules.rule_set`): ``dialog``, ``dialog+oslo``,
     ``helsenorge``, ``helsenorge+pasientdialog``, ``nav``, ``standard``. ``part`` is the message's place in its
     file (1, 2, ...) when the file holds several messages (:func:`dmtool.validate_each`), and ``path`` then ends in
-    ``#part`` (:func:`part_path`); ``None`` for a file of one message, which keeps its plain path.
+    ``#part`` (:func:`part_path`); ``None`` for a file of one message, which keeps its plain path. ``profile`` is the
+    profile the message was judged under (``national``, ``oslo``, ...: :data:`dmtool.profiles.PROFILES`).
     """
 
     path: str | None = None
@@ -85,6 +86,7 @@ class Report:
     reply_by: dt.date | None = None
     rules: str = "standard"
     part: int | None = None
+    profile: str = "national"
 
     @property
     def valid(self) -> bool:
@@ -102,19 +104,35 @@ class Report:
         return tuple(i for i in self.issues if i.severity is Severity.WARNING)
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of a report, as ``dmtool validate --format json`` prints it."""
+        """The JSON shape of a report, as ``dmtool validate --format json`` prints it: ``kind`` and ``version`` say
+        what the document is (``msghead``, ``dialog-1.0``); ``msg_type`` (what ``dmtool parse`` calls ``kind``),
+        ``dialog_version`` (what ``parse`` calls ``version``) and ``apprec_version`` say it under names that mean the
+        same in every command's JSON (:func:`versions`); ``rules`` names the rule set, ``profile`` the profile."""
         return {
             "path": self.path,
             "valid": self.valid,
             "kind": self.kind,
             "version": self.version,
             "msg_type": self.msg_type,
+            **versions(self.version),
             "msg_id": self.msg_id,
             "wrapped": self.wrapped,
             "issues": [i.to_dict() for i in self.issues],
             "reply_by": None if self.reply_by is None else self.reply_by.isoformat(),
             "rules": self.rules,
+            "profile": self.profile,
         }
+
+
+def versions(version: str | None) -> dict[str, str | None]:
+    """A document's :data:`Version` (``dialog-1.1``, ``apprec-1.0``) as the JSON keys ``dialog_version`` and
+    ``apprec_version`` (``"1.1"`` and ``None``, ...): the names the command line (``--dialog-version``,
+    ``--apprec-version``), ``dmtool parse`` and the fixtures manifest give a version."""
+    standard, _, number = (version or "").partition("-")
+    return {
+        "dialog_version": number if standard == "dialog" else None,
+        "apprec_version": number if standard == "apprec" else None,
+    }
 
 
 def part_path(path: str, part: int) -> str:

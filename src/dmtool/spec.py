@@ -11,6 +11,12 @@ A coded value may be given as a plain string, meaning a code. Where the guidelin
 list's OID and display name. A :class:`~dmtool.model.CV` object's ``system`` may be a code-list number (``"9152"``),
 which becomes the list's OID.
 
+A spec may also be a whole message as :func:`to_data` gives it, which is what ``dmtool parse --format json`` prints:
+:func:`build_from_spec` tells the two apart by the message's ``body``, and builds every kind from such a spec (svar and
+avvik too), the message as it is (:func:`message_from_spec`). Either shape may say ``kind`` and ``version`` (the
+Dialogmelding version) when they agree with what is built: ``foresporsel`` or ``DIALOG_FORESPORSEL`` for a
+forespørsel, ``1.1`` when ``1.1`` (or no version) is asked for.
+
 A spec is read more strictly than data dmtool wrote itself (:func:`from_data` reads what ``dmtool parse`` printed of a
 received message, as it is): in a spec an identifier type must be in the list the writer gives its ``TypeId``
 (``sender.ids[0].type`` in 9051, ``roles[0].person.ids[0].type`` and ``patient.id_type`` in 8116), and an
@@ -34,10 +40,12 @@ from .model import (
     CS,
     CV,
     DIALOG_VERSIONS,
+    KIND_NAMES,
     ConversationRef,
     Foresporsel,
     HealthcareProfessional,
     Ident,
+    Kind,
     Message,
     Organisation,
     Patient,
@@ -57,8 +65,10 @@ BUILDERS: Final[dict[str, Callable[..., Message]]] = {
 }
 #: Spec keys that are not model or constructor arguments under the same name, and are required anyway.
 _REQUIRED_EXTRA: Final[dict[str, tuple[str, ...]]] = {"patient": ("id",)}
-#: The constructor argument that comes from the command line, never from the spec.
+#: The constructor argument that comes from the command line, or from the spec's ``version``.
 _VERSION_ARG: Final = "dialog_version"
+#: The key that makes a spec a whole message (:func:`message_from_spec`) rather than a constructor's arguments.
+_MESSAGE_KEY: Final = "body"
 
 #: The code list of a coded field (or constructor argument) given as a plain code: the one the guideline uses.
 _CODE_LISTS: Final[dict[tuple[object, str], str]] = {
@@ -197,6 +207,8 @@ def expected(hint: Any) -> str:
         return "an object"
     if hint is str:
         return "a string"
+    if hint is int:
+        return "a whole number"
     if hint is dt.datetime:
         return "an ISO 8601 date-time with UTC offset (2026-11-20T09:15:00+01:00)"
     if hint is dt.date:
@@ -229,6 +241,8 @@ def _shape_fits(hint: Any, value: object) -> bool:
         return isinstance(value, Mapping)
     if hint is str or get_origin(hint) is Literal:
         return isinstance(value, str)
+    if hint is int:  # a line number (FurtherDocument.line)
+        return isinstance(value, int) and not isinstance(value, bool)
     if hint is dt.datetime:
         return isinstance(value, str | dt.datetime)
     if hint is dt.date:
@@ -332,6 +346,8 @@ def _convert(hint: Any, value: object, where: str, code_list: str | None = None,
     if hint is str:
         if code_list is not None:
             _code(code_list, cast(str, value), where)
+        return value
+    if hint is int:
         return value
     if get_origin(hint) is Literal:
         if value not in get_args(hint):
@@ -463,17 +479,29 @@ def build_from_spec(kind: str, data: object, dialog_version: str | None = None) 
     """The message of kind ``kind`` (``foresporsel``, ``notat``, ``helsefaglig``) described by the spec ``data``.
 
     The spec's keys are the keyword arguments of the :mod:`dmtool.compose` constructor of the kind, except
-    ``dialog_version``, which is given here (``None``: the constructor's default, 1.0; helsefaglig is always 1.1).
-    Raises :class:`SpecError` naming the key for anything wrong with the spec, including a code that is not in its
-    code list.
+    ``dialog_version``, which is given here (``None``: the spec's ``version``, else the constructor's default, 1.0;
+    helsefaglig is always 1.1); ``kind`` and ``version`` may be given when they agree. A spec with a ``body`` is a
+    whole message, of any kind of :data:`~dmtool.model.KIND_NAMES` (:func:`message_from_spec`). Raises
+    :class:`SpecError` naming the key for anything wrong with the spec, including a code that is not in its code list.
     """
+    if isinstance(data, Mapping) and _MESSAGE_KEY in data:
+        return message_from_spec(kind, data, dialog_version)
+    if kind in KIND_NAMES and kind not in BUILDERS:
+        raise SpecError(
+            None,
+            f"kind must be one of {', '.join(BUILDERS)} for a spec of a constructor's keys; a {kind} spec is a whole "
+            "message, as dmtool parse --format json prints it (kind, version, msg_id, gen_date, sender, receiver, "
+            "body, ...)",
+        )
     builder = _builder(kind)
     accepts_version = _VERSION_ARG in inspect.signature(builder).parameters
+    if isinstance(data, Mapping):
+        data, dialog_version = _envelope(kind, data, dialog_version)
     if dialog_version is not None and dialog_version not in DIALOG_VERSIONS:
         raise SpecError(_VERSION_ARG, f"expected one of {', '.join(DIALOG_VERSIONS)}, got {dialog_version!r}")
     if not accepts_version and dialog_version not in (None, "1.1"):
         raise SpecError(_VERSION_ARG, f"{kind} is always Dialogmelding 1.1; got {dialog_version}")
-    hint = {_VERSION_ARG: "the version is not part of the spec; it is chosen when building (--dialog-version)"}
+    hint = {_VERSION_ARG: "the version is chosen when building (--dialog-version), or given as version"}
     values = _read_keys(builder, spec_keys(kind), set(required_keys(kind)), data, "", hint, strict=True)
     for key, names in _REQUIRED_EXTRA.items():
         for name in names:
@@ -485,6 +513,42 @@ def build_from_spec(kind: str, data: object, dialog_version: str | None = None) 
         return builder(**values)
     except KeyError as error:  # checked above; kept so that a constructor's new coded argument cannot crash
         raise SpecError(None, str(error.args[0])) from None
+
+
+def message_from_spec(kind: str, data: object, dialog_version: str | None = None) -> Message:
+    """The message ``data`` holds in the shape :func:`to_data` gives a :class:`~dmtool.model.Message` (what
+    ``dmtool parse --format json`` prints), to be built as a ``kind`` of :data:`~dmtool.model.KIND_NAMES`.
+
+    Its ``kind`` and ``version`` may be left out (``kind`` then, ``dialog_version`` or 1.0 for all but helsefaglig);
+    given, they must agree with ``kind`` and ``dialog_version``. The rest is read as :func:`from_data` reads what
+    dmtool wrote, as it is: what the message held is built again. Raises :class:`SpecError` naming the key.
+    """
+    if kind not in KIND_NAMES:
+        raise ValueError(f"kind must be one of {', '.join(KIND_NAMES)}; got {kind!r}")
+    if not isinstance(data, Mapping):
+        raise SpecError(None, f"expected an object (a mapping of keys), got {_what(data)}")
+    rest, version = _envelope(kind, data, dialog_version)
+    default = "1.1" if KIND_NAMES[kind] is Kind.HELSEFAGLIG else "1.0"
+    return from_data(Message, {**rest, "kind": str(KIND_NAMES[kind]), "version": version or default})
+
+
+def _envelope(kind: str, data: Mapping[str, Any], dialog_version: str | None) -> tuple[dict[str, Any], str | None]:
+    """``data`` without its ``kind`` and ``version``, which must agree with ``kind`` (its name or its
+    ``MsgInfo/Type``) and ``dialog_version``; and the version to build: ``dialog_version``, else the spec's."""
+    rest = dict(data)
+    given = rest.pop("kind", kind)
+    if given not in (kind, KIND_NAMES[kind]):
+        names = {name: name for name in KIND_NAMES} | {str(value): name for name, value in KIND_NAMES.items()}
+        other = names.get(given) if isinstance(given, str) else None
+        what = repr(given) if isinstance(given, str) else _what(given)
+        hint = f"; build {other} builds it" if other else ""
+        raise SpecError("kind", f"build {kind} builds a {KIND_NAMES[kind]}, and the spec is {what}{hint}")
+    version = rest.pop("version", None)
+    if version is not None and version not in DIALOG_VERSIONS:
+        raise SpecError("version", f"expected one of {', '.join(DIALOG_VERSIONS)}, got {_what(version)}")
+    if version is not None and dialog_version is not None and version != dialog_version:
+        raise SpecError("version", f"the spec is Dialogmelding {version}, and {dialog_version} is asked for")
+    return rest, dialog_version or version
 
 
 def spec_key(field: str | None) -> str | None:
@@ -511,7 +575,9 @@ def xml_from_spec(
         return writer.to_xml(message, settings=settings)
     except BuildError as error:
         text = str(error).removeprefix(f"{error.field}: ") if error.field else str(error)
-        raise SpecError(spec_key(error.field), text, error.issues if isinstance(error, RuleError) else ()) from None
+        whole = isinstance(data, Mapping) and _MESSAGE_KEY in data  # its keys are the model's paths
+        key = error.field if whole else spec_key(error.field)
+        raise SpecError(key, text, error.issues if isinstance(error, RuleError) else ()) from None
 
 
 # -- examples ---------------------------------------------------------------------------------------------------------

@@ -117,7 +117,7 @@ def examine_each(
 def _not_loaded(error: LoadError, path: str | None, settings: Settings | None) -> Report:
     """The report of an input that could not be loaded at all."""
     profile = (settings or Settings()).profile.name
-    return Report(path=path, issues=(error.issue,), rules=rules.rule_set("", profile).label)
+    return Report(path=path, issues=(error.issue,), rules=rules.rule_set("", profile).label, profile=profile)
 
 
 def _judge(
@@ -152,6 +152,7 @@ def _judge(
         reply_by=reply_by,
         rules=rules.rule_set(loaded.msg_type or "", profile).label,
         part=part,
+        profile=profile,
     )
     return report, facts
 

@@ -27,6 +27,7 @@ from typing import Any, Final, Literal
 
 from .. import clock
 from ..families import HELSENORGE_PREFIX
+from ..report import versions
 from .store import Row, Store
 
 #: The columns of a stored message that :class:`Stored` holds, in its order.
@@ -115,13 +116,15 @@ class Stored:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape (``dmtool ledger thread --format json``): every field, dates in ISO form, ``errors`` as
-        ``{"code", "text"}`` objects."""
+        ``{"code", "text"}`` objects; ``version`` also as ``dialog_version`` and ``apprec_version``, as in a report
+        (:func:`~dmtool.report.versions`)."""
         return {
             "msg_id": self.msg_id,
             "direction": self.direction,
             "kind": self.kind,
             "msg_type": self.msg_type,
             "version": self.version,
+            **versions(self.version),
             "sender_her": list(self.sender_her),
             "receiver_her": list(self.receiver_her),
             "conversation": self.conversation,
@@ -158,9 +161,10 @@ class Overdue:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape (``dmtool ledger overdue --format json``): every field, dates in ISO form, ``errors`` as
-        ``{"code", "text"}`` objects."""
+        ``{"code", "text"}`` objects; ``kind`` also as ``follow_up``, the name the fixtures manifest gives it."""
         return {
             "kind": self.kind,
+            "follow_up": self.kind,
             "msg_id": self.msg_id,
             "msg_type": self.msg_type,
             "direction": self.direction,
