@@ -9,6 +9,7 @@ import json
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -211,8 +212,9 @@ def test_parse_of_what_is_no_dialogmelding_is_422_with_the_rule_id(client):
         assert answer.json()["error"] == rule == answer.json()["issues"][0]["rule"]
 
 
-def example_spec() -> dict:
-    return json.loads(cli("build", "foresporsel", "--example"))
+def example_spec() -> dict[str, Any]:
+    spec: dict[str, Any] = json.loads(cli("build", "foresporsel", "--example"))
+    return spec
 
 
 def test_build_from_a_spec_writes_the_message_build_writes(client):
@@ -246,7 +248,8 @@ def test_svar_and_avvik_are_built_from_the_message_as_json_base64_or_a_form_file
     svar = client.post("/api/build/svar", json={"reply_to": encoded, "text": "Ja, det går fint."})
     assert svar.status_code == 200
     built = parse(svar.content)
-    assert built.kind == "DIALOG_SVAR" and built.conversation.parent == parse(data).msg_id
+    assert built.kind == "DIALOG_SVAR" and built.conversation is not None
+    assert built.conversation.parent == parse(data).msg_id
     avvik = client.post("/api/build/avvik", files={"about": ("m.xml", data)},
                         data={"reason": "feil-adressat", "text": "Feil mottaker."})  # fmt: skip
     assert avvik.status_code == 200 and parse(avvik.content).kind == "DIALOG_AVVIK"

@@ -99,7 +99,8 @@ def test_an_invalid_message_shows_its_issues_with_lines_and_the_marked_source(cl
     line = re.search(r'<li id="f1-L46" value="46" class="marked">(.*?)</li>', text, re.S)
     assert line is not None and "NO-HJELPENUMMER" in line.group(1) and "<mark>" in line.group(1)
     source_lines = loader.source_text(INVALID.read_bytes()).split("\n")
-    assert len([attrs for attrs in elements.all("li") if attrs.get("id", "").startswith("f1-L")]) == len(source_lines)
+    numbered = [attrs for attrs in elements.all("li") if (attrs.get("id") or "").startswith("f1-L")]
+    assert len(numbered) == len(source_lines)
 
 
 def test_the_message_is_shown_as_an_epj_shows_it(client):
@@ -118,9 +119,9 @@ def test_the_apprec_to_download_is_the_receipt_dmtool_would_send(client):
     link = [attrs for attrs in Elements(page).all("a") if "download" in attrs]
     (download,) = link
     assert download["download"] == "bad-hnummer.apprec.xml"
-    prefix = "data:application/xml;base64,"
-    assert download["href"].startswith(prefix)
-    receipt = apprec.parse_apprec(base64.b64decode(download["href"][len(prefix):]))
+    prefix, href = "data:application/xml;base64,", download["href"]
+    assert href is not None and href.startswith(prefix)
+    receipt = apprec.parse_apprec(base64.b64decode(href[len(prefix):]))
     assert receipt.status == "2" and receipt.original_id == parse(INVALID).msg_id
     assert "status 2 Avvist" in page
 
@@ -130,6 +131,7 @@ def test_the_reply_forms_post_the_message_to_the_build_routes(client):
     forms = [attrs for attrs in Elements(page).all("form") if attrs.get("class") == "reply"]
     assert [form["action"] for form in forms] == ["/api/build/svar", "/api/build/avvik"]
     hidden = {attrs["name"]: attrs["value"] for attrs in Elements(page).all("input") if attrs.get("type") == "hidden"}
+    assert hidden["reply_to"] is not None and hidden["about"] is not None
     assert base64.b64decode(hidden["reply_to"]) == FORESPORSEL.read_bytes() == base64.b64decode(hidden["about"])
     svar = client.post("/api/build/svar", data={"reply_to": hidden["reply_to"], "text": "Ja."})  # as a browser sends
     assert svar.status_code == 200 and parse(svar.content).kind == "DIALOG_SVAR"
