@@ -7,7 +7,8 @@
   unreadable file and a failure of dmtool give rows, never exceptions, and the rest goes on; rows come lazily.
 * Parquet (:func:`dmtool.archive.write_parquet`) reads back as the rows it was given.
 * ``tools/archive_dask.py`` on a ``dask.distributed`` local cluster of worker processes writes, as JSON Lines and as
-  Parquet, the rows of every file in order, as :func:`dmtool.archive.rows_of_files` gives them in this process.
+  Parquet, the rows of every file in order, as :func:`dmtool.archive.rows_of_files` gives them in this process; so
+  does the recipe printed in ``docs/archive.md``, run as a script.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import re
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -163,3 +166,22 @@ def test_the_recipe_script_runs_on_a_running_cluster(cluster, tmp_path, capsys):
     rows = [json.loads(line) for part in sorted(out.glob("*.jsonl")) for line in part.read_text().splitlines()]
     assert rows == list(archive.rows_of_files(files))
     assert f"{len(files):,} files, {len(rows):,} rows written to {out} as jsonl" in capsys.readouterr().out
+
+
+
+def test_the_recipe_in_the_docs_runs_as_written(tmp_path, monkeypatch):
+    page = (ROOT / "docs" / "archive.md").read_text(encoding="utf-8")
+    (recipe,) = [block for block in re.findall(r"```python\n(.*?)```", page, re.S) if "LocalCluster" in block]
+    (tmp_path / "recipe.py").write_text(recipe.replace("n_workers=4", "n_workers=2"), encoding="utf-8")
+    (tmp_path / "archive").symlink_to(ROOT / "fixtures" / "families")
+    monkeypatch.chdir(tmp_path)
+    source = os.pathsep.join(filter(None, (str(ROOT / "src"), os.environ.get("PYTHONPATH"))))
+    ran = subprocess.run(
+        [sys.executable, "recipe.py"], env={**os.environ, "PYTHONPATH": source}, capture_output=True, timeout=300
+    )
+    assert ran.returncode == 0, ran.stderr.decode()[-2000:]
+    expected = list(archive.rows_of_files(sorted(str(path) for path in Path("archive").rglob("*.xml"))))
+    parts = sorted(Path("out").iterdir())
+    jsonl = [json.loads(line) for part in parts if part.suffix == ".jsonl" for line in part.read_text().splitlines()]
+    parquet = [row for part in parts if part.suffix == ".parquet" for row in pq.read_table(part).to_pylist()]
+    assert jsonl == parquet == expected

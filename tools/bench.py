@@ -572,7 +572,7 @@ def text_corpus(models: Sequence[dmtool.Message], length: int, count: int) -> li
     (:func:`clinical_text.clinical_text`, seeded: the same messages on every run)."""
     rng = random.Random(length)
     return [
-        dmtool.to_xml(with_text(model, clinical_text(rng, length)), strict=False)
+        dmtool.to_xml(with_text(model, clinical_text(rng, length)))
         for model in itertools.islice(itertools.cycle(models), count)
     ]
 
