@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar, overload
 from .facts import Original
 from .profiles import Settings
 from .report import Issue, Report, Severity
-from .source import read_path
+from .source import Source, read_path
 from .validation import validate_each
 
 if TYPE_CHECKING:
@@ -84,18 +84,36 @@ def check(item: Input, settings: Settings, original: Original | None) -> list[Re
         if item.unreadable is not None:
             raise OSError(0, item.unreadable)
         source = sys.stdin.buffer if item.path is None else read_path(item.path, regular_only=item.listed)
-        return [
-            (report, False) for report in validate_each(source, path=item.shown, settings=settings, original=original)
-        ]
     except OSError as error:
         return [(unreadable(item.shown, item.shown, error, settings.profile.name), True)]
+    return judge(source, item.shown, settings, original)
+
+
+def judge(source: Source, shown: str, settings: Settings, original: Original | None) -> list[Result]:
+    """The results for the message or messages in ``source`` (bytes, or a file object to read), shown as ``shown``:
+    :func:`check` once the file is read, and what :mod:`dmtool.archive` runs on bytes it is given. One
+    ``INTERNAL-ERROR`` result for the whole input when checking it fails on a bug in dmtool (or ``IO-ERROR`` when a
+    file object cannot be read)."""
+    try:
+        return [(report, False) for report in validate_each(source, path=shown, settings=settings, original=original)]
+    except OSError as error:
+        return [(unreadable(shown, shown, error, settings.profile.name), True)]
     except Exception as error:  # a bug in dmtool must not cost the rest of the batch its results
         message = (
-            f"dmtool failed while checking {item.shown} ({type(error).__name__}), so it was not checked; this is a bug "
+            f"dmtool failed while checking {shown} ({type(error).__name__}), so it was not checked; this is a bug "
             "in dmtool: report it, with the file"
         )
         issue = Issue(INTERNAL_ERROR, Severity.ERROR, message)
-        return [(Report(path=item.shown, issues=(issue,), profile=settings.profile.name), True)]
+        return [(Report(path=shown, issues=(issue,), profile=settings.profile.name), True)]
+
+
+def outcome(report: Report, unchecked: bool) -> str:
+    """What a result counts as: ``valid``, ``invalid``, ``unreadable`` (``IO-ERROR``) or ``crashed``
+    (``WORKER-CRASHED``, ``TIMEOUT``, ``INTERNAL-ERROR``): the summary of ``dmtool validate``, and the ``outcome`` of an
+    archive row."""
+    if unchecked:
+        return "unreadable" if report.issues[0].rule == IO_ERROR else "crashed"
+    return "valid" if report.valid else "invalid"
 
 
 def unreadable(path: str, shown: str, error: OSError, profile: str = "national") -> Report:

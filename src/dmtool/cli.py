@@ -289,14 +289,6 @@ def _describe(report: Report) -> str:
     return " ".join(p for p in parts if p)
 
 
-def _outcome(report: Report, unchecked: bool) -> str:
-    """What the summary counts ``report`` as: valid, invalid, unreadable (``IO-ERROR``) or crashed
-    (``WORKER-CRASHED``, ``TIMEOUT``, ``INTERNAL-ERROR``)."""
-    if unchecked:
-        return "unreadable" if report.issues[0].rule == batch.IO_ERROR else "crashed"
-    return "valid" if report.valid else "invalid"
-
-
 _VERDICTS = {"valid": "green", "invalid": "red", "unreadable": "yellow", "crashed": "yellow"}
 
 
@@ -339,7 +331,7 @@ def _presented(fmt: str, report: Report, unchecked: bool) -> tuple[str, str, int
     """What ``validate`` prints of a result (a JSON line, or text with colours that ``click.echo`` leaves out where
     they do not belong), what the summary counts it as, and the inputs it finishes for the progress bar (none for the
     second and later messages of a file): made in the worker process that checked the file."""
-    outcome = _outcome(report, unchecked)
+    outcome = batch.outcome(report, unchecked)
     output = _json(report.to_dict()) if fmt == "json" else _text(report, outcome)
     return outcome, output, int(report.part is None or report.part == 1)
 
