@@ -29,6 +29,7 @@ import pytest
 from dask.distributed import Client, LocalCluster
 from paths import ROOT
 
+import dmtool
 from dmtool import archive, batch, profiles
 from dmtool.profiles import Settings
 
@@ -76,8 +77,8 @@ def test_a_file_of_several_messages_gives_one_row_each_as_the_cli_shows_them():
 def test_rows_are_plain_picklable_and_in_the_fixed_schema():
     rows = list(archive.rows_of_files(FIXTURES))
     assert archive.FIELDS == (
-        "path", "valid", "kind", "version", "msg_type", "msg_id", "wrapped", "issues", "reply_by", "rules", "part",
-        "outcome",
+        "path", "valid", "kind", "version", "msg_type", "dialog_version", "apprec_version", "msg_id", "wrapped",
+        "issues", "reply_by", "rules", "profile", "part", "outcome",
     )  # fmt: skip
     assert any(row["issues"] for row in rows) and any(row["reply_by"] for row in rows)
     for row in rows:
@@ -98,7 +99,7 @@ def test_bad_input_an_unreadable_file_and_a_failure_of_dmtool_give_rows_and_the_
     assert [row["outcome"] for row in rows] == ["unreadable", "valid"]
     assert rows[0]["path"] == str(missing) and rows[0]["issues"][0]["rule"] == batch.IO_ERROR
 
-    validate_each = batch.validate_each
+    validate_each = dmtool.validate_each
 
     def failing(source: Any, **options: Any) -> Any:
         if options["path"] == "bug.xml":

@@ -42,9 +42,10 @@ class Row(TypedDict):
 
     ``path``: the path given, ``FILE#k`` for message ``k`` of a file of several. ``valid``: no error (warnings
     allowed). ``kind``: ``msghead``, ``apprec`` or ``unknown``. ``version``: ``dialog-1.0``, ``dialog-1.1``,
-    ``apprec-1.0``, ``apprec-1.1`` or ``None``. ``msg_type``, ``msg_id``: from the envelope, or ``None``. ``wrapped``:
-    found inside a wrapper. ``issues``: every problem (:class:`IssueRow`). ``reply_by``: the last day a reply is
-    expected (``YYYY-MM-DD``), for a forespørsel. ``rules``: the rule set that judged it. ``part``: the message's
+    ``apprec-1.0``, ``apprec-1.1`` or ``None``. ``msg_type``, ``msg_id``: from the envelope, or ``None``.
+    ``dialog_version``, ``apprec_version``: ``"1.0"``, ``"1.1"`` or ``None``. ``wrapped``: found inside a wrapper. ``issues``: every problem (:class:`IssueRow`). ``reply_by``: the last day a reply is
+    expected (``YYYY-MM-DD``), for a forespørsel. ``rules``: the rule set that judged it. ``profile``: the profile it was
+    judged under. ``part``: the message's
     place in its file (1, 2, ...) when the file holds several, else ``None``. ``outcome``: ``valid``, ``invalid``,
     ``unreadable`` (``IO-ERROR``: a file that could not be read) or ``crashed`` (``INTERNAL-ERROR``: no verdict, a bug
     in dmtool), what ``dmtool validate``'s summary counts it as.
@@ -55,11 +56,14 @@ class Row(TypedDict):
     kind: str
     version: str | None
     msg_type: str | None
+    dialog_version: str | None
+    apprec_version: str | None
     msg_id: str | None
     wrapped: bool
     issues: list[IssueRow]
     reply_by: str | None
     rules: str
+    profile: str
     part: int | None
     outcome: str
 
@@ -109,7 +113,7 @@ def arrow_schema() -> pyarrow.Schema:
         [("rule", pa.string()), ("severity", pa.string()), ("message", pa.string()), ("line", pa.int64())]
     )
     types: dict[str, Any] = {
-        **dict.fromkeys(("path", "kind", "version", "msg_type", "msg_id", "reply_by", "rules", "outcome"), pa.string()),
+        **dict.fromkeys(FIELDS, pa.string()),
         "valid": pa.bool_(),
         "wrapped": pa.bool_(),
         "issues": pa.list_(issue),
