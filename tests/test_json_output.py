@@ -116,7 +116,7 @@ def test_parse_prints_models_of_its_shape() -> None:
         check("parse-each.schema.json", part)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30)
 @given(strategies.messages())
 def test_every_model_has_the_shape_parse_prints(message: object) -> None:
     """``dmtool parse --format json`` prints ``spec.to_data`` of the message read: every model has the schema's

@@ -19,6 +19,6 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(), config=CO
 
 
 @schema.parametrize()
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=40, suppress_health_check=list(HealthCheck))
 def test_the_api_answers_as_its_openapi_document_says(case: schemathesis.Case) -> None:  # type: ignore[type-arg]
     case.call_and_validate()

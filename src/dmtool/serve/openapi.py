@@ -85,8 +85,8 @@ def _schemas() -> dict[str, Any]:
     report = {
         "type": "object",
         "description": "One line of dmtool validate --format json.",
-        "required": ["path", "valid", "kind", "version", "msg_type", "msg_id", "wrapped", "issues", "reply_by",
-                     "rules"],
+        "required": ["path", "valid", "kind", "version", "msg_type", "dialog_version", "apprec_version", "msg_id",
+                     "wrapped", "issues", "reply_by", "rules", "profile"],
         "additionalProperties": False,
         "properties": {
             "path": _nullable(string),
@@ -95,11 +95,14 @@ def _schemas() -> dict[str, Any]:
             "version": _nullable({"type": "string",
                                   "enum": ["dialog-1.0", "dialog-1.1", "apprec-1.0", "apprec-1.1"]}),
             "msg_type": _nullable(string),
+            "dialog_version": _nullable({"type": "string", "enum": ["1.0", "1.1"]}),
+            "apprec_version": _nullable({"type": "string", "enum": ["1.0", "1.1"]}),
             "msg_id": _nullable(string),
             "wrapped": {"type": "boolean"},
             "issues": {"type": "array", "items": _ref("Issue")},
             "reply_by": _nullable({"type": "string", "format": "date"}),
             "rules": string,
+            "profile": {**string, "description": "The profile the message was judged under."},
         },
     }  # fmt: skip
     error = {
