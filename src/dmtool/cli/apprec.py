@@ -18,11 +18,11 @@ from ..ids import her_id_problem
 from ..jsontext import dumps as _json
 from ..profiles import Settings
 from ..receipts import ApprecCheck, check_apprec
-from ..report import Issue, Report, Severity, part_path
+from ..report import Issue, Report, part_path
 from .common import EXIT_ERROR, EXIT_INVALID, EXIT_VALID, _fail, _note, _say, main
 from .files import _emit, _read_bytes, _read_input, _shown
 from .options import _output_options, _profile_options, _settings
-from .render import _printable, _problems, _status
+from .render import _problems, _status, _verdict_text
 
 
 class _CommandAndSubcommands(click.Group):
@@ -168,6 +168,15 @@ def apprec_command(
             settings=settings,
         )
     ]
+    _write_receipts(name, made, output, out_dir)
+
+
+def _write_receipts(
+    name: str, made: list[tuple[apprec.AppRec, bytes] | ValueError], output: str | None, out_dir: str | None
+) -> None:
+    """Write the receipts ``made`` for the messages of the file ``name``: one to ``output`` (or into ``out_dir``), or
+    each to a file of its own in ``out_dir``; exit 1 when one of them could not be made, 2 when several have no
+    ``out_dir``."""
     stem = "stdin" if name == "-" else os.path.splitext(os.path.basename(name))[0]
     if len(made) == 1:
         (one,) = made
@@ -309,19 +318,7 @@ def _check_apprec(name: str, original: str | None, fmt: str, settings: Settings)
         _fail(EXIT_INVALID, f"{_shown(original or name)}: cannot read the original message: {_problems(error)}")
     if fmt == "json":
         _json_verdict(verdict, EXIT_VALID if verdict.consistent else EXIT_INVALID)
-    else:
-        state = (
-            click.style("consistent", fg="green", bold=True)
-            if verdict.consistent
-            else click.style("INCONSISTENT", fg="red", bold=True)
-        )
-        profile = "" if verdict.report.profile == "national" else f"  profile {verdict.report.profile}"
-        click.echo(f"{_printable(name)}: {state}  outcome: {verdict.outcome}{profile}")
-        for reason in verdict.reasons:
-            click.echo(f"  reason: {_printable(reason)}")
-        for issue in verdict.report.issues:
-            tone = "red" if issue.severity is Severity.ERROR else "yellow"
-            click.echo("  " + click.style(f"{issue.severity} {issue.rule}", fg=tone) + f": {_printable(issue.message)}")
+    click.echo(_verdict_text(name, verdict))
     sys.exit(EXIT_VALID if verdict.consistent else EXIT_INVALID)
 
 

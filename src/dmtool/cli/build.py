@@ -189,36 +189,54 @@ def build_command(
     if example:
         _emit((_json(spec.example(kind), indent=2) + "\n").encode(), output)
     elif spec_path is not None:
-        data = _load_spec(spec_path)
-        try:
-            xml = spec.xml_from_spec(kind, data, dialog_version, _build_settings(synthetic_ids))
-        except spec.SpecError as error:
-            _fail(EXIT_INVALID, f"{_shown(spec_path)}: {error}")
-        except RecursionError:
-            _fail(EXIT_INVALID, f"{_shown(spec_path)}: the spec is nested too deeply")
-        _emit(xml, output)
-        left_out = data.get("unmodelled") if isinstance(data, dict) else None
-        if isinstance(left_out, list) and left_out:
-            _note(f"{_shown(spec_path)}: not built again, as the model does not hold it: what \"unmodelled\" lists "
-                  f"({len(left_out)})")  # fmt: skip
+        _build_from_spec(kind, spec_path, dialog_version, output, synthetic_ids)
     elif kind == "svar" and reply_to is not None:
-        settings = _build_settings(synthetic_ids)
-        request = _read_received(reply_to)
-        try:
-            message = compose.svar(
-                request, text, standard_reply=cast(compose.StandardReply | None, standard_reply), settings=settings
-            )
-        except ValueError as error:
-            _fail(EXIT_INVALID, f"{_shown(reply_to)}: cannot answer it: {error}")
-        _write_message(message, output, reply_to, settings)
+        _build_svar(reply_to, text, standard_reply, output, _build_settings(synthetic_ids))
     elif kind == "avvik" and about is not None and reason in compose.AVVIK_REASONS and text is not None:
-        settings = _build_settings(synthetic_ids)
-        original = _read_received(about)
-        try:
-            avvik = compose.avvik(original, cast(compose.AvvikReason, reason), text, settings=settings)
-        except ValueError as error:
-            _fail(EXIT_INVALID, f"{_shown(about)}: cannot build an avvik about it: {error}")
-        _write_message(avvik, output, about, settings)
+        _build_avvik(about, cast(compose.AvvikReason, reason), text, output, _build_settings(synthetic_ids))
+
+
+def _build_from_spec(
+    kind: str, spec_path: str, dialog_version: str | None, output: str | None, synthetic_ids: bool | None
+) -> None:
+    """``build KIND --spec SPEC``: the message of the spec in the file ``spec_path``; exit 1 naming its fault (the
+    spec is read before the config file)."""
+    data = _load_spec(spec_path)
+    try:
+        xml = spec.xml_from_spec(kind, data, dialog_version, _build_settings(synthetic_ids))
+    except spec.SpecError as error:
+        _fail(EXIT_INVALID, f"{_shown(spec_path)}: {error}")
+    except RecursionError:
+        _fail(EXIT_INVALID, f"{_shown(spec_path)}: the spec is nested too deeply")
+    _emit(xml, output)
+    left_out = data.get("unmodelled") if isinstance(data, dict) else None
+    if isinstance(left_out, list) and left_out:
+        _note(f"{_shown(spec_path)}: not built again, as the model does not hold it: what \"unmodelled\" lists "
+              f"({len(left_out)})")  # fmt: skip
+
+
+def _build_svar(
+    reply_to: str, text: str | None, standard_reply: str | None, output: str | None, settings: Settings
+) -> None:
+    """``build svar``: the svar to the message in the file ``reply_to``; exit 1 when it cannot be answered."""
+    request = _read_received(reply_to)
+    try:
+        message = compose.svar(
+            request, text, standard_reply=cast(compose.StandardReply | None, standard_reply), settings=settings
+        )
+    except ValueError as error:
+        _fail(EXIT_INVALID, f"{_shown(reply_to)}: cannot answer it: {error}")
+    _write_message(message, output, reply_to, settings)
+
+
+def _build_avvik(about: str, reason: compose.AvvikReason, text: str, output: str | None, settings: Settings) -> None:
+    """``build avvik``: the avvik about the message in the file ``about``; exit 1 when none can be made."""
+    original = _read_received(about)
+    try:
+        avvik = compose.avvik(original, reason, text, settings=settings)
+    except ValueError as error:
+        _fail(EXIT_INVALID, f"{_shown(about)}: cannot build an avvik about it: {error}")
+    _write_message(avvik, output, about, settings)
 
 
 def _build_settings(synthetic_ids: bool | None) -> Settings:

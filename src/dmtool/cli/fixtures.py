@@ -75,7 +75,7 @@ def fixtures_command(
     written on exit 2, nor when the run fails or is stopped (130 Ctrl-C, 143 SIGTERM).
     """
     try:
-        from .. import fixtures
+        from .. import fixtures, strategies
     except ImportError as error:  # hypothesis is an optional dependency
         _fail(EXIT_ERROR, f"dmtool fixtures needs hypothesis ({error}): pip install -U 'dmtool[fixtures]'")
     chosen_kinds = _split(kinds)  # none: every kind (with --threads, every kind of a thread)
@@ -88,13 +88,9 @@ def fixtures_command(
         raise click.BadParameter("choose 1.0 and/or 1.1", param_hint="--dialog-version")
     rules_chosen = _split(invalid)
     if "all" in rules_chosen:
-        from .. import strategies
-
         rules_chosen = list(strategies.HARD_RULES)
     shapes_chosen = _split(shapes)
     if "all" in shapes_chosen:
-        from .. import strategies
-
         shapes_chosen = list(strategies.THREAD_SHAPES)
     plan = fixtures.Plan(
         count=count,

@@ -20,7 +20,7 @@ from ..source import read_path, read_source
 from .common import EXIT_ERROR, EXIT_INVALID, EXIT_VALID, _fail, _quiet, main
 from .files import _expand
 from .options import _format_option, _output_options
-from .render import _overdue_text, _printable, _recorded_output, _when
+from .render import _overdue_text, _recorded_output, _stored_text
 from .signals import _stop_if_signalled
 
 
@@ -146,13 +146,7 @@ def ledger_thread_command(ctx: click.Context, msg_id: str, fmt: str) -> None:
     if not members:
         _fail(EXIT_INVALID, f"{msg_id}: the ledger holds no message with this MsgId")
     for each in members:
-        if fmt == "json":
-            click.echo(_json(each.to_dict()))
-            continue
-        what = f"status {each.status}" if each.kind == "apprec" else "valid" if each.valid else "INVALID"
-        rules_said = f" ({', '.join(each.rules)})" if each.rules else ""
-        click.echo(f"{_when(each.gen_date)}  {each.direction:<8}  {_printable(each.msg_type or each.kind):<20}  "
-                   f"{_printable(each.msg_id or '-')}  {what}{_printable(rules_said)}")  # fmt: skip
+        click.echo(_json(each.to_dict()) if fmt == "json" else _stored_text(each))
 
 
 @ledger_group.command("status")

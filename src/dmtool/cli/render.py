@@ -9,11 +9,12 @@ from typing import Final
 
 import click
 
-from .. import apprec, batch, codelists
+from .. import apprec, batch, codelists, rules
 from ..errors import ParseError
 from ..jsontext import dumps as _json
-from ..ledger import Overdue, Recorded
-from ..report import Report, Severity, bounded
+from ..ledger import Overdue, Recorded, Stored
+from ..receipts import ApprecCheck
+from ..report import Issue, Report, Severity, bounded
 
 #: What text output never prints as it is: control characters (a newline in a file name would start a line of its
 #: own), the line and paragraph separators, the bidirectional controls that reorder what a terminal shows, and the
@@ -78,9 +79,43 @@ def _text(report: Report, outcome: str) -> str:
     lines = [head + f"  {_printable(_describe(report))}".rstrip()]
     for issue in report.issues:
         where = f"line {issue.line}" if issue.line else "-"
-        tone = "red" if issue.severity is Severity.ERROR else "yellow"
-        label = click.style(f"{issue.severity} {issue.rule}", fg=tone)
-        lines.append(f"  {where:>10}  {label}: {_printable(issue.message)}")
+        lines.append(f"  {where:>10}  {_issue_label(issue)}: {_printable(issue.message)}")
+    return "\n".join(lines)
+
+
+def _tone(severity: Severity) -> str:
+    """The colour of what has ``severity``: red for an error, yellow for a warning."""
+    return "red" if severity is Severity.ERROR else "yellow"
+
+
+def _issue_label(issue: Issue) -> str:
+    """``ERROR SHORT``: the severity and rule of ``issue``, in its colour."""
+    return click.style(f"{issue.severity} {issue.rule}", fg=_tone(issue.severity))
+
+
+def _rule_text(rule: rules.Rule) -> str:
+    """The three lines ``dmtool rules`` shows of ``rule``: id, severity, AppRec code, layers and seeds; its texts."""
+    head = click.style(f"{rule.id:<28}", bold=True) + click.style(f"{rule.severity:<8}", fg=_tone(rule.severity))
+    return "\n".join(
+        (
+            f"{head}{rule.apprec_code or '-':<6}{', '.join(rule.scope)}  [{', '.join(rule.seeds)}]",
+            f"    {rule.developer_text}",
+            f"    {rule.sender_text}",
+        )
+    )
+
+
+def _verdict_text(name: str, verdict: ApprecCheck) -> str:
+    """What ``dmtool apprec check`` shows of its ``verdict`` on the receipt in the file ``name``."""
+    state = (
+        click.style("consistent", fg="green", bold=True)
+        if verdict.consistent
+        else click.style("INCONSISTENT", fg="red", bold=True)
+    )
+    profile = "" if verdict.report.profile == "national" else f"  profile {verdict.report.profile}"
+    lines = [f"{_printable(name)}: {state}  outcome: {verdict.outcome}{profile}"]
+    lines += (f"  reason: {_printable(reason)}" for reason in verdict.reasons)
+    lines += (f"  {_issue_label(issue)}: {_printable(issue.message)}" for issue in verdict.report.issues)
     return "\n".join(lines)
 
 
@@ -136,3 +171,11 @@ def _overdue_text(row: Overdue) -> str:
         return f"{head}  AppRec {_printable(row.receipt or '')} status {row.status} {status}: {_printable(reasons)}"
     came = "no svar" if row.reply is None else f"svar {_printable(row.reply)} came {_when(row.reply_date)}"
     return f"{head}  {row.direction} {_when(row.gen_date)}, reply by {_when(row.due)}: {came}"
+
+
+def _stored_text(each: Stored) -> str:
+    """The line ``dmtool ledger thread`` shows of a message or receipt of the thread."""
+    what = f"status {each.status}" if each.kind == "apprec" else "valid" if each.valid else "INVALID"
+    rules_said = f" ({', '.join(each.rules)})" if each.rules else ""
+    return (f"{_when(each.gen_date)}  {each.direction:<8}  {_printable(each.msg_type or each.kind):<20}  "
+            f"{_printable(each.msg_id or '-')}  {what}{_printable(rules_said)}")  # fmt: skip

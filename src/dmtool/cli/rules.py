@@ -6,10 +6,10 @@ import click
 
 from .. import rules
 from ..jsontext import dumps as _json
-from ..report import Severity, bounded
+from ..report import bounded
 from .common import main
 from .options import _format_option, _output_options
-from .render import _printable
+from .render import _printable, _rule_text
 
 
 @main.command("rules")
@@ -30,12 +30,7 @@ def rules_command(rule_id: str | None, fmt: str) -> None:
         click.echo(_json(shown, indent=2))
         return
     for rule in chosen:
-        tone = "red" if rule.severity is Severity.ERROR else "yellow"
-        scope = ", ".join(rule.scope)
-        head = click.style(f"{rule.id:<28}", bold=True) + click.style(f"{rule.severity:<8}", fg=tone)
-        click.echo(f"{head}{rule.apprec_code or '-':<6}{scope}  [{', '.join(rule.seeds)}]")
-        click.echo(f"    {rule.developer_text}")
-        click.echo(f"    {rule.sender_text}")
+        click.echo(_rule_text(rule))
 
 
 def _rule(rule_id: str) -> rules.Rule:
