@@ -21,7 +21,7 @@ from ..receipts import ApprecCheck, check_apprec
 from ..report import Issue, Report, part_path
 from .common import EXIT_ERROR, EXIT_INVALID, EXIT_VALID, _fail, _note, _say, main
 from .files import _emit, _read_bytes, _read_input, _shown
-from .options import _output_options, _profile_options, _settings
+from .options import _format_option, _output_options, _profile_options, _settings
 from .render import _problems, _status, _verdict_text
 
 
@@ -103,11 +103,11 @@ def _apprec_write_options(command: Callable[..., None], *, hidden: bool = False)
 
 def _apprec_check_options(command: Callable[..., None], *, hidden: bool = False) -> Callable[..., None]:
     """The options only checking a receipt takes (``dmtool apprec check APPREC``): :data:`_APPREC_CHECK_OPTIONS`."""
-    command = click.option(
-        "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, hidden=hidden,
-        help="text for people; json prints one JSON object (one line), whatever the verdict: the keys of validate "
-        "--format json and consistent, outcome, reasons.",
-    )(command)  # fmt: skip
+    command = _format_option(
+        "text for people; json prints one JSON object (one line), whatever the verdict: the keys of validate --format "
+        "json and consistent, outcome, reasons.",
+        hidden=hidden,
+    )(command)
     return click.option(
         "--original", metavar="FILE", default=None, hidden=hidden, help="The message the receipt answers."
     )(command)

@@ -16,7 +16,7 @@ from ..model import DIALOG_VERSIONS, Message
 from ..profiles import Settings
 from .common import EXIT_ERROR, EXIT_INVALID, _fail, _note, main
 from .files import _emit, _read_bytes, _read_received, _shown
-from .options import _output_options
+from .options import _output_file_option, _output_options
 
 SPEC_KINDS = tuple(spec.BUILDERS)
 BUILD_KINDS = (*SPEC_KINDS, "svar", "avvik")
@@ -141,9 +141,7 @@ def _load_spec(name: str) -> object:
     type=click.Choice(tuple(compose.STANDARD_REPLIES)),
     help="svar: answer a patient with this standard text of seed 004 instead of --text.",
 )
-@click.option(
-    "-o", "--output", metavar="OUT", help="Write to OUT (only once it is complete) instead of standard output."
-)
+@_output_file_option
 @click.option("--synthetic-ids/--no-synthetic-ids", default=None,
               help="Accept Tenor's synthetic test numbers for the patient: for test environments only [default: no, "
               "or synthetic_ids in the config file].")  # fmt: skip

@@ -106,7 +106,7 @@ def _read_received(name: str) -> Received:
     try:
         return reader.received(data)
     except ParseError as error:
-        _fail(EXIT_INVALID, f"{_shown(name)}: cannot read the message: {_problems(error)}")
+        _fail(EXIT_INVALID, _unread(_shown(name), error))
 
 
 def _emit(data: bytes, output: str | None) -> None:

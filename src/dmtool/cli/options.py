@@ -97,8 +97,17 @@ def _settings(
         _fail(EXIT_ERROR, str(error))
 
 
-def _format_option(help_text: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """The ``--format text|json`` option of a command (parameter ``fmt``), with its own help text."""
+def _format_option(help_text: str, *, hidden: bool = False) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """The ``--format text|json`` option of a command (parameter ``fmt``), with its own help text; ``hidden``: taken
+    but not shown in the command's help."""
     return click.option(
-        "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help=help_text
-    )
+        "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, hidden=hidden,
+        help=help_text,
+    )  # fmt: skip
+
+
+def _output_file_option(command: Callable[..., None]) -> Callable[..., None]:
+    """``-o/--output OUT`` (parameter ``output``) of a command that writes one file (build, parse)."""
+    return click.option(
+        "-o", "--output", metavar="OUT", help="Write to OUT (only once it is complete) instead of standard output."
+    )(command)

@@ -10,7 +10,7 @@ from ..jsontext import dumps as _json
 from ..report import part_path
 from .common import EXIT_INVALID, _fail, main
 from .files import _emit, _read_bytes, _shown, _unread
-from .options import _format_option, _output_options
+from .options import _format_option, _output_file_option, _output_options
 from .render import _printable
 
 
@@ -20,9 +20,7 @@ from .render import _printable
     "text: a readable summary; json: the model as one pretty-printed JSON object, which build --spec reads back (a "
     "file of several messages: one JSON object per message, JSON Lines)."
 )
-@click.option(
-    "-o", "--output", metavar="OUT", help="Write to OUT (only once it is complete) instead of standard output."
-)
+@_output_file_option
 @_output_options
 def parse_command(file: str, fmt: str, output: str | None) -> None:
     """Print the Dialogmelding in FILE as a summary or as JSON.
