@@ -5,7 +5,7 @@
   ``NO-ATTACHMENTS``) with exactly one Error: the rule's 8221 code (``rules.get(rule).apprec_code``), the 8221 OID,
   and ``OT`` naming the rule. Every receipt, of both versions, is valid against the *reference* AppRec XSD of its
   version, reads back equal (``parse_apprec(to_xml(a)) == a``), is written deterministically and checks consistent
-  against the message it answers (as bytes and as a parsed :class:`~dmtool.model.Message`), with the outcome its
+  against the message it answers (as bytes and as a parsed :class:`~dmtool.dialog.model.Message`), with the outcome its
   status means. Each way of tampering with it is caught, with a reason that names what is wrong.
 * Every official AppRec example and our own fixtures parse and check consistent with the right status and outcome;
   real-world quirks (a MIGversion that disagrees with the namespace, a missing Status, unknown codes) are read and
@@ -33,17 +33,19 @@ from lxml import etree
 from paths import EXAMPLES, REFERENCE
 
 import dmtool
-from dmtool import codelists, receipts, rules
-from dmtool import namespaces as ns
-from dmtool import strategies as dms
+from dmtool import rules
 from dmtool.apprec import APPREC_VERSIONS, MIG_VERSIONS, AppRec, Party, Unit, parse_apprec
+from dmtool.apprec import make as receipts
 from dmtool.apprec import to_xml as apprec_xml
+from dmtool.apprec.make import check_apprec
 from dmtool.cli import main
-from dmtool.clock import OSLO
-from dmtool.facts import original_of
-from dmtool.ids import her_id_problem
-from dmtool.model import CV, Message
-from dmtool.receipts import check_apprec
+from dmtool.dialog.model import CV, Message
+from dmtool.rules.facts import original_of
+from dmtool.standards import codelists
+from dmtool.standards import namespaces as ns
+from dmtool.standards.clock import OSLO
+from dmtool.standards.ids import her_id_problem
+from dmtool.testing import strategies as dms
 
 ERRORS = codelists.get("8221")
 OID_8221 = ERRORS.oid

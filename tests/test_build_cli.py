@@ -1,4 +1,4 @@
-"""``dmtool build`` and ``dmtool parse``, and the spec layer under them (:mod:`dmtool.spec`).
+"""``dmtool build`` and ``dmtool parse``, and the spec layer under them (:mod:`dmtool.dialog.spec`).
 
 The round trip a user makes: an example spec, the message built from it, valid; the svar to that forespørsel and an
 avvik about a message, valid too. Every kind of bad spec exits 1 with one line naming the key and leaves no file;
@@ -24,9 +24,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from paths import EXAMPLES
 
-from dmtool import codelists, reader, strategies, validate, writer
+from dmtool import validate
 from dmtool.cli import main
-from dmtool.model import (
+from dmtool.dialog import reader, writer
+from dmtool.dialog.model import (
     CS,
     CV,
     Foresporsel,
@@ -39,7 +40,9 @@ from dmtool.model import (
     Person,
     Role,
 )
-from dmtool.spec import SpecError, build_from_spec, example, from_data, spec_keys, to_data
+from dmtool.dialog.spec import SpecError, build_from_spec, example, from_data, spec_keys, to_data
+from dmtool.standards import codelists
+from dmtool.testing import strategies
 
 SPEC_KINDS = ("foresporsel", "notat", "helsefaglig")
 

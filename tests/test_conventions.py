@@ -27,12 +27,12 @@ from hypothesis import given, settings
 from paths import EXAMPLES, GENERATED, REFERENCE_EXAMPLES, ROOT
 
 import dmtool
-from dmtool import reader, writer
-from dmtool import strategies as dms
 from dmtool.cli import main
+from dmtool.dialog import reader, writer
+from dmtool.dialog.model import KIND_NAMES, FurtherDocument, Kind, Message
+from dmtool.dialog.spec import SpecError, from_data, to_data
 from dmtool.errors import BuildError, ParseError
-from dmtool.model import KIND_NAMES, FurtherDocument, Kind, Message
-from dmtool.spec import SpecError, from_data, to_data
+from dmtool.testing import strategies as dms
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 NAMES = {str(kind): name for name, kind in KIND_NAMES.items()}

@@ -68,12 +68,12 @@ class Issue:
 class Report:
     """Everything validation found in one input, and what the input is.
 
-    ``reply_by`` is the last day a reply is expected, for a forespørsel (see :mod:`dmtool.deadlines`). ``rules``
-    names the rule set that judged the message (:func:`dmtool.rules.rule_set`): ``dialog``, ``dialog+oslo``,
+    ``reply_by`` is the last day a reply is expected, for a forespørsel (see :mod:`dmtool.standards.deadlines`).
+    ``rules`` names the rule set that judged the message (:func:`dmtool.rules.rule_set`): ``dialog``, ``dialog+oslo``,
     ``helsenorge``, ``helsenorge+pasientdialog``, ``nav``, ``standard``. ``part`` is the message's place in its
     file (1, 2, ...) when the file holds several messages (:func:`dmtool.validate_each`), and ``path`` then ends in
     ``#part`` (:func:`part_path`); ``None`` for a file of one message, which keeps its plain path. ``profile`` is the
-    profile the message was judged under (``national``, ``oslo``, ...: :data:`dmtool.profiles.PROFILES`).
+    profile the message was judged under (``national``, ``oslo``, ...: :data:`dmtool.standards.profiles.PROFILES`).
     """
 
     path: str | None = None

@@ -20,12 +20,13 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .. import apprec, tree
+from .. import apprec
 from ..errors import ParseError
-from ..facts import Facts
-from ..loader import LoadError, load
 from ..rules import advice
-from ..tree import first
+from ..rules.facts import Facts
+from ..xml import tree
+from ..xml.loader import LoadError, load
+from ..xml.tree import first
 
 
 @dataclass(frozen=True)

@@ -17,13 +17,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .. import apprec, compose, loader, reader, receipts, rules, spec, writer
+from .. import apprec, rules
+from ..apprec import make as receipts
+from ..dialog import compose, reader, spec, writer
+from ..dialog.model import DIALOG_VERSIONS, Message
 from ..errors import BuildError, NoReceipt, ParseError, RuleError
-from ..ids import her_id_problem
-from ..model import DIALOG_VERSIONS, Message
-from ..profiles import Settings
 from ..report import part_path
+from ..standards.ids import her_id_problem
+from ..standards.profiles import Settings
 from ..validation import examine_each
+from ..xml import loader
 from .web import (
     FORM_OVERHEAD,
     SETTINGS_PARAMETERS,

@@ -25,11 +25,12 @@ from python_multipart.multipart import parse_options_header
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .. import loader, profiles
 from ..batch import INTERNAL_ERROR
 from ..jsontext import dumps
-from ..profiles import Settings
 from ..report import Issue
+from ..standards import profiles
+from ..standards.profiles import Settings
+from ..xml import loader
 
 T = TypeVar("T")
 
@@ -77,7 +78,7 @@ class ApiError(Exception):
 
 def too_large(limit: int, what: str = "the message") -> ApiError:
     """413 for a body larger than ``limit`` bytes, with the issue validation gives an input larger than
-    :data:`~dmtool.loader.MAX_SIZE`."""
+    :data:`~dmtool.xml.loader.MAX_SIZE`."""
     mib = limit // (1024 * 1024)
     return ApiError(413, "TOO-LARGE", f"{what} is larger than {mib} MiB, the most dmtool reads; send less at a time",
                     (loader.too_large(),))  # fmt: skip

@@ -4,12 +4,12 @@
 back into a model value, driven by the dataclass type hints, and says precisely what is wrong with bad input
 (:class:`SpecError` names the key path: ``sender.unit.her_id: expected a string, got a number``).
 :func:`build_from_spec` builds a message from a *spec*: a dict whose keys are the keyword arguments of the
-constructors in :mod:`dmtool.compose`. :func:`example` gives a complete spec for each kind.
+constructors in :mod:`dmtool.dialog.compose`. :func:`example` gives a complete spec for each kind.
 
 A coded value may be given as a plain string, meaning a code. Where the guideline names the code list of a field
 (``roles[0].role`` is a 9057 code, ``patient.sex`` a 3101 code, ...) the code must be in that list and gets the
-list's OID and display name. A :class:`~dmtool.model.CV` object's ``system`` may be a code-list number (``"9152"``),
-which becomes the list's OID.
+list's OID and display name. A :class:`~dmtool.dialog.model.CV` object's ``system`` may be a code-list number
+(``"9152"``), which becomes the list's OID.
 
 A spec may also be a whole message as :func:`to_data` gives it, which is what ``dmtool parse --format json`` prints:
 :func:`build_from_spec` tells the two apart by the message's ``body``, and builds every kind from such a spec (svar and
@@ -34,8 +34,11 @@ import types
 from collections.abc import Callable, Mapping
 from typing import Any, Final, Literal, TypeVar, Union, cast, get_args, get_origin, get_type_hints
 
-from . import clock, codelists, compose, writer
-from .errors import BuildError, RuleError
+from ..errors import BuildError, RuleError
+from ..report import Issue
+from ..standards import clock, codelists
+from ..standards.profiles import Settings
+from . import compose, writer
 from .model import (
     CS,
     CV,
@@ -52,8 +55,6 @@ from .model import (
     Person,
     Role,
 )
-from .profiles import Settings
-from .report import Issue
 
 T = TypeVar("T")
 
@@ -87,7 +88,7 @@ _CODE_LISTS: Final[dict[tuple[object, str], str]] = {
 
 #: Code lists checked in a spec only: a received message may hold any identifier type and is rewritten as it is. The
 #: list of an ``ids`` field is the one the writer gives its ``TypeId`` (organisations 9051, persons 8116); it is the
-#: list of the ``type`` of each :class:`~dmtool.model.Ident` in it.
+#: list of the ``type`` of each :class:`~dmtool.dialog.model.Ident` in it.
 _SPEC_CODE_LISTS: Final[dict[tuple[object, str], str]] = {
     (Patient, "id_type"): "8116",
     (Organisation, "ids"): "9051",
@@ -145,7 +146,7 @@ def to_data(obj: object) -> dict[str, Any]:
     """``obj`` (an instance of any model dataclass) as a dict of JSON/YAML-compatible values.
 
     Dates and datetimes become ISO 8601 strings, tuples lists; ``None`` values and empty tuples are left out
-    (:attr:`Message.unmodelled <dmtool.model.Message.unmodelled>` is included when it is not empty).
+    (:attr:`Message.unmodelled <dmtool.dialog.model.Message.unmodelled>` is included when it is not empty).
     """
     if not dataclasses.is_dataclass(obj) or isinstance(obj, type):
         raise TypeError(f"to_data takes a model dataclass instance, not {type(obj).__name__}")
@@ -429,7 +430,8 @@ def from_data(cls: type[T], data: object, where: str = "") -> T:
     """``data`` (a dict as :func:`to_data` makes, or as a spec gives it) as an instance of the model dataclass ``cls``.
 
     ``where`` is the key path of ``data`` in the whole, used in error messages. Reads every model class,
-    recursively; a :class:`~dmtool.model.CV` or :class:`~dmtool.model.CS` may be given as a plain code. Raises
+    recursively; a :class:`~dmtool.dialog.model.CV` or :class:`~dmtool.dialog.model.CS` may be given as a plain code.
+    Raises
     :class:`SpecError` naming the key path for an unknown key, a value of the wrong type or a missing required key.
     """
     if not dataclasses.is_dataclass(cls):
@@ -478,10 +480,10 @@ def _builder(kind: str) -> Callable[..., Message]:
 def build_from_spec(kind: str, data: object, dialog_version: str | None = None) -> Message:
     """The message of kind ``kind`` (``foresporsel``, ``notat``, ``helsefaglig``) described by the spec ``data``.
 
-    The spec's keys are the keyword arguments of the :mod:`dmtool.compose` constructor of the kind, except
+    The spec's keys are the keyword arguments of the :mod:`dmtool.dialog.compose` constructor of the kind, except
     ``dialog_version``, which is given here (``None``: the spec's ``version``, else the constructor's default, 1.0;
     helsefaglig is always 1.1); ``kind`` and ``version`` may be given when they agree. A spec with a ``body`` is a
-    whole message, of any kind of :data:`~dmtool.model.KIND_NAMES` (:func:`message_from_spec`). Raises
+    whole message, of any kind of :data:`~dmtool.dialog.model.KIND_NAMES` (:func:`message_from_spec`). Raises
     :class:`SpecError` naming the key for anything wrong with the spec, including a code that is not in its code list.
     """
     if isinstance(data, Mapping) and _MESSAGE_KEY in data:
@@ -516,8 +518,8 @@ def build_from_spec(kind: str, data: object, dialog_version: str | None = None) 
 
 
 def message_from_spec(kind: str, data: object, dialog_version: str | None = None) -> Message:
-    """The message ``data`` holds in the shape :func:`to_data` gives a :class:`~dmtool.model.Message` (what
-    ``dmtool parse --format json`` prints), to be built as a ``kind`` of :data:`~dmtool.model.KIND_NAMES`.
+    """The message ``data`` holds in the shape :func:`to_data` gives a :class:`~dmtool.dialog.model.Message` (what
+    ``dmtool parse --format json`` prints), to be built as a ``kind`` of :data:`~dmtool.dialog.model.KIND_NAMES`.
 
     Its ``kind`` and ``version`` may be left out (``kind`` then, ``dialog_version`` or 1.0 for all but helsefaglig);
     given, they must agree with ``kind`` and ``dialog_version``. The rest is read as :func:`from_data` reads what
@@ -568,8 +570,8 @@ def xml_from_spec(
     kind: str, data: object, dialog_version: str | None = None, settings: Settings | None = None
 ) -> bytes:
     """The schema-valid XML of :func:`build_from_spec`, its hard rules checked under ``settings`` (see
-    :func:`dmtool.writer.to_xml`); a :class:`~dmtool.errors.BuildError` of the writer becomes a :class:`SpecError`
-    naming the spec key (``subject`` for a 1.1-only field in a 1.0 message)."""
+    :func:`dmtool.dialog.writer.to_xml`); a :class:`~dmtool.errors.BuildError` of the writer becomes a
+    :class:`SpecError` naming the spec key (``subject`` for a 1.1-only field in a 1.0 message)."""
     message = build_from_spec(kind, data, dialog_version)
     try:
         return writer.to_xml(message, settings=settings)

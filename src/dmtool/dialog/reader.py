@@ -15,9 +15,13 @@ from typing import Final
 
 from lxml import etree
 
-from . import clock, tree, xsd
-from .errors import ParseError
-from .loader import Loaded, LoadError, load_each
+from ..errors import ParseError
+from ..report import Issue, Severity
+from ..standards import clock
+from ..xml import tree, xsd
+from ..xml.loader import Loaded, LoadError, load_each
+from ..xml.source import Source, load_source, read_source
+from .coded import coded_value
 from .model import (
     CS,
     CV,
@@ -35,8 +39,6 @@ from .model import (
     Received,
     Role,
 )
-from .report import Issue, Severity
-from .source import Source, load_source, read_source
 
 _DATE: Final = re.compile(r"(-?\d{4,}-\d{2}-\d{2})(?:Z|[+-]\d{2}:\d{2})?")
 _VERSIONS: Final[dict[str, DialogVersion]] = {"dialog-1.0": "1.0", "dialog-1.1": "1.1"}
@@ -52,13 +54,6 @@ _REPEATED: Final = frozenset({"Ident", "TeleCom", "RollerRelatertNotat", "TypeJo
 _name = tree.name
 _children = tree.children
 _child = tree.child
-
-
-def coded_value(element: etree._Element) -> CV:
-    """The CV in the attributes of ``element`` (``V``, ``S``, ``DN``, ``OT``); a missing ``V`` is ``""``. The code and
-    the code list's OID are tokens: the space around them is not part of them."""
-    system = element.get("S")
-    return CV(tree.code(element), None if system is None else system.strip(), element.get("DN"), element.get("OT"))
 
 
 def _cv(element: etree._Element | None) -> CV | None:

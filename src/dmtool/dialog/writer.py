@@ -1,4 +1,4 @@
-"""Model to XML: :func:`to_xml` writes a :class:`~dmtool.model.Message` as a MsgHead 1.2 with its Dialogmelding.
+"""Model to XML: :func:`to_xml` writes a :class:`~dmtool.dialog.model.Message` as a MsgHead 1.2 with its Dialogmelding.
 
 The output is UTF-8, deterministic (the same message gives the same bytes) and valid against dmtool's schemas: the
 tree is validated before it is returned. What the schema cannot tell precisely (a field only allowed in 1.1, an
@@ -17,10 +17,13 @@ from typing import Final
 
 from lxml import etree
 
-from . import clock, codelists, parsing, rules, xsd
-from . import namespaces as ns
-from .errors import BuildError, RuleError
-from .facts import Facts
+from .. import rules
+from ..errors import BuildError, RuleError
+from ..rules.facts import Facts
+from ..standards import clock, codelists
+from ..standards import namespaces as ns
+from ..standards.profiles import Settings
+from ..xml import parsing, xsd
 from .model import (
     CS,
     CV,
@@ -37,7 +40,6 @@ from .model import (
     Person,
     Role,
 )
-from .profiles import Settings
 
 MIG_VERSION: Final = "v1.2 2006-05-24"
 DIALOG_NAMESPACES: Final[dict[DialogVersion, str]] = {"1.0": ns.DIALOG_10, "1.1": ns.DIALOG_11}

@@ -2,7 +2,7 @@
 
 Every class is a frozen dataclass, so messages are values: compare them with ``==``, change them with
 :func:`dataclasses.replace`. :func:`dmtool.to_xml` turns a :class:`Message` into a MsgHead with its Dialogmelding body;
-:func:`dmtool.parse` turns one back. The convenience constructors in :mod:`dmtool.compose` fill in the codes the
+:func:`dmtool.parse` turns one back. The convenience constructors in :mod:`dmtool.dialog.compose` fill in the codes the
 guidelines ask for.
 
 Coded values follow the KITH data types: :class:`CV` (code, code system OID, display name, original text) where the
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
 
-from . import clock, codelists
+from ..standards import clock, codelists
 
 #: The two Dialogmelding versions: 1.0 (namespace ``.../dialog/2006-10-11``) and 1.1 (``.../dialog/2013-01-23``).
 DialogVersion = Literal["1.0", "1.1"]
@@ -274,14 +274,15 @@ class Message:
 @dataclass(frozen=True)
 class Received:
     """A received MsgHead as far as a reply to it needs, read whatever its type, its body or its faults
-    (:func:`dmtool.reader.received`, or :meth:`of` a parsed :class:`Message`): what :func:`dmtool.compose.svar` and
-    :func:`dmtool.compose.avvik` answer.
+    (:func:`dmtool.dialog.reader.received`, or :meth:`of` a parsed :class:`Message`): what
+    :func:`dmtool.dialog.compose.svar` and
+    :func:`dmtool.dialog.compose.avvik` answer.
 
     ``msg_id`` is the MsgId (never empty), ``kind`` ``MsgInfo/Type`` (``""`` when it has none), ``version`` the
     Dialogmelding version of its body (``None`` when the body is not a Dialogmelding), ``conversation`` its
     ``ConversationRef``, ``sender``/``receiver`` the organisation chains (``None`` when missing), ``patient`` the
     patient and ``patient_ids`` every identifier the patient has, ``body`` the first request or note of the
-    Dialogmelding. Nothing of it is checked: :mod:`dmtool.replies` decides what of it a reply can copy.
+    Dialogmelding. Nothing of it is checked: :mod:`dmtool.dialog.replies` decides what of it a reply can copy.
     """
 
     msg_id: str

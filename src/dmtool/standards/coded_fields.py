@@ -29,7 +29,7 @@ from typing import Any, Final, Literal, get_args
 
 from . import codelists
 
-#: The parts of a message whose elements the table names, as ``dmtool.loader`` names them: the MsgHead envelope,
+#: The parts of a message whose elements the table names, as ``dmtool.xml.loader`` names them: the MsgHead envelope,
 #: a Dialogmelding body of either version, and a receipt of either version.
 Schema = Literal["msghead", "dialog-1.0", "dialog-1.1", "apprec-1.0", "apprec-1.1"]
 SCHEMAS: Final[tuple[Schema, ...]] = get_args(Schema)

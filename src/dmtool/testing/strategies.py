@@ -2,12 +2,12 @@
 
 Needs Hypothesis, which is a test dependency: ``pip install dmtool[test]``.
 
-Every strategy builds values of :mod:`dmtool.model` that :func:`dmtool.writer.to_xml` accepts, so a drawn
-:class:`~dmtool.model.Message` builds in the version it declares::
+Every strategy builds values of :mod:`dmtool.dialog.model` that :func:`dmtool.dialog.writer.to_xml` accepts, so a drawn
+:class:`~dmtool.dialog.model.Message` builds in the version it declares::
 
     from hypothesis import given
     from dmtool import strategies as dms
-    from dmtool.writer import to_xml
+    from dmtool.dialog.writer import to_xml
 
     @given(dms.messages())
     def test_builds(message):
@@ -15,8 +15,8 @@ Every strategy builds values of :mod:`dmtool.model` that :func:`dmtool.writer.to
 
 What the strategies respect:
 
-* codes come from the real code lists (:mod:`dmtool.codelists`): a :class:`~dmtool.model.CV` carries the list's
-  OID as ``system`` and the code's display name, sometimes an ``original_text``;
+* codes come from the real code lists (:mod:`dmtool.standards.codelists`): a :class:`~dmtool.dialog.model.CV`
+  carries the list's OID as ``system`` and the code's display name, sometimes an ``original_text``;
 * identifiers are well formed: fødselsnummer and D-nummer with correct mod-11 check digits, organisation numbers
   with their mod-11 check digit, HER-ids of 6 to 8 digits;
 * fields only Dialogmelding 1.1 has (``Foresporsel.subject``, ``coded_info``, more than one ``journal_info``, a
@@ -56,11 +56,10 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from lxml import etree
 
-from . import codelists, compose, deadlines, facts, receipts, tree, writer
-from . import namespaces as ns
-from .apprec import AppRec
-from .clock import OSLO
-from .model import (
+from ..apprec import make as receipts
+from ..apprec.model import AppRec
+from ..dialog import compose, writer
+from ..dialog.model import (
     CS,
     CV,
     DIALOG_VERSIONS,
@@ -77,7 +76,11 @@ from .model import (
     Person,
     Role,
 )
-from .rules import plaintext
+from ..rules import facts, plaintext
+from ..standards import codelists, deadlines
+from ..standards import namespaces as ns
+from ..standards.clock import OSLO
+from ..xml import tree
 
 __all__ = [
     "FIXED_OFFSETS",
@@ -571,7 +574,7 @@ def patients(*, id_type: Literal["FNR", "DNR"] | None = None, typed: bool | None
     the matching date of birth, a sex (3101), middle name and telecom URLs.
 
     ``typed=True`` (default) sets ``id_type``; ``False`` leaves it ``None`` (for the constructors in
-    :mod:`dmtool.compose`, which fill it from the number); ``None`` draws either.
+    :mod:`dmtool.dialog.compose`, which fill it from the number); ``None`` draws either.
     """
     if id_type not in (None, "FNR", "DNR"):
         raise InvalidArgument(f"id_type must be FNR, DNR or None; got {id_type!r}")
@@ -820,8 +823,8 @@ def _messages(kind: Kind | None, version: DialogVersion | None) -> st.SearchStra
 
 
 def messages(kind: Kind | str | None = None, version: DialogVersion | None = None) -> st.SearchStrategy[Message]:
-    """A :class:`Message` of ``kind`` (default any :class:`~dmtool.model.Kind`) in Dialogmelding ``version``
-    (default any the kind exists in) that :func:`dmtool.writer.to_xml` builds:
+    """A :class:`Message` of ``kind`` (default any :class:`~dmtool.dialog.model.Kind`) in Dialogmelding ``version``
+    (default any the kind exists in) that :func:`dmtool.dialog.writer.to_xml` builds:
 
     * DIALOG_FORESPORSEL: a :class:`Foresporsel` body, sometimes in a thread (``ConversationRef``);
     * DIALOG_SVAR: a :class:`Notat` with a 9069 topic quoting a :class:`Foresporsel`, with a ``ConversationRef``;

@@ -1,6 +1,6 @@
 """Test material in bulk: valid messages, messages that break exactly one rule, and whole threads with receipts.
 
-Everything is drawn from the public strategies of :mod:`dmtool.strategies` (so it needs hypothesis:
+Everything is drawn from the public strategies of :mod:`dmtool.testing.strategies` (so it needs hypothesis:
 ``pip install 'dmtool[fixtures]'``), written with the same writer, and checked with the same rules that validate
 messages: every file is validated as it is written, and a file whose verdict differs from what the manifest says
 stops the run. The same seed and options give byte-identical output with the same hypothesis version (the manifest
@@ -10,8 +10,8 @@ Files are laid out in order: valid files take the chosen kinds and versions in t
 (len(rules) + 1)th file is valid and the others break the rules in turn, each in a kind and version the rule applies
 to; with ``threads``, each thread is a forespørsel, its AppRec, the svar and its AppRec, or a notat, an avvik about it
 and their AppRecs, the kinds of thread and the versions taken in turn. With ``shapes`` too, every (len(shapes) + 1)th
-thread is plain and the others take the shapes of :data:`dmtool.strategies.THREAD_SHAPES` in turn (a late reply, a
-missing receipt, a rejection, a file delivered twice), and the manifest says of each file which way it went, its
+thread is plain and the others take the shapes of :data:`dmtool.testing.strategies.THREAD_SHAPES` in turn (a late reply,
+a missing receipt, a rejection, a file delivered twice), and the manifest says of each file which way it went, its
 MsgId, and what a ledger must follow up about it (:mod:`dmtool.ledger`). Single files recombine a pool of drawn values
 (see :class:`_Pools`), threads are drawn whole.
 """
@@ -35,13 +35,15 @@ from typing import Any, Final, TypeVar
 import hypothesis
 from hypothesis import strategies as st
 
-from . import __version__, apprec, strategies, writer
-from .ledger.entries import read
-from .model import KIND_NAMES as KIND_NAMES  # fixtures.KIND_NAMES, where it was first
-from .model import DialogVersion, Kind, Message
-from .report import Version, versions
-from .rules import RULES
-from .validation import validate
+from .. import __version__, apprec
+from ..dialog import writer
+from ..dialog.model import KIND_NAMES as KIND_NAMES  # fixtures.KIND_NAMES, where it was first
+from ..dialog.model import DialogVersion, Kind, Message
+from ..ledger.entries import read
+from ..report import Version, versions
+from ..rules import RULES
+from ..validation import validate
+from . import strategies
 
 #: The oldest hypothesis whose engine :func:`draw` works with (it uses hypothesis' internals: no public API draws a
 #: value from a seed outside a test). Older releases lack the provider module, or take other arguments.
@@ -150,8 +152,8 @@ def _uuid(rng: random.Random) -> str:
 @dataclass(frozen=True)
 class Plan:
     """What to write: ``count`` files (or threads), ``seed``, the ``kinds`` and ``versions`` to draw, the hard rules
-    to break (``invalid``, any of :data:`dmtool.strategies.HARD_RULES`), whether to write ``threads``, and the
-    ``shapes`` threads take in turn with the plain one (any of :data:`dmtool.strategies.THREAD_SHAPES`).
+    to break (``invalid``, any of :data:`dmtool.testing.strategies.HARD_RULES`), whether to write ``threads``, and the
+    ``shapes`` threads take in turn with the plain one (any of :data:`dmtool.testing.strategies.THREAD_SHAPES`).
 
     ``kinds`` empty (the default) is every kind; with ``threads``, every kind a thread has (:data:`THREADS`), and
     chosen kinds must then make whole threads. Threads are always valid: ``threads`` with ``invalid`` is refused.

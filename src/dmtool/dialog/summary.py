@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from . import codelists
+from ..standards import codelists
 from .model import CS, CV, HealthcareProfessional, Ident, Message, Organisation, Patient
 
 #: The parts of the account, in the order :func:`facts` gives them.

@@ -16,18 +16,23 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from . import clock, codelists, compose, families, rules, tree, writer
-from .apprec import APPREC_VERSIONS, DEFAULT_VERSION, AppRec, AppRecVersion, Party, Unit, parse_apprec
-from .apprec_check import APPREC, consistency, original_from_source
-from .errors import BuildError, NoReceipt
-from .facts import Facts, Level, ident_of, original_of
-from .loader import LoadError, load_each
-from .model import CV, Message
-from .profiles import Settings
-from .report import Issue, Report
-from .source import Source, read_source
-from .tree import first
-from .validation import examine, examine_each
+from .. import rules
+from ..dialog import compose, writer
+from ..dialog.model import CV, Message
+from ..errors import BuildError, NoReceipt
+from ..report import Issue, Report
+from ..rules import families
+from ..rules.facts import Facts, Level, ident_of, original_of
+from ..standards import clock, codelists
+from ..standards.profiles import Settings
+from ..validation import examine, examine_each
+from ..xml import tree
+from ..xml.loader import LoadError, load_each
+from ..xml.source import Source, read_source
+from ..xml.tree import first
+from .check import APPREC, consistency, original_from_source
+from .model import APPREC_VERSIONS, DEFAULT_VERSION, AppRec, AppRecVersion, Party, Unit
+from .reader import parse_apprec
 
 STATUS_OK, STATUS_REJECTED, STATUS_PARTLY = "1", "2", "3"
 #: Rules whose breach refuses only part of a message: the receipt says 3 (OK, feil i delmelding) when they are the
@@ -99,7 +104,7 @@ def apprec_for(
     settings: Settings | None = None,
 ) -> AppRec:
     """The receipt for the received message ``source``: its source as it arrived (a path, bytes or binary file), or a
-    parsed :class:`~dmtool.model.Message`.
+    parsed :class:`~dmtool.dialog.model.Message`.
 
     A ``Message`` is written with ``to_xml(message, strict=False)`` and checked as the model holds it: what the model
     leaves out (attachments, a signature, unknown elements) is not seen, so the receipt can say 1 where the bytes
@@ -272,7 +277,7 @@ def check_apprec(
     settings: Settings | None = None,
 ) -> ApprecCheck:
     """The verdict on a receipt: an :class:`~dmtool.apprec.AppRec`, or its source (a path, bytes or binary file),
-    checked against ``original`` (a parsed :class:`~dmtool.model.Message` or its source) when given, under the
+    checked against ``original`` (a parsed :class:`~dmtool.dialog.model.Message` or its source) when given, under the
     profile of ``settings`` (default national; ``nav`` takes NAV's error list 8124).
 
     A source is validated as :func:`dmtool.validate` validates it (the schema, ``APPREC-CONSISTENT``, a wrapper), so

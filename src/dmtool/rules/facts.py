@@ -17,10 +17,12 @@ from typing import NamedTuple
 
 from lxml import etree
 
-from . import clock, codelists, families, profiles, tree
-from .model import Kind, Message
-from .profiles import Profile, Settings
-from .tree import Parts, first
+from ..dialog.model import Kind, Message
+from ..standards import clock, codelists, profiles
+from ..standards.profiles import Profile, Settings
+from ..xml import tree
+from ..xml.tree import Parts, first
+from . import families
 
 #: Free-text elements of a Dialogmelding body (plain text only, by the guidelines).
 FREE_TEXT = ("Sakstype", "Tema", "TekstNotatInnhold", "Merknad", "EmneSporsmal", "Sporsmal", "Begrunnelse")

@@ -9,7 +9,7 @@ by what one thread reads in :data:`THREAD_BYTES` (and one message more), whateve
 process runs. A thread that ends takes its dictionary with it, as lxml always did.
 
 The parser is safe: no DTD is loaded, no entity expanded, nothing fetched, no external resource opened (a resolver
-refuses every one); text nodes may be as large as the input (:data:`dmtool.loader.MAX_SIZE` bounds it).
+refuses every one); text nodes may be as large as the input (:data:`dmtool.xml.loader.MAX_SIZE` bounds it).
 """
 
 from __future__ import annotations

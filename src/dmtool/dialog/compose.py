@@ -1,8 +1,8 @@
 """Convenience constructors that encode the domain: ``foresporsel``, ``svar``, ``avvik``, ``notat``, ``helsefaglig``.
 
-Each returns a :class:`~dmtool.model.Message` with a new MsgId (a UUID) and GenDate (now, Europe/Oslo) unless given.
-A coded argument given as a plain string is a code from the list the guideline uses for that element; give a
-:class:`~dmtool.model.CV` to use another list.
+Each returns a :class:`~dmtool.dialog.model.Message` with a new MsgId (a UUID) and GenDate (now, Europe/Oslo) unless
+given. A coded argument given as a plain string is a code from the list the guideline uses for that element; give a
+:class:`~dmtool.dialog.model.CV` to use another list.
 """
 
 from __future__ import annotations
@@ -12,8 +12,11 @@ import datetime as dt
 import uuid
 from typing import Final, Literal, get_args
 
-from . import clock, families, ids, profiles, replies
-from .errors import BuildError
+from ..errors import BuildError
+from ..rules import families
+from ..standards import clock, ids, profiles
+from ..standards.profiles import Settings
+from . import replies
 from .model import (
     CS,
     CV,
@@ -28,7 +31,6 @@ from .model import (
     Received,
     Role,
 )
-from .profiles import Settings
 
 #: Code list of each coded argument given as a plain code.
 FORESPORSEL_TYPE_LIST: Final = "9152"
@@ -163,7 +165,8 @@ def reply_ref(to: Message) -> ConversationRef:
 
 
 #: The names of seed 004's standard replies to a patient (``build svar --standard-reply``), in the order of their
-#: texts in :data:`dmtool.profiles.PASIENTDIALOG_REPLIES`, the one table the ``STANDARD-REPLY`` rule reads too.
+#: texts in :data:`dmtool.standards.profiles.PASIENTDIALOG_REPLIES`, the one table the ``STANDARD-REPLY`` rule reads
+#: too.
 StandardReply = Literal["endring-av-time", "avbestilling", "purring", "avslutt-dialog", "avbestillingsgebyr"]
 STANDARD_REPLIES: Final[dict[str, str]] = dict(
     zip(get_args(StandardReply), (text for _, text in profiles.PASIENTDIALOG_REPLIES), strict=True)
@@ -210,8 +213,8 @@ def svar(
     (:data:`STANDARD_REPLIES`: ``endring-av-time``, ``avbestilling``, ``purring``, ``avslutt-dialog``,
     ``avbestillingsgebyr``). ``topic`` is a 9069 code for a svar (default ``5`` Svar på forespørsel) and a 7602 code
     for a patient-dialog reply (default ``19`` Svar på henvendelse, or the standard reply's). ``to`` may be a
-    received message with faults (:func:`dmtool.reader.received`): what of it cannot be copied validly is left out
-    (:mod:`dmtool.replies`); ``settings`` says whether Tenor's synthetic patient numbers are accepted.
+    received message with faults (:func:`dmtool.dialog.reader.received`): what of it cannot be copied validly is left
+    out (:mod:`dmtool.dialog.replies`); ``settings`` says whether Tenor's synthetic patient numbers are accepted.
 
     Raises :class:`ValueError` when ``to`` is no forespørsel or the text is not given once, and its subclass
     :class:`~dmtool.errors.ReplyError` when what is wrong with ``to`` stops a valid reply.
@@ -256,10 +259,11 @@ def avvik(
 
     ``reason`` is ``feil-adressat`` (8117 code 1) or ``teknisk-feil`` (8117 code 2; ``text`` says what is missing).
     ``about`` may be any received MsgHead with a MsgId, whatever its type, body or faults
-    (:func:`dmtool.reader.received`): what of it cannot be copied validly is left out (:mod:`dmtool.replies`);
-    ``settings`` says whether Tenor's synthetic patient numbers are accepted. Raises :class:`ValueError` for any
-    other reason, and its subclass :class:`~dmtool.errors.ReplyError` when what is wrong with ``about`` stops a valid
-    avvik (a sender with no HER-id at any level, a patient with no fødselsnummer or D-nummer).
+    (:func:`dmtool.dialog.reader.received`): what of it cannot be copied validly is left out
+    (:mod:`dmtool.dialog.replies`); ``settings`` says whether Tenor's synthetic patient numbers are accepted. Raises
+    :class:`ValueError` for any other reason, and its subclass :class:`~dmtool.errors.ReplyError` when what is wrong
+    with ``about`` stops a valid avvik (a sender with no HER-id at any level, a patient with no fødselsnummer or
+    D-nummer).
     """
     if reason not in AVVIK_REASONS:
         raise ValueError(f"reason must be one of {', '.join(AVVIK_REASONS)}; got {reason!r}")

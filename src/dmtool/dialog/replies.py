@@ -29,8 +29,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Final, TypeVar
 
-from . import clock, codelists, ids, xsd
-from .errors import ReplyError
+from ..errors import ReplyError
+from ..rules import codes
+from ..rules.plaintext import text_problems
+from ..standards import clock, codelists, ids
+from ..standards.profiles import Settings
+from ..xml import xsd
 from .model import (
     CS,
     CV,
@@ -45,9 +49,6 @@ from .model import (
     Received,
     Role,
 )
-from .profiles import Settings
-from .rules import codes
-from .rules.plaintext import text_problems
 
 _T = TypeVar("_T")
 _C = TypeVar("_C", CV, CS)
@@ -55,8 +56,8 @@ _C = TypeVar("_C", CV, CS)
 DEFAULT_VERSION: Final[DialogVersion] = "1.1"
 _ORG_IDS: Final = "9051"
 _PERSON_IDS: Final = "8116"
-#: Where a reply writes what it copies, as the code table names it (:mod:`dmtool.coded_fields`): local names, from the
-#: envelope's and the body's roots.
+#: Where a reply writes what it copies, as the code table names it (:mod:`dmtool.standards.coded_fields`): local names,
+#: from the envelope's and the body's roots.
 _ENVELOPE: Final = "msghead"
 _ORG_IDENT: Final = ("Organisation", "Ident", "TypeId")
 _PATIENT: Final = ("MsgInfo", "Patient")

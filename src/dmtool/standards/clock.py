@@ -7,7 +7,7 @@ import re
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from .errors import BuildError
+from ..errors import BuildError
 
 OSLO: Final = ZoneInfo("Europe/Oslo")
 #: The largest UTC offset of an xs:dateTime.

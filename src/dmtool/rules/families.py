@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Final, Literal
 
-from . import codelists
-from .model import Kind
+from ..dialog.model import Kind
+from ..standards import codelists
 
 #: The layers of rules, each for the traffic it applies to.
 Layer = Literal["standard", "dialog", "helsenorge", "nav"]
@@ -68,9 +68,9 @@ def unsupported(msg_type: str, version: str | None) -> str | None:
     """Why dmtool cannot judge a MsgHead of type ``msg_type`` (``MsgInfo/Type``) whose Dialogmelding is ``version``
     (``"1.0"``, ``"1.1"``), or ``None`` when it can.
 
-    Supported: the five dialog kinds (:class:`~dmtool.model.Kind`) in either version; Helsenorge's patient dialog,
-    every ``DIALOG_INNBYGGER_*`` type of code list 8279, and ``DIALOG_STATUS_HENVISNING``, in Dialogmelding 1.1 (what
-    their standards prescribe).
+    Supported: the five dialog kinds (:class:`~dmtool.dialog.model.Kind`) in either version; Helsenorge's patient
+    dialog, every ``DIALOG_INNBYGGER_*`` type of code list 8279, and ``DIALOG_STATUS_HENVISNING``, in Dialogmelding 1.1
+    (what their standards prescribe).
     """
     if msg_type in _DIALOG_KINDS:
         return None

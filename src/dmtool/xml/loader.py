@@ -1,6 +1,6 @@
 """Safe loading: bytes in, the message element out, or a precise reason why not.
 
-Parsing is safe by default (:mod:`dmtool.parsing`): no DTD (a document with a ``DOCTYPE`` is refused), no entity
+Parsing is safe by default (:mod:`dmtool.xml.parsing`): no DTD (a document with a ``DOCTYPE`` is refused), no entity
 expansion, no network, no XInclude, no external resource of any kind, bounded memory for names, bounded size
 (:data:`MAX_SIZE`), depth (libxml2's limit of 2048 levels) and markup (``<`` and attributes, :data:`MAX_MARKUP`).
 Accepted encodings are UTF-8 and ISO-8859-1 (and their subset US-ASCII), declared in the XML declaration or marked by
@@ -21,9 +21,9 @@ from typing import Final
 
 from lxml import etree
 
-from . import namespaces as ns
+from ..report import Issue, Kind, Severity, Version
+from ..standards import namespaces as ns
 from . import parsing, tree
-from .report import Issue, Kind, Severity, Version
 
 #: Largest input accepted, in bytes.
 MAX_SIZE: Final = 50 * 1024 * 1024
@@ -75,7 +75,7 @@ class LoadError(Exception):
 class Loaded:
     """A parsed input: the message element and what it is.
 
-    ``schema_set`` names the set in :mod:`dmtool.xsd` that validates ``element``; ``None`` when the input is not a
+    ``schema_set`` names the set in :mod:`dmtool.xml.xsd` that validates ``element``; ``None`` when the input is not a
     supported message (``problems`` then says why).
     """
 

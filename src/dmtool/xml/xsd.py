@@ -28,10 +28,10 @@ from typing import Final, Literal
 
 from lxml import etree
 
-from . import clock
-from . import namespaces as ns
-from .errors import BuildError
-from .report import Issue, Severity, bounded
+from ..errors import BuildError
+from ..report import Issue, Severity, bounded
+from ..standards import clock
+from ..standards import namespaces as ns
 
 #: Entry file of each schema set, relative to the schema folder.
 SCHEMA_SETS: Final[dict[str, str]] = {
@@ -59,8 +59,8 @@ def has_schema(namespace: str | None) -> bool:
 
 def schema_dir() -> Path:
     """Folder holding the schemas: inside the installed wheel, or ``schemas/`` of a source checkout."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "schemas", here.parents[1] / "schemas"):
+    package = Path(__file__).resolve().parents[1]  # dmtool/, this module being dmtool/xml/xsd.py
+    for candidate in (package / "schemas", package.parents[1] / "schemas"):
         if (candidate / SCHEMA_SETS["msghead"]).is_file():
             return candidate
     raise FileNotFoundError("dmtool's schemas are missing: reinstall dmtool")
@@ -114,7 +114,7 @@ def is_of_type(type_name: Literal["date", "dateTime", "anyURI"], text: str) -> b
 
 
 def timestamp_issue(where: str, text: str, line: int | None) -> Issue:
-    """The issue for the timestamp at ``where``, whose element's ``text`` :func:`dmtool.clock.parse_timestamp`
+    """The issue for the timestamp at ``where``, whose element's ``text`` :func:`dmtool.standards.clock.parse_timestamp`
     cannot read.
 
     ``UNSUPPORTED-MESSAGE`` when the schema takes it all the same (a year past 9999, say): the message is valid, but
@@ -131,9 +131,9 @@ def timestamp_issue(where: str, text: str, line: int | None) -> Issue:
 def problems(name: str, element: etree._Element) -> list[tuple[str, int | None]]:
     """What schema set ``name`` finds wrong with ``element``, as (message, line) pairs; empty when it is valid.
 
-    Namespaces are written as their prefixes (:func:`dmtool.namespaces.shorten`), and a long value libxml2 quotes is
-    cut (:func:`dmtool.report.bounded`). A body in a namespace dmtool has no schema for (:func:`has_schema`) is not
-    judged, so it is no problem here.
+    Namespaces are written as their prefixes (:func:`dmtool.standards.namespaces.shorten`), and a long value libxml2
+    quotes is cut (:func:`dmtool.report.bounded`). A body in a namespace dmtool has no schema for (:func:`has_schema`)
+    is not judged, so it is no problem here.
     """
     with borrowed(name) as schema:
         if schema.validate(element):

@@ -14,8 +14,8 @@ import json
 from importlib import resources
 from typing import Final
 
+from ..dialog.model import Message
 from . import clock, profiles
-from .model import Message
 from .profiles import Profile
 
 #: Years whose holidays are in the package's table (``holidays_no.json``); others are asked of ``holidays`` itself.

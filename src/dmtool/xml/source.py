@@ -11,8 +11,8 @@ import os
 import stat
 from typing import BinaryIO, Final
 
+from ..errors import ParseError
 from . import loader
-from .errors import ParseError
 
 #: What the API accepts: a path (``str`` or path-like), the message as ``bytes``, or a binary file object.
 Source = str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO
@@ -25,7 +25,7 @@ NOT_REGULAR: Final = "not a regular file (a FIFO, socket or device), and only fi
 
 
 def load_source(source: Source) -> loader.Loaded:
-    """The message in ``source`` as :func:`dmtool.loader.load` finds it; :class:`~dmtool.errors.ParseError` with the
+    """The message in ``source`` as :func:`dmtool.xml.loader.load` finds it; :class:`~dmtool.errors.ParseError` with the
     loader's issue (``NOT-XML`` or ``UNSUPPORTED-MESSAGE``) when it cannot be used at all, :class:`OSError` when a
     path cannot be read. The one preamble of every reader that refuses what it cannot read."""
     try:
@@ -35,7 +35,7 @@ def load_source(source: Source) -> loader.Loaded:
 
 
 def read_source(source: Source) -> tuple[bytes, str | None]:
-    """Read at most :data:`~dmtool.loader.MAX_SIZE` + 1 bytes of ``source``; return them and the path, if any.
+    """Read at most :data:`~dmtool.xml.loader.MAX_SIZE` + 1 bytes of ``source``; return them and the path, if any.
 
     A path is opened as :func:`read_path` opens it. Raises :class:`OSError` when a path cannot be read.
     """
@@ -48,7 +48,7 @@ def read_source(source: Source) -> tuple[bytes, str | None]:
 
 
 def read_path(path: str | os.PathLike[str], *, regular_only: bool = False) -> bytes:
-    """At most :data:`~dmtool.loader.MAX_SIZE` + 1 bytes of the file at ``path``, opened without blocking.
+    """At most :data:`~dmtool.xml.loader.MAX_SIZE` + 1 bytes of the file at ``path``, opened without blocking.
 
     A regular file is read; so is anything else the caller named (a FIFO or a device is read as standard input is,
     to its end or the bound: a FIFO that no process writes to reads as empty at once). With ``regular_only`` (for
@@ -68,7 +68,7 @@ def read_path(path: str | os.PathLike[str], *, regular_only: bool = False) -> by
 
 
 def read_bounded(handle: BinaryIO) -> bytes:
-    """At most :data:`~dmtool.loader.MAX_SIZE` + 1 bytes of ``handle``, from where it stands.
+    """At most :data:`~dmtool.xml.loader.MAX_SIZE` + 1 bytes of ``handle``, from where it stands.
 
     ``read(n)`` sets ``n`` bytes aside before it reads, and 50 MiB for every small file costs more than reading the
     file. So a file whose size the system knows is read at that size plus one byte (to see it grow meanwhile, and then

@@ -1,6 +1,6 @@
 """The ``APPREC-CONSISTENT`` rule: a receipt that agrees with itself and, when it is known, with the message it answers.
 
-:func:`dmtool.receipts.check_apprec` gives the whole verdict on a receipt, with what it means for the sender.
+:func:`dmtool.apprec.make.check_apprec` gives the whole verdict on a receipt, with what it means for the sender.
 
 A receipt is consistent when its ``MsgType`` is APPREC and its ``MIGversion`` that of its namespace, its status is
 from code list 8258, status 1 has no ``Error`` and statuses 2 and 3 at least one, every error code is in the code
@@ -15,12 +15,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Final, NamedTuple
 
-from . import coded_fields, codelists
-from .apprec import MIG_VERSIONS, AppRec
-from .errors import ParseError
-from .facts import Facts, Original
-from .report import Issue, Severity
-from .source import Source, load_source
+from ..errors import ParseError
+from ..report import Issue, Severity
+from ..rules.facts import Facts, Original
+from ..standards import coded_fields, codelists
+from ..xml.source import Source, load_source
+from .model import MIG_VERSIONS, AppRec
 
 RULE: Final = "APPREC-CONSISTENT"
 #: The root ``MsgType/@V`` of every AppRec (rules.md and the official examples), and the 8279 code no receipt answers.
@@ -110,8 +110,8 @@ def consistency(
 
 
 def _error_lists(version: str, layers: frozenset[str]) -> tuple[str, ...]:
-    """The error lists an AppRec ``Error`` takes under ``layers``, by the field table (:mod:`dmtool.coded_fields`):
-    8221, 8222, 8223, and 8124 under the nav layer."""
+    """The error lists an AppRec ``Error`` takes under ``layers``, by the field table
+    (:mod:`dmtool.standards.coded_fields`): 8221, 8222, 8223, and 8124 under the nav layer."""
     entry = coded_fields.field(f"apprec-{version}", ("AppRec", "Error"), APPREC, layers)
     return entry.lists if entry is not None else ("8221",)
 
