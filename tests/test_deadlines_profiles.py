@@ -395,7 +395,7 @@ def test_the_holiday_table_is_what_the_holidays_package_says() -> None:
 
     from dmtool.standards import deadlines
 
-    stored = resources.files("dmtool").joinpath("holidays_no.json").read_text()
+    stored = resources.files("dmtool.standards").joinpath("holidays_no.json").read_text()
     assert stored == deadlines.holiday_table_json(), "run python tools/make_holidays.py"
     assert deadlines.package_holidays(2300) == deadlines._norwegian_holidays(2300)
 

@@ -1,5 +1,5 @@
 """Every official Dialogmelding example, and each of our own dialog fixtures, parses with
-:func:`dmtool.dialog.reader.parse`; writing the parsed model back (:func:`dmtool.dialog.writer.to_xml`) gives XML the
+:func:`dmtool.dialog.reader.parse`; writing the parsed model back (:func:`dmtool.build.to_xml`) gives XML the
 reference XSDs accept that carries what the original carried: MsgId, type, GenDate, patient identifiers, the sender's
 and receiver's organisation chains with their HER-ids, the ConversationRef and the texts (``TekstNotatInnhold``,
 ``Sporsmal``). Both documents are read with lxml and compared element by element, not only through the model. What the
@@ -21,8 +21,8 @@ import xsdgen
 from lxml import etree
 from paths import EXAMPLES, REFERENCE, needs_reference
 
+from dmtool.build import to_xml
 from dmtool.dialog.model import Message
-from dmtool.dialog.writer import to_xml
 from dmtool.standards import namespaces as ns
 from dmtool.standards.clock import OSLO
 

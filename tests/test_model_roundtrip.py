@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from lxml import etree
 from paths import EXAMPLES, needs_reference
 
+from dmtool.build import to_xml
 from dmtool.dialog import compose
 from dmtool.dialog.model import (
     CV,
@@ -38,7 +39,6 @@ from dmtool.dialog.model import (
     Patient,
     Role,
 )
-from dmtool.dialog.writer import to_xml
 from dmtool.errors import BuildError
 from dmtool.standards import namespaces as ns
 from dmtool.testing import strategies as dms
@@ -527,7 +527,7 @@ def test_control_character_in_a_text_field_is_refused(
 LONG_BAD_OID = """
 from dmtool.errors import BuildError
 from dmtool.dialog.model import CV
-from dmtool.dialog.writer import to_xml
+from dmtool.build import to_xml
 import dataclasses, pickle, sys
 message = pickle.loads(sys.stdin.buffer.read())
 bad = dataclasses.replace(message.body, topic=CV("1", "1" * 40 + "x"))

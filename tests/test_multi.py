@@ -28,9 +28,9 @@ from paths import EXAMPLES, GENERATED
 
 import dmtool
 from dmtool.apprec import to_xml as apprec_xml
+from dmtool.build import to_xml
 from dmtool.cli import _presented, _tally, main
 from dmtool.dialog import spec
-from dmtool.dialog.writer import to_xml
 from dmtool.report import Report
 from dmtool.standards import namespaces as ns
 from dmtool.testing import strategies as dms

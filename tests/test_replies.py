@@ -4,8 +4,8 @@
   is built for at least 95 % of it, each valid, and every refusal says in words what is wrong with the original;
   the svar to each forespørsel likewise.
 * Property: a message of :mod:`dmtool.testing.strategies` with random faults injected (empty organisations, HER-ids
-  missing or malformed, a HER-id only on the GP, bad patient numbers, other types and bodies, a wrapper) gets an avvik that
-  validates, or a refusal in words, never naming an internal key, never a traceback.
+  missing or malformed, a HER-id only on the GP, bad patient numbers, other types and bodies, a wrapper) gets an
+  avvik that validates, or a refusal in words, never naming an internal key, never a traceback.
 * Field by field, what is copied, left out or replaced (docs/how-to/faulty-replies.md, "What a reply copies").
 * Standard replies (seed 004): ``--standard-reply NAME`` writes the text the ``STANDARD-REPLY`` rule recognises.
 """
@@ -26,6 +26,7 @@ from paths import EXAMPLES, REFERENCE_EXAMPLES
 from replycorpus import FNR, GP_PERSONAL_HER, Case, corpus, document, foresporsel, msghead, patient, person_number
 
 from dmtool import validate
+from dmtool.build import to_xml
 from dmtool.cli import main
 from dmtool.dialog import compose, reader
 from dmtool.dialog.model import (
@@ -36,7 +37,6 @@ from dmtool.dialog.model import (
     Notat,
     Received,
 )
-from dmtool.dialog.writer import to_xml
 from dmtool.errors import BuildError, ParseError, ReplyError, RuleError
 from dmtool.standards import namespaces as ns
 from dmtool.standards import profiles

@@ -24,10 +24,10 @@ from paths import EXAMPLES, ROOT
 
 import dmtool
 from dmtool import rules
+from dmtool.build import to_xml
 from dmtool.cli import main
 from dmtool.dialog import compose, spec
 from dmtool.dialog.model import CV, ConversationRef, Kind, Notat, Organisation
-from dmtool.dialog.writer import to_xml
 from dmtool.errors import BuildError, RuleError
 from dmtool.report import Severity
 from dmtool.rules import plaintext

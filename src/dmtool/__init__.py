@@ -23,6 +23,7 @@ from . import _moved
 from .apprec.make import ApprecCheck, apprec_for, apprec_for_each, check_apprec
 from .apprec.model import AppRec
 from .apprec.reader import parse_apprec
+from .build import to_xml
 from .dialog.compose import avvik, foresporsel, helsefaglig, notat, svar
 from .dialog.model import (
     CS,
@@ -41,7 +42,6 @@ from .dialog.model import (
     Role,
 )
 from .dialog.reader import parse, parse_each
-from .dialog.writer import to_xml
 from .errors import BuildError, NoReceipt, ParseError, RuleError
 from .report import Issue, Report, Severity
 from .validation import is_valid, iter_issues, validate, validate_each

@@ -36,7 +36,6 @@ MOVED: Final[dict[str, str]] = {
     "dmtool.model": "dmtool.dialog.model",
     "dmtool.compose": "dmtool.dialog.compose",
     "dmtool.reader": "dmtool.dialog.reader",
-    "dmtool.writer": "dmtool.dialog.writer",
     "dmtool.spec": "dmtool.dialog.spec",
     "dmtool.replies": "dmtool.dialog.replies",
     "dmtool.summary": "dmtool.dialog.summary",
@@ -47,6 +46,8 @@ MOVED: Final[dict[str, str]] = {
     "dmtool.facts": "dmtool.rules.facts",
     "dmtool.families": "dmtool.rules.families",
     "dmtool.textscan": "dmtool.rules.textscan",
+    # the writer checked the hard rules itself; that gate is dmtool.build now, over the pure dmtool.dialog.writer
+    "dmtool.writer": "dmtool.build",
     # test data
     "dmtool.strategies": "dmtool.testing.strategies",
     "dmtool.fixtures": "dmtool.testing.fixtures",

@@ -219,7 +219,7 @@ def _message_bytes(message: Message) -> bytes:
     """``message`` written as it is (``strict=False``: a message that breaks a rule still gets its receipt); a
     :class:`~dmtool.errors.BuildError` with the same ``field`` that says so when it cannot be written."""
     try:
-        return writer.to_xml(message, strict=False)
+        return writer.to_xml(message)
     except BuildError as error:
         refused = BuildError(
             None,

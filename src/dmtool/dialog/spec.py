@@ -34,11 +34,12 @@ import types
 from collections.abc import Callable, Mapping
 from typing import Any, Final, Literal, TypeVar, Union, cast, get_args, get_origin, get_type_hints
 
+from .. import build
 from ..errors import BuildError, RuleError
 from ..report import Issue
 from ..standards import clock, codelists
 from ..standards.profiles import Settings
-from . import compose, writer
+from . import compose
 from .model import (
     CS,
     CV,
@@ -571,11 +572,11 @@ def xml_from_spec(
     kind: str, data: object, dialog_version: str | None = None, settings: Settings | None = None
 ) -> bytes:
     """The schema-valid XML of :func:`build_from_spec`, its hard rules checked under ``settings`` (see
-    :func:`dmtool.dialog.writer.to_xml`); a :class:`~dmtool.errors.BuildError` of the writer becomes a
+    :func:`dmtool.build.to_xml`); a :class:`~dmtool.errors.BuildError` of the writer becomes a
     :class:`SpecError` naming the spec key (``subject`` for a 1.1-only field in a 1.0 message)."""
     message = build_from_spec(kind, data, dialog_version)
     try:
-        return writer.to_xml(message, settings=settings)
+        return build.to_xml(message, settings=settings)
     except BuildError as error:
         text = str(error).removeprefix(f"{error.field}: ") if error.field else str(error)
         whole = isinstance(data, Mapping) and _MESSAGE_KEY in data  # its keys are the model's paths

@@ -1,14 +1,14 @@
 """Model to XML: :func:`to_xml` writes a :class:`~dmtool.dialog.model.Message` as a MsgHead 1.2 with its Dialogmelding.
 
-The output is UTF-8, deterministic (the same message gives the same bytes) and valid against dmtool's schemas: the
-tree is validated before it is returned. What the schema cannot tell precisely (a field only allowed in 1.1, an
-organisation without an identifier, text with characters XML cannot hold) is checked first and reported as a
-:class:`~dmtool.errors.BuildError` naming the field.
+A pure serializer: the output is UTF-8, deterministic (the same message gives the same bytes) and valid against
+dmtool's schemas: the tree is validated before it is returned. What the schema cannot tell precisely (a field only
+allowed in 1.1, an organisation without an identifier, text with characters XML cannot hold) is checked first and
+reported as a :class:`~dmtool.errors.BuildError` naming the field. The guideline rules are not its concern: the
+strict gate over it, :func:`dmtool.to_xml`, is :mod:`dmtool.build`.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 import re
@@ -17,12 +17,9 @@ from typing import Final
 
 from lxml import etree
 
-from .. import rules
-from ..errors import BuildError, RuleError
-from ..rules.facts import Facts
+from ..errors import BuildError
 from ..standards import clock, codelists
 from ..standards import namespaces as ns
-from ..standards.profiles import Settings
 from ..xml import parsing, xsd
 from .model import (
     CS,
@@ -347,13 +344,7 @@ class _Writer:
         return "".join(self.parts).encode()
 
 
-def to_element(
-    message: Message,
-    dialog_version: DialogVersion | None = None,
-    *,
-    strict: bool = True,
-    settings: Settings | None = None,
-) -> etree._Element:
+def to_element(message: Message, dialog_version: DialogVersion | None = None) -> etree._Element:
     """``message`` as a MsgHead element tree, validated against dmtool's schemas; see :func:`to_xml`."""
     version = dialog_version or message.version
     if version not in DIALOG_VERSIONS:
@@ -369,28 +360,19 @@ def to_element(
                 element.remove(mark)
                 element.text = ""
     xsd.require_valid("msghead", root, "message")
-    if strict:
-        broken = rules.evaluate(Facts(root, settings), errors_only=True)
-        if broken:  # the lines are those of text the caller never sees
-            raise RuleError(tuple(dataclasses.replace(issue, line=None) for issue in broken))
     return root
 
 
-def to_xml(
-    message: Message,
-    dialog_version: DialogVersion | None = None,
-    *,
-    strict: bool = True,
-    settings: Settings | None = None,
-) -> bytes:
+def serialize(root: etree._Element) -> bytes:
+    """The bytes of a tree :func:`to_element` made: UTF-8 with an XML declaration, indented."""
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def to_xml(message: Message, dialog_version: DialogVersion | None = None) -> bytes:
     """``message`` as a MsgHead 1.2 document with its Dialogmelding body: UTF-8 bytes, deterministic, schema-valid.
 
     ``dialog_version`` (``"1.0"`` or ``"1.1"``) overrides ``message.version``. Raises
-    :class:`~dmtool.errors.BuildError` naming the field when the message cannot be valid, and its subclass
-    :class:`~dmtool.errors.RuleError` naming the rule when it breaks a hard guideline rule (under ``settings``:
-    default the national profile; ``Settings(synthetic_ids=True)`` accepts Tenor's test numbers for the patient).
-    ``strict=False`` skips the guideline rules (not the schema): for test material that breaks a rule on purpose,
-    or for rewriting a received message as it is.
+    :class:`~dmtool.errors.BuildError` naming the field when the message cannot be valid. The guideline rules are
+    not checked here (this is ``dmtool.to_xml(message, strict=False)``): :func:`dmtool.build.to_xml` checks them.
     """
-    root = to_element(message, dialog_version, strict=strict, settings=settings)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return serialize(to_element(message, dialog_version))

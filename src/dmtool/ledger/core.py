@@ -173,7 +173,7 @@ class Ledger:
         if direction not in DIRECTIONS:
             raise ValueError(f"direction must be 'sent' or 'received'; got {direction!r}")
         if isinstance(source, Message):
-            data, source_path = writer.to_xml(source, strict=False), None
+            data, source_path = writer.to_xml(source), None
         elif isinstance(source, AppRec):
             data, source_path = apprec.to_xml(source), None
         else:

@@ -12,11 +12,21 @@ import datetime as dt
 import functools
 import json
 from importlib import resources
-from typing import Final
+from typing import Final, Protocol
 
-from ..dialog.model import Message
 from . import clock, profiles
 from .profiles import Profile
+
+
+class Dated(Protocol):
+    """What a deadline is counted from: a :class:`~dmtool.dialog.model.Message` (its GenDate), or anything else with
+    a ``gen_date``. (A protocol, so that the standards need not import the message model above them.)"""
+
+    @property
+    def gen_date(self) -> dt.datetime:
+        """When the message was made."""
+        ...
+
 
 #: Years whose holidays are in the package's table (``holidays_no.json``); others are asked of ``holidays`` itself.
 TABLE_YEARS: Final = range(1900, 2200)
@@ -67,13 +77,13 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
     return day
 
 
-def reply_deadline(message: Message | dt.datetime, profile: Profile | str = "national") -> dt.date:
+def reply_deadline(message: Dated | dt.datetime, profile: Profile | str = "national") -> dt.date:
     """The last day a reply to ``message`` (or to a message sent at that time) is expected by ``profile``.
 
     National: 5 working days (the guidelines say 3-5); ``pasientdialog``: 4. An unknown profile name is a
     :class:`ValueError` naming the choices.
     """
-    sent = message.gen_date if isinstance(message, Message) else message
+    sent = message if isinstance(message, dt.datetime) else message.gen_date
     chosen = profiles.get(profile) if isinstance(profile, str) else profile
     local = sent.astimezone(clock.OSLO) if sent.tzinfo is not None else sent
     return add_working_days(local.date(), chosen.reply_days)

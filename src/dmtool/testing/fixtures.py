@@ -35,8 +35,7 @@ from typing import Any, Final, TypeVar
 import hypothesis
 from hypothesis import strategies as st
 
-from .. import __version__, apprec
-from ..dialog import writer
+from .. import __version__, apprec, build
 from ..dialog.model import KIND_NAMES as KIND_NAMES  # fixtures.KIND_NAMES, where it was first
 from ..dialog.model import DialogVersion, Kind, Message
 from ..ledger.entries import read
@@ -286,7 +285,7 @@ def _single(plan: Plan, pools: _Pools, index: int) -> tuple[bytes, Entry]:
     rng = random.Random(f"dmtool-file:{plan.seed}:{index}")
     rules: tuple[str, ...] = ()
     if rule is None:
-        data = writer.to_xml(pools.message(kind, version, rng))
+        data = build.to_xml(pools.message(kind, version, rng))
         verdict = "valid"
     else:
         data, kind, version = pools.breaking(rule, rng)
@@ -306,7 +305,7 @@ def _thread(plan: Plan, index: int, seen: set[str]) -> Iterator[tuple[bytes, Ent
     steps = ((drawn.first, drawn.first_receipt), (drawn.reply, drawn.reply_receipt))
     for step, (message, receipt) in enumerate(steps):
         stem = f"{name}-{2 * step + 1}-{_SHORT[Kind(message.kind)]}"
-        yield writer.to_xml(message), Entry(f"{stem}.xml", message.kind, version, "valid", (), name)
+        yield build.to_xml(message), Entry(f"{stem}.xml", message.kind, version, "valid", (), name)
         receipt_name = f"{name}-{2 * step + 2}-apprec.xml"
         yield apprec.to_xml(receipt), Entry(receipt_name, "APPREC", f"apprec-{receipt.version}", "valid", (), name)
 
@@ -355,7 +354,7 @@ def _written(item: Message | apprec.AppRec) -> tuple[bytes, str, str, str, str]:
     """A thread's message or receipt as written, with its type, its label in file names, its MsgId (a receipt's
     Id) and its version in the manifest."""
     if isinstance(item, Message):
-        return writer.to_xml(item), str(item.kind), _SHORT[Kind(item.kind)], item.msg_id, item.version
+        return build.to_xml(item), str(item.kind), _SHORT[Kind(item.kind)], item.msg_id, item.version
     return apprec.to_xml(item), "APPREC", "apprec", item.id, f"apprec-{item.version}"
 
 

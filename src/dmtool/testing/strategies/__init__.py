@@ -2,12 +2,12 @@
 
 Needs Hypothesis, which is a test dependency: ``pip install dmtool[test]``.
 
-Every strategy builds values of :mod:`dmtool.dialog.model` that :func:`dmtool.dialog.writer.to_xml` accepts, so a drawn
+Every strategy builds values of :mod:`dmtool.dialog.model` that :func:`dmtool.build.to_xml` accepts, so a drawn
 :class:`~dmtool.dialog.model.Message` builds in the version it declares::
 
     from hypothesis import given
     from dmtool import strategies as dms
-    from dmtool.dialog.writer import to_xml
+    from dmtool.build import to_xml
 
     @given(dms.messages())
     def test_builds(message):

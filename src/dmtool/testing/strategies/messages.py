@@ -231,7 +231,7 @@ def _messages(kind: Kind | None, version: DialogVersion | None) -> st.SearchStra
 
 def messages(kind: Kind | str | None = None, version: DialogVersion | None = None) -> st.SearchStrategy[Message]:
     """A :class:`Message` of ``kind`` (default any :class:`~dmtool.dialog.model.Kind`) in Dialogmelding ``version``
-    (default any the kind exists in) that :func:`dmtool.dialog.writer.to_xml` builds:
+    (default any the kind exists in) that :func:`dmtool.build.to_xml` builds:
 
     * DIALOG_FORESPORSEL: a :class:`Foresporsel` body, sometimes in a thread (``ConversationRef``);
     * DIALOG_SVAR: a :class:`Notat` with a 9069 topic quoting a :class:`Foresporsel`, with a ``ConversationRef``;

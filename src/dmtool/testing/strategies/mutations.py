@@ -412,7 +412,7 @@ _MUTATIONS: Final[dict[str, _Mutation]] = {
 @st.composite
 def _broken(draw: st.DrawFn, rule_id: str, base: st.SearchStrategy[Message]) -> bytes:
     message = draw(base)
-    root = writer.to_element(message, strict=False)
+    root = writer.to_element(message)
     _MUTATIONS[rule_id](draw, root, message)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 

@@ -11,9 +11,10 @@ from typing import Final, Literal
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+from ... import build
 from ...apprec import make as receipts
 from ...apprec.model import AppRec
-from ...dialog import compose, writer
+from ...dialog import compose
 from ...dialog.model import (
     CV,
     DIALOG_VERSIONS,
@@ -58,7 +59,7 @@ def _thread(draw: st.DrawFn, version: DialogVersion | None, avvik: bool | None) 
 
     def receipt(message: Message) -> AppRec:
         return receipts.apprec_for(
-            writer.to_xml(message),
+            build.to_xml(message),
             version=receipt_version,
             gen_date=message.gen_date + dt.timedelta(minutes=draw(st.integers(1, 30))),
             apprec_id=draw(msg_ids()),
