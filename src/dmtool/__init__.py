@@ -21,7 +21,7 @@ from types import ModuleType
 
 from . import _moved
 from .apprec.make import ApprecCheck, apprec_for, apprec_for_each, check_apprec
-from .apprec.model import AppRec
+from .apprec.model import AppRec, Party
 from .apprec.reader import parse_apprec
 from .build import to_xml
 from .dialog.compose import avvik, foresporsel, helsefaglig, notat, svar
@@ -42,8 +42,10 @@ from .dialog.model import (
     Role,
 )
 from .dialog.reader import parse, parse_each
-from .errors import BuildError, NoReceipt, ParseError, RuleError
+from .errors import BuildError, DmtoolError, NoReceipt, ParseError, RuleError
 from .report import Issue, Report, Severity
+from .rules.facts import Original
+from .standards.profiles import Settings
 from .validation import is_valid, iter_issues, validate, validate_each
 from .xml.source import Source
 
@@ -56,6 +58,7 @@ __all__ = [
     "ApprecCheck",
     "BuildError",
     "ConversationRef",
+    "DmtoolError",
     "Foresporsel",
     "FurtherDocument",
     "HealthcareProfessional",
@@ -66,12 +69,15 @@ __all__ = [
     "NoReceipt",
     "Notat",
     "Organisation",
+    "Original",
     "ParseError",
+    "Party",
     "Patient",
     "Person",
     "Report",
     "Role",
     "RuleError",
+    "Settings",
     "Severity",
     "Source",
     "apprec_for",

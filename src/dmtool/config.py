@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from .errors import DmtoolError
 from .standards import profiles
 from .standards.profiles import Settings
 
@@ -34,7 +35,7 @@ _TYPES: Final[dict[str, tuple[type, str]]] = {
 }
 
 
-class ConfigError(ValueError):
+class ConfigError(DmtoolError, ValueError):
     """A settings file that cannot be used; the message names the file and the key."""
 
 

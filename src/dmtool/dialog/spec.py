@@ -35,7 +35,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final, Literal, TypeVar, Union, cast, get_args, get_origin, get_type_hints
 
 from .. import build
-from ..errors import BuildError, RuleError
+from ..errors import BuildError, DmtoolError, RuleError
 from ..report import Issue
 from ..standards import clock, codelists
 from ..standards.profiles import Settings
@@ -130,7 +130,7 @@ _DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 _LIST_NUMBER: Final = re.compile(r"\d+")
 
 
-class SpecError(ValueError):
+class SpecError(DmtoolError, ValueError):
     """Plain data that does not describe a model value; ``key`` is the key path at fault (``"sender.unit.her_id"``,
     ``"roles[0].role"``), or ``None`` when the data as a whole is wrong. ``issues``: the hard guideline rules the
     message it describes would break (:class:`~dmtool.errors.RuleError`), when that is why it is refused."""

@@ -26,6 +26,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ..batch import INTERNAL_ERROR
+from ..errors import DmtoolError
 from ..jsontext import dumps
 from ..report import Issue
 from ..standards import profiles
@@ -55,7 +56,7 @@ SECURITY_HEADERS: Final = (
 _UNSAFE_NAME: Final = re.compile(r"[^A-Za-z0-9._-]")
 
 
-class ApiError(Exception):
+class ApiError(DmtoolError):
     """A request that gets no result: its HTTP ``status``, the id of the ``error`` (a rule id such as ``NOT-XML``
     when the input breaks one, else the id of the request's problem), what to do about it in ``message``, the
     ``issues`` of the input behind it (rule, severity, message, line) and, for a spec, the ``key`` at fault."""

@@ -22,6 +22,8 @@ import datetime as dt
 import re
 from typing import Final, NamedTuple
 
+from ..errors import DmtoolError
+
 FNR: Final = "FNR"
 DNR: Final = "DNR"
 HNR: Final = "HNR"
@@ -40,7 +42,7 @@ _TENOR: Final = (
 )
 
 
-class InvalidIdentifier(ValueError):
+class InvalidIdentifier(DmtoolError, ValueError):
     """An identifier that is not valid; the message says why."""
 
 

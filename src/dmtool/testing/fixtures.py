@@ -38,6 +38,7 @@ from hypothesis import strategies as st
 from .. import __version__, apprec, build
 from ..dialog.model import KIND_NAMES as KIND_NAMES  # fixtures.KIND_NAMES, where it was first
 from ..dialog.model import DialogVersion, Kind, Message
+from ..errors import DmtoolError
 from ..ledger.entries import read
 from ..report import Version, versions
 from ..rules import RULES
@@ -72,7 +73,7 @@ THREADS: Final[tuple[tuple[Kind, Kind], ...]] = ((Kind.FORESPORSEL, Kind.SVAR), 
 _THREAD_CHOICES: Final = " and/or ".join(",".join(_SHORT[kind] for kind in pair) for pair in THREADS)
 
 
-class FixtureError(RuntimeError):
+class FixtureError(DmtoolError, RuntimeError):
     """A generated file did not get the verdict it was made for: a bug in dmtool, never in the input."""
 
 

@@ -21,6 +21,7 @@ from typing import Final
 
 from lxml import etree
 
+from ..errors import DmtoolError
 from ..report import Issue, Kind, Severity, Version
 from ..standards import namespaces as ns
 from . import parsing, tree
@@ -63,7 +64,7 @@ _DIALOG_VERSIONS: Final[dict[str, Version]] = {
 _MH: Final = f"{{{ns.MSGHEAD}}}"
 
 
-class LoadError(Exception):
+class LoadError(DmtoolError):
     """The input cannot be used at all; ``issue`` says why (rule ``NOT-XML`` or ``UNSUPPORTED-MESSAGE``)."""
 
     def __init__(self, issue: Issue) -> None:
