@@ -24,9 +24,18 @@ MAX_LINES: Final = 600
 #: The layers, lowest first; a module may import its own layer and those below. A name stands for the module and
 #: everything under it, and the longest name that covers a module gives its layer.
 LAYERS: Final[tuple[tuple[str, ...], ...]] = (
-    # plain data every layer reports in, the table of old module names, and the version (a constant of the package,
-    # not its API: imported by name, it is not the package's layer)
-    ("dmtool.errors", "dmtool.report", "dmtool.jsontext", "dmtool._moved", "dmtool.__version__"),
+    # plain data every layer reports in (the report names versions by the table of versions and namespaces), the
+    # table of old module names, and the version (a constant of the package, not its API: imported by name, it is
+    # not the package's layer)
+    (
+        "dmtool.errors",
+        "dmtool.report",
+        "dmtool.standards.versions",
+        "dmtool.standards.namespaces",
+        "dmtool.jsontext",
+        "dmtool._moved",
+        "dmtool.__version__",
+    ),
     # what the standards and guidelines say, as data
     ("dmtool.standards",),
     # safe XML: loading, identifying, navigating, schemas

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Final, Literal
 
+from .standards import versions as standard_versions
+
 Kind = Literal["msghead", "apprec", "unknown"]
 Version = Literal["dialog-1.0", "dialog-1.1", "apprec-1.0", "apprec-1.1"]
 
@@ -128,10 +130,10 @@ def versions(version: str | None) -> dict[str, str | None]:
     """A document's :data:`Version` (``dialog-1.1``, ``apprec-1.0``) as the JSON keys ``dialog_version`` and
     ``apprec_version`` (``"1.1"`` and ``None``, ...): the names the command line (``--dialog-version``,
     ``--apprec-version``), ``dmtool parse`` and the fixtures manifest give a version."""
-    standard, _, number = (version or "").partition("-")
+    found = standard_versions.by_label(version)
     return {
-        "dialog_version": number if standard == "dialog" else None,
-        "apprec_version": number if standard == "apprec" else None,
+        "dialog_version": found.number if found is not None and found.standard == "dialog" else None,
+        "apprec_version": found.number if found is not None and found.standard == "apprec" else None,
     }
 
 

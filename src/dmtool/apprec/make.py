@@ -14,16 +14,16 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final, Literal, cast
 
 from .. import rules
 from ..dialog import compose, writer
 from ..dialog.model import CV, Message
 from ..errors import BuildError, NoReceipt
-from ..report import Issue, Report
+from ..report import Issue, Report, Version
 from ..rules import families
 from ..rules.facts import Facts, Level, ident_of, original_of
-from ..standards import clock, codelists
+from ..standards import clock, codelists, versions
 from ..standards.profiles import Settings
 from ..validation import examine, examine_each
 from ..xml import tree
@@ -299,7 +299,7 @@ def check_apprec(
         report = Report(
             path=path,
             kind="apprec",
-            version="apprec-1.0" if receipt.version == "1.0" else "apprec-1.1",
+            version=cast("Version", versions.label("apprec", receipt.version)),
             msg_type="APPREC",
             msg_id=receipt.id,
             issues=issues,

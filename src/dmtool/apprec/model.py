@@ -8,20 +8,29 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Final, Literal
+from typing import Final, Literal, cast
 
 from ..dialog.model import CV
-from ..standards import clock, codelists
-from ..standards import namespaces as ns
+from ..standards import clock, codelists, versions
 
 AppRecVersion = Literal["1.0", "1.1"]
-APPREC_VERSIONS: Final[tuple[AppRecVersion, ...]] = ("1.0", "1.1")
+APPREC_VERSIONS: Final = cast("tuple[AppRecVersion, ...]", versions.numbers("apprec"))
 #: The version dmtool writes unless asked for another: since February 2024 the directorate keeps AppRec 1.0 for the
 #: cases in chapter 8 of HIS 1168 (Veiledning til riktig bruk av applikasjonskvittering), and Helsefaglig dialog
 #: (HIS 1077) asks for 1.1 unless otherwise agreed.
 DEFAULT_VERSION: Final[AppRecVersion] = "1.1"
-NAMESPACES: Final[dict[AppRecVersion, str]] = {"1.0": ns.APPREC_10, "1.1": ns.APPREC_11}
-MIG_VERSIONS: Final[dict[AppRecVersion, str]] = {"1.0": "1.0 2004-11-21", "1.1": "v1.1 2012-02-15"}
+NAMESPACES: Final = cast("dict[AppRecVersion, str]", versions.namespaces("apprec"))
+MIG_VERSIONS: Final = cast("dict[AppRecVersion, str]", versions.mig_versions("apprec"))
+
+
+def version_of(label: str | None) -> AppRecVersion:
+    """The version number of the AppRec version ``label`` (``apprec-1.0`` → ``1.0``), as the loader names it."""
+    found = versions.by_label(label)
+    if found is None or found.standard != "apprec":
+        raise ValueError(f"not an AppRec version: {label!r}")
+    return cast("AppRecVersion", found.number)
+
+
 #: Roles of AppRec 1.1 (code list 8112, and AVS for the original's sender).
 ROLES: Final = {"PRIM": "Primærmottaker", "COP": "Kopimottaker", "AVS": "Avsender"}
 

@@ -12,7 +12,7 @@ from ..report import Issue, Severity
 from ..standards import clock
 from ..xml import tree, xsd
 from ..xml.source import Source, load_source
-from .model import AppRec, AppRecVersion, Party, Unit
+from .model import AppRec, AppRecVersion, Party, Unit, version_of
 
 # -- parse ------------------------------------------------------------------------------------------------------------
 
@@ -35,7 +35,7 @@ def parse_apprec(source: Source) -> AppRec:
                 ),
             )
         )
-    return from_element(loaded.element, "1.0" if loaded.version == "apprec-1.0" else "1.1")
+    return from_element(loaded.element, version_of(loaded.version))
 
 
 def from_element(root: etree._Element, version: AppRecVersion) -> AppRec:

@@ -15,13 +15,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, cast
 
-from ..standards import clock, codelists
+from ..standards import clock, codelists, versions
 
 #: The two Dialogmelding versions: 1.0 (namespace ``.../dialog/2006-10-11``) and 1.1 (``.../dialog/2013-01-23``).
 DialogVersion = Literal["1.0", "1.1"]
-DIALOG_VERSIONS: tuple[DialogVersion, ...] = ("1.0", "1.1")
+DIALOG_VERSIONS: tuple[DialogVersion, ...] = cast("tuple[DialogVersion, ...]", versions.numbers("dialog"))
 
 
 class Kind(StrEnum):

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Final
+from typing import Final, cast
 
 from lxml import etree
 
 from ..errors import ParseError
 from ..report import Issue, Severity
-from ..standards import clock
+from ..standards import clock, versions
 from ..xml import tree, xsd
 from ..xml.loader import Loaded, LoadError, load_each
 from ..xml.source import Source, load_source, read_source
@@ -41,7 +41,7 @@ from .model import (
 )
 
 _DATE: Final = re.compile(r"(-?\d{4,}-\d{2}-\d{2})(?:Z|[+-]\d{2}:\d{2})?")
-_VERSIONS: Final[dict[str, DialogVersion]] = {"dialog-1.0": "1.0", "dialog-1.1": "1.1"}
+_VERSIONS: Final = cast("dict[str, DialogVersion]", {found.label: found.number for found in versions.of("dialog")})
 #: Envelope elements that only say what the model already implies; they are regenerated, not reported.
 _IMPLIED: Final = frozenset({"MIGversion", "IssueDate", "MsgType", "ContentDescription"})
 _PERSON_NAMES: Final = ("FamilyName", "GivenName", "MiddleName")

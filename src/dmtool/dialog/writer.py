@@ -13,12 +13,12 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Iterable
-from typing import Final
+from typing import Final, cast
 
 from lxml import etree
 
 from ..errors import BuildError
-from ..standards import clock, codelists
+from ..standards import clock, codelists, versions
 from ..standards import namespaces as ns
 from ..xml import parsing, xsd
 from .model import (
@@ -38,8 +38,8 @@ from .model import (
     Role,
 )
 
-MIG_VERSION: Final = "v1.2 2006-05-24"
-DIALOG_NAMESPACES: Final[dict[DialogVersion, str]] = {"1.0": ns.DIALOG_10, "1.1": ns.DIALOG_11}
+MIG_VERSION: Final = versions.mig_versions("msghead")["1.2"]
+DIALOG_NAMESPACES: Final = cast("dict[DialogVersion, str]", versions.namespaces("dialog"))
 #: The characters XML 1.0 can carry (a character class's contents), and those it cannot, even escaped.
 _XML_CHARS: Final = "\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff"
 _NOT_XML_CHAR: Final = re.compile(f"[^{_XML_CHARS}]")

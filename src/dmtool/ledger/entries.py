@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from .. import apprec
+from ..apprec.model import version_of
 from ..errors import ParseError
 from ..rules import advice
 from ..rules.facts import Facts
@@ -71,7 +72,7 @@ def read(data: bytes) -> Reading:
     if loaded.kind == "msghead":
         return _msghead(Facts(loaded.element))
     if loaded.kind == "apprec" and loaded.version is not None and not loaded.problems:
-        return _apprec(loaded.element, "1.0" if loaded.version == "apprec-1.0" else "1.1")
+        return _apprec(loaded.element, version_of(loaded.version))
     return Reading(loaded.kind, _hash(loaded.element, None), msg_id=loaded.msg_id or None, msg_type=loaded.msg_type)
 
 

@@ -18,7 +18,7 @@ from typing import NamedTuple
 from lxml import etree
 
 from ..dialog.model import Kind, Message
-from ..standards import clock, codelists, profiles
+from ..standards import clock, codelists, profiles, versions
 from ..standards.profiles import Profile, Settings
 from ..xml import tree
 from ..xml.tree import Parts, first
@@ -26,7 +26,8 @@ from . import families
 
 #: Free-text elements of a Dialogmelding body (plain text only, by the guidelines).
 FREE_TEXT = ("Sakstype", "Tema", "TekstNotatInnhold", "Merknad", "EmneSporsmal", "Sporsmal", "Begrunnelse")
-_DIALOG_VERSIONS = {"2006-10-11": "1.0", "2013-01-23": "1.1"}
+#: A Dialogmelding version by the last part of its namespace (its date), from the table of versions.
+_DIALOG_VERSIONS = {found.namespace.rsplit("/", 1)[-1]: found.number for found in versions.of("dialog")}
 #: What the rules read of each element: the children they look at, by local name.
 _MSGHEAD = tree.named("MsgInfo", "Document", "PatientReport")
 _MSGINFO = tree.named("Type", "MsgId", "GenDate", "Ack", "ConversationRef", "Sender", "Receiver", "OtherReceiver",

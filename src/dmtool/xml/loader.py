@@ -17,13 +17,14 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, cast
 
 from lxml import etree
 
 from ..errors import DmtoolError
 from ..report import Issue, Kind, Severity, Version
 from ..standards import namespaces as ns
+from ..standards import versions
 from . import parsing, tree
 
 #: Largest input accepted, in bytes.
@@ -54,12 +55,13 @@ _WIDE_BOMS: Final = (b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00", b"\xfe\xff", b"\x
 
 _MESSAGE_ROOTS: Final[dict[str, tuple[Kind, Version | None, str]]] = {
     f"{{{ns.MSGHEAD}}}MsgHead": ("msghead", None, "msghead"),
-    f"{{{ns.APPREC_10}}}AppRec": ("apprec", "apprec-1.0", "apprec-1.0"),
-    f"{{{ns.APPREC_11}}}AppRec": ("apprec", "apprec-1.1", "apprec-1.1"),
+    **{
+        f"{{{version.namespace}}}AppRec": ("apprec", cast("Version", version.label), version.label)
+        for version in versions.of("apprec")
+    },
 }
-_DIALOG_VERSIONS: Final[dict[str, Version]] = {
-    f"{{{ns.DIALOG_10}}}Dialogmelding": "dialog-1.0",
-    f"{{{ns.DIALOG_11}}}Dialogmelding": "dialog-1.1",
+_DIALOG_VERSIONS: Final = {
+    f"{{{version.namespace}}}Dialogmelding": cast("Version", version.label) for version in versions.of("dialog")
 }
 _MH: Final = f"{{{ns.MSGHEAD}}}"
 
@@ -373,7 +375,7 @@ def _identified(element: etree._Element, *, wrapped: bool) -> Loaded:
         info = _first(element, _MH + "MsgInfo")
         type_el, id_el = _first(info, _MH + "Type"), _first(info, _MH + "MsgId")
     else:
-        namespace = ns.APPREC_10 if version == "apprec-1.0" else ns.APPREC_11
+        namespace = etree.QName(element).namespace  # the root's: one of the AppRec versions of _MESSAGE_ROOTS
         type_el, id_el = _first(element, f"{{{namespace}}}MsgType"), _first(element, f"{{{namespace}}}Id")
     code = None if type_el is None else type_el.get("V")
     msg_type = None if code is None else code.strip()  # an xs:token: the space around it is not part of it
