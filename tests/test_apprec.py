@@ -23,7 +23,7 @@ import json
 import re
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from click.testing import CliRunner
@@ -39,6 +39,7 @@ from dmtool.apprec import make as receipts
 from dmtool.apprec import to_xml as apprec_xml
 from dmtool.apprec.make import check_apprec
 from dmtool.cli import main
+from dmtool.dialog import writer as dialog_writer
 from dmtool.dialog.model import CV, Message
 from dmtool.rules.facts import original_of
 from dmtool.standards import codelists
@@ -1003,3 +1004,23 @@ def test_checking_a_receipt_from_its_source_reports_what_validate_reports(tmp_pa
         assert shown["wrapped"] is is_wrapped and shown["consistent"] is consistent
         assert [issue["rule"] for issue in shown["issues"]] == ([] if consistent else ["XSD"])
         assert result.exit_code == (0 if consistent else 1)
+
+
+@settings(max_examples=20)
+@given(dms.messages(), st.sampled_from(APPREC_VERSIONS))
+def test_apprec_for_a_model_with_its_report_writes_reads_and_validates_nothing(message, version):
+    """Issue 20, item 2: given a ``Message`` and its report, the receipt comes from the model (parties, type,
+    GenDate): the message is not written, read or validated again, and the receipt is the one its bytes get."""
+    data = dmtool.to_xml(message)
+    report = dmtool.validate(data)
+    at, apprec_id = dt.datetime(2026, 1, 5, 12, tzinfo=OSLO), "b5d1c1a4-0000-4000-8000-000000000003"
+    from_bytes = dmtool.apprec_for(data, report, version, gen_date=at, apprec_id=apprec_id)
+
+    def refused(*args: object, **kwargs: object) -> NoReturn:
+        raise AssertionError("apprec_for wrote, read or validated the message again")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(dialog_writer, "to_xml", refused)
+        for name in ("examine_each", "_facts", "read_source", "_message_bytes"):
+            patch.setattr(receipts, name, refused)
+        assert dmtool.apprec_for(message, report, version, gen_date=at, apprec_id=apprec_id) == from_bytes

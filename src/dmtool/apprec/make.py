@@ -14,11 +14,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
-from typing import Final, Literal, cast
+from typing import Final, Literal, NamedTuple, cast
 
 from .. import rules
 from ..dialog import compose, writer
-from ..dialog.model import CV, Message
+from ..dialog.model import CV, Foresporsel, Message, Organisation
 from ..errors import BuildError, NoReceipt
 from ..report import Issue, Report, Version
 from ..rules import families
@@ -71,6 +71,64 @@ def party_from_chain(facts: Facts, role: str) -> Party | None:
     return Party(top.name, top.id, top.id_type, tuple(unit(level) for level in chain[1:]), tuple(persons))
 
 
+def party_from_organisation(organisation: Organisation) -> Party:
+    """The AppRec party of a ``sender`` or ``receiver`` of the model, as :func:`party_from_chain` reads it from the
+    written message: the outermost organisation as ``Inst``, the inner levels as ``Dept``, each level's named
+    professional as ``HCPerson``."""
+
+    def first_of(idents: list[tuple[str | None, str]], wanted: str) -> str | None:
+        """The first identifier of type ``wanted``, as the message lists them (Id and TypeId stripped)."""
+        return next((number.strip() for number, code in idents if number is not None and code.strip() == wanted), None)
+
+    def unit(level: Organisation) -> Unit:
+        idents = [(level.her_id, "HER"), (level.org_number, "ENH"), *((ident.id, ident.type) for ident in level.ids)]
+        her = first_of(idents, "HER")
+        if her:
+            return Unit(level.name, her, "HER")
+        number = first_of(idents, "ENH") or None
+        return Unit(level.name, number, None if number is None else "ENH")
+
+    persons = []
+    for level in organisation.chain:
+        person = level.professional
+        if person is not None:
+            names = (person.given_name, person.middle_name, person.family_name)
+            full = " ".join(part.strip() for part in names if part and part.strip()) or None
+            idents = [(person.her_id, "HER"), (person.hpr, "HPR"), *((ident.id, ident.type) for ident in person.ids)]
+            ids = [(code, number) for code in ("HER", "HPR") if (number := first_of(idents, code))]
+            persons.append(Unit(full, ids[0][1] if ids else None, ids[0][0] if ids else None))
+    top, *inner = organisation.chain
+    first = unit(top)
+    return Party(first.name, first.id, first.id_type, tuple(unit(level) for level in inner), tuple(persons))
+
+
+class _Answered(NamedTuple):
+    """What a receipt takes from the message it answers (beside its report)."""
+
+    kind: str
+    no_receipt: str | None
+    sender: Party | None
+    receiver: Party | None
+    gen_date: dt.datetime | None
+
+    @classmethod
+    def read(cls, facts: Facts) -> _Answered:
+        """From the message as read (the rules' view of it)."""
+        sender, receiver = party_from_chain(facts, "Sender"), party_from_chain(facts, "Receiver")
+        return cls(facts.kind, facts.no_receipt, sender, receiver, facts.gen_date)
+
+    @classmethod
+    def of(cls, message: Message, settings: Settings | None) -> _Answered:
+        """From the model: nothing is written or read again."""
+        coded = message.body.type if isinstance(message.body, Foresporsel) else message.body.topic
+        number = None if coded.system is None else codelists.list_number(coded.system.strip())
+        body_code = None if number is None else (number, coded.code.strip())
+        profile = (settings or Settings()).profile.name
+        why = families.no_receipt(message.kind.strip(), body_code, (message.ack or "").strip(), profile)
+        sender, receiver = party_from_organisation(message.sender), party_from_organisation(message.receiver)
+        return cls(message.kind, why, sender, receiver, message.gen_date)
+
+
 def status_for(report: Report) -> tuple[str, tuple[CV, ...]]:
     """The status (8258) and ``Error`` values a receipt gives for ``report``: see the module text."""
     failed: dict[str, Issue] = {}
@@ -106,12 +164,14 @@ def apprec_for(
     """The receipt for the received message ``source``: its source as it arrived (a path, bytes or binary file), or a
     parsed :class:`~dmtool.dialog.model.Message`.
 
-    A ``Message`` is written with ``to_xml(message, strict=False)`` and checked as the model holds it: what the model
-    leaves out (attachments, a signature, unknown elements) is not seen, so the receipt can say 1 where the bytes
-    would get 3 or 2. Give the bytes for the full check.
+    The receipt's parties, the original's type, GenDate and whether it takes a receipt come from the ``Message``
+    itself; when no ``report`` is given it is written once (``to_xml(message, strict=False)``) to be validated, and
+    checked as the model holds it: what the model leaves out (attachments, a signature, unknown elements) is not
+    seen, so the receipt can say 1 where the bytes would get 3 or 2. Give the bytes for the full check.
 
-    ``report`` is the message's validation report; when it is not given, the message is validated here under
-    ``settings`` (default: national), reading it once for the report and the receipt. The receipt's sender is the
+    ``report`` is the message's validation report, and is used as it is: nothing is validated again. When it is not
+    given, the message is validated here under ``settings`` (default: national), reading it once for the report and
+    the receipt. The receipt's sender is the
     message's receiver and its receiver the message's sender; ``sender``/``receiver`` supply them when the message
     cannot be read far enough to find them (an integration engine knows them from transport). Raises
     :class:`ValueError` for a ``version`` other than 1.0 and 1.1, for an AppRec or a MsgHead whose type says it is one
@@ -122,11 +182,16 @@ def apprec_for(
     written.
     """
     _check_version(version)
-    data = _message_bytes(source) if isinstance(source, Message) else read_source(source)[0]
+    if isinstance(source, Message):
+        if report is None:
+            ((report, _),) = examine_each(_message_bytes(source), settings=settings)
+        answered = _Answered.of(source, settings)
+        return _receipt(report, answered, version, sender, receiver, gen_date, apprec_id)
+    data = read_source(source)[0]
     if report is None:
-        found = examine_each(data, settings=settings)
+        found = [(checked, _read(facts)) for checked, facts in examine_each(data, settings=settings)]
     else:
-        found = [(report, facts) for facts in _facts(data, settings)]
+        found = [(report, _read(facts)) for facts in _facts(data, settings)]
     if len(found) > 1:
         raise ValueError(
             f"the input holds {len(found)} messages, and apprec_for answers one: apprec_for_each (on the command line "
@@ -155,7 +220,7 @@ def apprec_for_each(
     results: list[AppRec | ValueError] = []
     for report, facts in examine_each(read_source(source)[0], settings=settings):
         try:
-            results.append(_receipt(report, facts, version, sender, receiver, gen_date, None))
+            results.append(_receipt(report, _read(facts), version, sender, receiver, gen_date, None))
         except ValueError as error:
             results.append(error)
     return results
@@ -166,31 +231,36 @@ def _check_version(version: str) -> None:
         raise ValueError(f"the AppRec version must be {' or '.join(APPREC_VERSIONS)}; got {version!r}")
 
 
+def _read(facts: Facts | None) -> _Answered | None:
+    return None if facts is None else _Answered.read(facts)
+
+
 def _receipt(
     report: Report,
-    facts: Facts | None,
+    answered: _Answered | None,
     version: AppRecVersion,
     sender: Party | None,
     receiver: Party | None,
     gen_date: dt.datetime | None,
     apprec_id: str | None,
 ) -> AppRec:
-    """The receipt for the one message ``report`` and ``facts`` are about: see :func:`apprec_for`."""
+    """The receipt for the one message ``report`` and ``answered`` are about (``answered`` is ``None`` when the
+    message could not be read): see :func:`apprec_for`."""
     if report.kind == "apprec":
         raise ValueError("the message is an AppRec: no receipt is sent for a receipt")
     # the message's type as the receipt will carry it (a parser strips the V it reads)
-    kind = ((facts.kind if facts is not None else "") or report.msg_type or "").strip()
+    kind = ((answered.kind if answered is not None else "") or report.msg_type or "").strip()
     if kind == "APPREC":  # a receipt in the wrong envelope: answering it could start a loop of receipts
         raise ValueError("the message says it is an AppRec (MsgInfo/Type APPREC): no receipt is sent for a receipt")
-    why = None if facts is None else facts.no_receipt
+    why = None if answered is None else answered.no_receipt
     if why is not None:
         raise NoReceipt(f"no receipt is sent: {why}")
-    own = party_from_chain(facts, "Receiver") if facts is not None else None
-    theirs = party_from_chain(facts, "Sender") if facts is not None else None
+    own = answered.receiver if answered is not None else None
+    theirs = answered.sender if answered is not None else None
     chosen_sender, chosen_receiver = sender or own, receiver or theirs
     if chosen_sender is None or chosen_receiver is None:
         missing = "receiver" if chosen_sender is None else "sender"
-        unread = report.errors[0] if facts is None and report.errors else None  # why there is no message to read
+        unread = report.errors[0] if answered is None and report.errors else None  # why there is no message to read
         why = "" if unread is None else f" ({unread.rule}: {unread.message})"
         raise ValueError(
             f"the message's {missing} cannot be read{why}; give the parties "
@@ -211,7 +281,7 @@ def _receipt(
         errors=errors,
         original_type=kind or "UKJENT",
         original_id=report.msg_id or "",
-        original_date=(facts.gen_date if facts is not None else None) or issued,  # unread: the receipt's own time
+        original_date=(answered.gen_date if answered is not None else None) or issued,  # unread: the receipt's own time
     )
 
 
