@@ -6,7 +6,7 @@ Every strategy builds values of :mod:`dmtool.dialog.model` that :func:`dmtool.bu
 :class:`~dmtool.dialog.model.Message` builds in the version it declares::
 
     from hypothesis import given
-    from dmtool import strategies as dms
+    from dmtool.testing import strategies as dms
     from dmtool.build import to_xml
 
     @given(dms.messages())
