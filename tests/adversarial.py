@@ -1,7 +1,7 @@
 """Adversarial texts for every text check dmtool runs, and the patterns those checks were first written with.
 
 ``ORACLE`` keeps the patterns as they were before they were rewritten to take linear time with a small constant
-(``dmtool.textscan``): ``tests/test_textscan.py`` checks that the rewritten checks answer as these do. ``texts``
+(``dmtool.rules.textscan``): ``tests/test_textscan.py`` checks that the rewritten checks answer as these do. ``texts``
 makes the texts that once took those patterns, or could take a pattern written like them, more than linear time:
 long runs of each pattern's words cut short, joined without and with separators, in other cases and with the letters
 ``re.IGNORECASE`` takes for ``i``, ``k`` and ``s``; ``<`` with spaces; repeated ``data:`` segments; base64 runs one

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from dmtool.strategies import fnr_check_digits
+from dmtool.testing.strategies import fnr_check_digits
 
 MH = "http://www.kith.no/xmlstds/msghead/2006-05-24"
 DIALOG = {"1.0": "http://www.kith.no/xmlstds/dialog/2006-10-11", "1.1": "http://www.kith.no/xmlstds/dialog/2013-01-23"}

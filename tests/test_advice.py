@@ -15,12 +15,13 @@ from click.testing import CliRunner
 from paths import EXAMPLES
 
 import dmtool
-from dmtool import compose, rules
+from dmtool import rules
 from dmtool.cli import main
-from dmtool.clock import OSLO
-from dmtool.model import ConversationRef
-from dmtool.profiles import Settings
+from dmtool.dialog import compose
+from dmtool.dialog.model import ConversationRef
 from dmtool.report import Severity
+from dmtool.standards.clock import OSLO
+from dmtool.standards.profiles import Settings
 
 REQUEST = dmtool.parse((EXAMPLES / "foresporsel-1.0.xml").read_bytes())
 PARTIES: dict[str, Any] = dict(sender=REQUEST.sender, receiver=REQUEST.receiver, patient=REQUEST.patient)

@@ -5,7 +5,7 @@
   ``NO-ATTACHMENTS``) with exactly one Error: the rule's 8221 code (``rules.get(rule).apprec_code``), the 8221 OID,
   and ``OT`` naming the rule. Every receipt, of both versions, is valid against the *reference* AppRec XSD of its
   version, reads back equal (``parse_apprec(to_xml(a)) == a``), is written deterministically and checks consistent
-  against the message it answers (as bytes and as a parsed :class:`~dmtool.model.Message`), with the outcome its
+  against the message it answers (as bytes and as a parsed :class:`~dmtool.dialog.model.Message`), with the outcome its
   status means. Each way of tampering with it is caught, with a reason that names what is wrong.
 * Every official AppRec example and our own fixtures parse and check consistent with the right status and outcome;
   real-world quirks (a MIGversion that disagrees with the namespace, a missing Status, unknown codes) are read and
@@ -23,7 +23,7 @@ import json
 import re
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from click.testing import CliRunner
@@ -33,17 +33,20 @@ from lxml import etree
 from paths import EXAMPLES, REFERENCE
 
 import dmtool
-from dmtool import codelists, receipts, rules
-from dmtool import namespaces as ns
-from dmtool import strategies as dms
+from dmtool import rules
 from dmtool.apprec import APPREC_VERSIONS, MIG_VERSIONS, AppRec, Party, Unit, parse_apprec
+from dmtool.apprec import make as receipts
 from dmtool.apprec import to_xml as apprec_xml
+from dmtool.apprec.make import check_apprec
 from dmtool.cli import main
-from dmtool.clock import OSLO
-from dmtool.facts import original_of
-from dmtool.ids import her_id_problem
-from dmtool.model import CV, Message
-from dmtool.receipts import check_apprec
+from dmtool.dialog import writer as dialog_writer
+from dmtool.dialog.model import CV, Message
+from dmtool.rules.facts import original_of
+from dmtool.standards import codelists
+from dmtool.standards import namespaces as ns
+from dmtool.standards.clock import OSLO
+from dmtool.standards.ids import her_id_problem
+from dmtool.testing import strategies as dms
 
 ERRORS = codelists.get("8221")
 OID_8221 = ERRORS.oid
@@ -1001,3 +1004,23 @@ def test_checking_a_receipt_from_its_source_reports_what_validate_reports(tmp_pa
         assert shown["wrapped"] is is_wrapped and shown["consistent"] is consistent
         assert [issue["rule"] for issue in shown["issues"]] == ([] if consistent else ["XSD"])
         assert result.exit_code == (0 if consistent else 1)
+
+
+@settings(max_examples=20)
+@given(dms.messages(), st.sampled_from(APPREC_VERSIONS))
+def test_apprec_for_a_model_with_its_report_writes_reads_and_validates_nothing(message, version):
+    """Issue 20, item 2: given a ``Message`` and its report, the receipt comes from the model (parties, type,
+    GenDate): the message is not written, read or validated again, and the receipt is the one its bytes get."""
+    data = dmtool.to_xml(message)
+    report = dmtool.validate(data)
+    at, apprec_id = dt.datetime(2026, 1, 5, 12, tzinfo=OSLO), "b5d1c1a4-0000-4000-8000-000000000003"
+    from_bytes = dmtool.apprec_for(data, report, version, gen_date=at, apprec_id=apprec_id)
+
+    def refused(*args: object, **kwargs: object) -> NoReturn:
+        raise AssertionError("apprec_for wrote, read or validated the message again")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(dialog_writer, "to_xml", refused)
+        for name in ("examine_each", "_facts", "read_source", "_message_bytes"):
+            patch.setattr(receipts, name, refused)
+        assert dmtool.apprec_for(message, report, version, gen_date=at, apprec_id=apprec_id) == from_bytes

@@ -30,8 +30,9 @@ from dask.distributed import Client, LocalCluster
 from paths import ROOT
 
 import dmtool
-from dmtool import archive, batch, profiles
-from dmtool.profiles import Settings
+from dmtool import archive, batch
+from dmtool.standards import profiles
+from dmtool.standards.profiles import Settings
 
 sys.path.insert(0, str(ROOT / "tools"))
 import archive_dask

@@ -24,10 +24,11 @@ from click.testing import CliRunner
 from paths import EXAMPLES, GENERATED, generated_counts
 
 import dmtool
-from dmtool import batch, source
+from dmtool import batch
 from dmtool.cli import main
-from dmtool.profiles import Settings
 from dmtool.report import Report
+from dmtool.standards.profiles import Settings
+from dmtool.xml import source
 
 #: Killing a worker from inside it needs the test's replacement of ``batch.check`` in the worker: forked workers.
 needs_fork = pytest.mark.skipif(

@@ -16,8 +16,7 @@ import pytest
 from paths import EXAMPLES, GENERATED, REFERENCE_EXAMPLES, ROOT
 
 import dmtool
-from dmtool import textscan
-from dmtool.rules import advice
+from dmtool.rules import advice, textscan
 
 sys.path.insert(0, str(ROOT / "tools"))
 import bench

@@ -1,4 +1,4 @@
-"""``dmtool build`` and ``dmtool parse``, and the spec layer under them (:mod:`dmtool.spec`).
+"""``dmtool build`` and ``dmtool parse``, and the spec layer under them (:mod:`dmtool.dialog.spec`).
 
 The round trip a user makes: an example spec, the message built from it, valid; the svar to that forespørsel and an
 avvik about a message, valid too. Every kind of bad spec exits 1 with one line naming the key and leaves no file;
@@ -24,9 +24,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from paths import EXAMPLES
 
-from dmtool import codelists, reader, strategies, validate, writer
+from dmtool import build, validate
 from dmtool.cli import main
-from dmtool.model import (
+from dmtool.dialog import reader
+from dmtool.dialog.model import (
     CS,
     CV,
     Foresporsel,
@@ -39,7 +40,9 @@ from dmtool.model import (
     Person,
     Role,
 )
-from dmtool.spec import SpecError, build_from_spec, example, from_data, spec_keys, to_data
+from dmtool.dialog.spec import SpecError, build_from_spec, example, from_data, spec_keys, to_data
+from dmtool.standards import codelists
+from dmtool.testing import strategies
 
 SPEC_KINDS = ("foresporsel", "notat", "helsefaglig")
 
@@ -139,7 +142,7 @@ def test_example_is_plain_json_with_spec_keys_only(kind):
 def test_build_from_spec_of_each_example_validates(kind):
     versions = ("1.1",) if kind == "helsefaglig" else ("1.0", "1.1")
     for version in (None, *versions):
-        xml = writer.to_xml(build_from_spec(kind, example(kind), version))
+        xml = build.to_xml(build_from_spec(kind, example(kind), version))
         assert validate(xml).valid
 
 
@@ -653,7 +656,7 @@ def test_build_from_spec_api():
     assert message.version == "1.1" and message.msg_id == "m-1"
     assert message.conversation is not None and message.conversation.parent == "p-1"
     assert message.gen_date.utcoffset() == dt.timedelta(hours=1)
-    assert validate(writer.to_xml(message)).valid
+    assert validate(build.to_xml(message)).valid
     untouched = copy.deepcopy(data)
     build_from_spec("helsefaglig", data)
     assert data == untouched
@@ -702,7 +705,7 @@ def test_spec_identifier_type_must_be_in_the_code_list_of_its_typeid(put, key, n
     data = example("notat")
     put(data, {"id": "7777777", "type": type_code})
     if type_code in listed:
-        xml = writer.to_xml(build_from_spec("notat", data), strict=False).decode()
+        xml = build.to_xml(build_from_spec("notat", data), strict=False).decode()
         typed = rf'Id>7777777</(?:fk1:)?Id>\s*<(?:fk1:)?TypeId V="{type_code}" S="{re.escape(listed.oid)}"'
         assert re.search(typed, xml), xml
     else:
@@ -792,7 +795,7 @@ def test_a_received_message_with_odd_identifiers_rewrites_as_it_is():
         patient=dataclasses.replace(message.patient, id_type="XYZ"),
     )
     assert from_data(Message, json.loads(json.dumps(to_data(odd)))) == odd
-    assert reader.parse(writer.to_xml(odd, strict=False)) == odd
+    assert reader.parse(build.to_xml(odd, strict=False)) == odd
 
 
 def test_build_answers_a_tenor_patient_with_synthetic_ids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

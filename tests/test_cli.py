@@ -18,7 +18,7 @@ from test_validation import OFFICIAL_EXAMPLE_ERRORS
 
 from dmtool import batch
 from dmtool.cli import main
-from dmtool.profiles import Settings
+from dmtool.standards.profiles import Settings
 
 KEYS = {"reply_by", "path", "valid", "kind", "version", "msg_type", "msg_id", "wrapped", "issues", "rules"}
 #: Issue 20: the keys added so that one name means one thing in every command's JSON.

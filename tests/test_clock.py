@@ -12,8 +12,10 @@ from hypothesis import strategies as st
 from paths import EXAMPLES
 
 import dmtool
-from dmtool import apprec, clock, xsd
-from dmtool.model import Notat
+from dmtool import apprec
+from dmtool.dialog.model import Notat
+from dmtool.standards import clock
+from dmtool.xml import xsd
 
 
 def two(low: int, high: int) -> st.SearchStrategy[str]:

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from lxml import etree
 from paths import EXAMPLES, REFERENCE_EXAMPLES, ROOT
 
-from dmtool import coded_fields, codelists
-from dmtool import namespaces as ns
+from dmtool.standards import coded_fields, codelists
+from dmtool.standards import namespaces as ns
 
 sys.path.insert(0, str(ROOT / "tools"))
 import visningsfil_codes

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from paths import REFERENCE, ROOT
 
-from dmtool import coded_fields, codelists
+from dmtool.standards import coded_fields, codelists
 
 sys.path.insert(0, str(ROOT / "tools"))
 import make_codelists
@@ -17,7 +17,7 @@ import make_codelists
 
 @pytest.mark.skipif(not (REFERENCE / "codelists").is_dir(), reason="../shared/reference is not beside the checkout")
 def test_package_data_is_the_current_transcription():
-    packaged = (ROOT / "src" / "dmtool" / "codelists.json").read_text(encoding="utf-8")
+    packaged = (ROOT / "src" / "dmtool" / "standards" / "codelists.json").read_text(encoding="utf-8")
     assert packaged == make_codelists.transcribe(REFERENCE / "codelists"), "run: python tools/make_codelists.py"
 
 

@@ -2,7 +2,7 @@
 
 Instances come from ``xsdgen`` (driven by the reference schemas' component model): valid documents and one-step
 mutants for MsgHead (with Dialogmelding 1.0 and 1.1 bodies), standalone Dialogmelding 1.0/1.1, AppRec 1.0/1.1 and
-every other global element of each set. The verdict of our compiled set (``dmtool.xsd.compiled``) must equal the
+every other global element of each set. The verdict of our compiled set (``dmtool.xml.xsd.compiled``) must equal the
 verdict of the reference set (an in-memory wrapper importing the official files, as ``compile_check.py`` does).
 
 ``DMTOOL_CONFORMANCE_AGAINST=reference`` compares the reference with itself (develops the generator without our
@@ -49,7 +49,7 @@ SEEDED = settings(database=None, phases=[Phase.explicit, Phase.generate])
 def ours(set_name: str) -> etree.XMLSchema:
     if SELF_CHECK:
         return xsdgen.reference_lxml(set_name)
-    from dmtool.xsd import compile_set
+    from dmtool.xml.xsd import compile_set
 
     return compile_set(set_name)
 
@@ -65,7 +65,7 @@ _OURS_XS: dict[str, xmlschema.XMLSchema] = {}
 
 def _ours_xmlschema(set_name: str) -> xmlschema.XMLSchema:
     if set_name not in _OURS_XS:
-        from dmtool.xsd import SCHEMA_SETS, schema_dir
+        from dmtool.xml.xsd import SCHEMA_SETS, schema_dir
 
         _OURS_XS[set_name] = xmlschema.XMLSchema(str(schema_dir() / SCHEMA_SETS[set_name]), allow="local")
     return _OURS_XS[set_name]

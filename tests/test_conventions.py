@@ -27,12 +27,13 @@ from hypothesis import given, settings
 from paths import EXAMPLES, GENERATED, REFERENCE_EXAMPLES, ROOT
 
 import dmtool
-from dmtool import reader, writer
-from dmtool import strategies as dms
+from dmtool import build
 from dmtool.cli import main
+from dmtool.dialog import reader
+from dmtool.dialog.model import KIND_NAMES, FurtherDocument, Kind, Message
+from dmtool.dialog.spec import SpecError, from_data, to_data
 from dmtool.errors import BuildError, ParseError
-from dmtool.model import KIND_NAMES, FurtherDocument, Kind, Message
-from dmtool.spec import SpecError, from_data, to_data
+from dmtool.testing import strategies as dms
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 NAMES = {str(kind): name for name, kind in KIND_NAMES.items()}
@@ -81,7 +82,7 @@ def test_parse_json_builds_the_same_message_again_for_every_kind(kind: Kind) -> 
     @settings(max_examples=10)
     @given(dms.messages(kind))
     def check(message: Message) -> None:
-        xml = writer.to_xml(message)
+        xml = build.to_xml(message)
         _, built = rebuilt(xml)
         assert built.exit_code == 0, built.output
         assert reader.parse(built.stdout_bytes) == message
@@ -116,7 +117,7 @@ def test_a_parsed_message_is_built_again_unless_it_breaks_a_hard_rule(path: Path
     message = reader.parse(path)
     _, built = rebuilt(path.read_bytes())
     try:
-        expected = writer.to_xml(message)
+        expected = build.to_xml(message)
     except BuildError as error:
         assert not dmtool.validate(path).valid
         assert built.exit_code == 1 and built.stdout == ""

@@ -19,13 +19,15 @@ from hypothesis import strategies as st
 from paths import EXAMPLES
 
 import dmtool
-from dmtool import compose, config, deadlines, profiles, rules
-from dmtool import strategies as dms
+from dmtool import config, rules
 from dmtool.cli import main
-from dmtool.clock import OSLO
-from dmtool.model import Organisation
-from dmtool.profiles import Settings
+from dmtool.dialog import compose
+from dmtool.dialog.model import Organisation
 from dmtool.report import Severity
+from dmtool.standards import deadlines, profiles
+from dmtool.standards.clock import OSLO
+from dmtool.standards.profiles import Settings
+from dmtool.testing import strategies as dms
 
 FORESPORSEL = (EXAMPLES / "foresporsel-1.0.xml").read_bytes()  # GenDate Friday 2026-11-20 09:15 +01:00
 HELSEFAGLIG = (EXAMPLES / "helsefaglig-1.1.xml").read_bytes()
@@ -388,12 +390,12 @@ def test_bad_settings_file_exits_2_naming_the_file(project, file_name, text, wor
 
 
 def test_the_holiday_table_is_what_the_holidays_package_says() -> None:
-    """src/dmtool/holidays_no.json is up to date (python tools/make_holidays.py writes it)."""
+    """src/dmtool/standards/holidays_no.json is up to date (python tools/make_holidays.py writes it)."""
     from importlib import resources
 
-    from dmtool import deadlines
+    from dmtool.standards import deadlines
 
-    stored = resources.files("dmtool").joinpath("holidays_no.json").read_text()
+    stored = resources.files("dmtool.standards").joinpath("holidays_no.json").read_text()
     assert stored == deadlines.holiday_table_json(), "run python tools/make_holidays.py"
     assert deadlines.package_holidays(2300) == deadlines._norwegian_holidays(2300)
 

@@ -1,8 +1,9 @@
-"""Every official Dialogmelding example, and each of our own dialog fixtures, parses with :func:`dmtool.reader.parse`;
-writing the parsed model back (:func:`dmtool.writer.to_xml`) gives XML the reference XSDs accept that carries what the
-original carried: MsgId, type, GenDate, patient identifiers, the sender's and receiver's organisation chains with their
-HER-ids, the ConversationRef and the texts (``TekstNotatInnhold``, ``Sporsmal``). Both documents are read with lxml and
-compared element by element, not only through the model. What the rewrite drops must be listed in ``unmodelled``.
+"""Every official Dialogmelding example, and each of our own dialog fixtures, parses with
+:func:`dmtool.dialog.reader.parse`; writing the parsed model back (:func:`dmtool.build.to_xml`) gives XML the
+reference XSDs accept that carries what the original carried: MsgId, type, GenDate, patient identifiers, the sender's
+and receiver's organisation chains with their HER-ids, the ConversationRef and the texts (``TekstNotatInnhold``,
+``Sporsmal``). Both documents are read with lxml and compared element by element, not only through the model. What the
+rewrite drops must be listed in ``unmodelled``.
 
 Without ``../shared`` the official examples are skipped and our fixtures' rewrites are checked against dmtool's own
 schemas (:func:`xsdgen.written_schema`).
@@ -20,10 +21,10 @@ import xsdgen
 from lxml import etree
 from paths import EXAMPLES, REFERENCE, needs_reference
 
-from dmtool import namespaces as ns
-from dmtool.clock import OSLO
-from dmtool.model import Message
-from dmtool.writer import to_xml
+from dmtool.build import to_xml
+from dmtool.dialog.model import Message
+from dmtool.standards import namespaces as ns
+from dmtool.standards.clock import OSLO
 
 OFFICIAL = sorted((REFERENCE / "examples" / "dialogmelding-1.0").glob("*.xml")) + sorted(
     (REFERENCE / "examples" / "dialogmelding-1.1").glob("*.xml")
@@ -134,7 +135,7 @@ def paths(root: etree._Element) -> set[str]:
 
 
 def parse(source: object) -> Message:
-    from dmtool.reader import parse as read
+    from dmtool.dialog.reader import parse as read
 
     return read(source)  # type: ignore[arg-type]
 

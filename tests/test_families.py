@@ -26,11 +26,11 @@ from lxml import etree
 from paths import REFERENCE, ROOT
 
 import dmtool
-from dmtool import ids, profiles
-from dmtool import namespaces as ns
 from dmtool.apprec import Party
-from dmtool.facts import original_of
-from dmtool.profiles import Settings
+from dmtool.rules.facts import original_of
+from dmtool.standards import ids, profiles
+from dmtool.standards import namespaces as ns
+from dmtool.standards.profiles import Settings
 
 FAMILIES = ROOT / "fixtures" / "families"
 MANIFEST = json.loads((FAMILIES / "manifest.json").read_text(encoding="utf-8"))

@@ -20,8 +20,9 @@ from lxml import etree
 from paths import REFERENCE, ROOT
 
 import dmtool
-from dmtool import fixtures, rules, strategies
+from dmtool import rules
 from dmtool.cli import main
+from dmtool.testing import fixtures, strategies
 
 sys.path.insert(0, str(ROOT / "tools"))
 import make_fixtures
@@ -114,7 +115,7 @@ def test_threads_are_consistent(tmp_path: Path) -> None:
         reply_root = etree.parse(str(reply)).getroot()
         first_id = first_root.findtext("mh:MsgInfo/mh:MsgId", namespaces=MH)
         assert reply_root.findtext("mh:MsgInfo/mh:ConversationRef/mh:RefToParent", namespaces=MH) == first_id
-        assert dmtool.validate(reply, original=dmtool.facts.original_of(dmtool.parse(first))).valid
+        assert dmtool.validate(reply, original=dmtool.rules.facts.original_of(dmtool.parse(first))).valid
         for message, receipt in ((first, first_receipt), (reply, reply_receipt)):
             parsed = dmtool.parse_apprec(receipt)
             assert parsed.original_id == dmtool.parse(message).msg_id

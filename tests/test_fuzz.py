@@ -32,9 +32,10 @@ from lxml import etree
 from paths import EXAMPLES, ROOT
 
 import dmtool
-from dmtool import apprec, loader
-from dmtool import strategies as dms
+from dmtool import apprec
 from dmtool.cli import main
+from dmtool.testing import strategies as dms
+from dmtool.xml import loader
 
 sys.path.insert(0, str(ROOT / "tools"))
 import fuzz

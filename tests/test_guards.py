@@ -11,7 +11,7 @@ from lxml import etree
 from paths import EXAMPLES
 
 import dmtool
-from dmtool import loader
+from dmtool.xml import loader
 
 BOM = b"\xef\xbb\xbf"
 FORESPORSEL = (EXAMPLES / "foresporsel-1.0.xml").read_bytes()

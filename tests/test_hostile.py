@@ -207,7 +207,7 @@ def test_a_huge_text_node_inside_a_message_is_read_not_refused():
 
 
 def test_oversized_input_is_refused_before_parsing(monkeypatch):
-    from dmtool import loader
+    from dmtool.xml import loader
 
     monkeypatch.setattr(loader, "MAX_SIZE", 1000)
     report = _only_not_xml(b"<a>" + b"x" * 2000 + b"</a>")
@@ -219,7 +219,7 @@ def test_oversized_input_is_refused_before_parsing(monkeypatch):
 def test_inputs_are_read_whole_up_to_the_bound_and_no_further(tmp_path, monkeypatch, length, shrink):
     """Files are read at their size, not by setting the bound aside: what comes back is the same, for a file, a
     file object without a file, and a file that grew after its size was taken (``shrink`` bytes ago)."""
-    from dmtool import loader, source
+    from dmtool.xml import loader, source
 
     monkeypatch.setattr(loader, "MAX_SIZE", 1000)
     data = bytes(range(256)) * 6
@@ -380,7 +380,7 @@ def test_cli_on_each_hostile_input(tmp_path, name):
 def test_an_input_with_more_markup_than_the_bound_is_refused_and_no_other(extra: int) -> None:
     """``MAX_MARKUP`` counts every ``<`` and every ``=`` before a quote, before parsing (set here 20 above what the
     message has): one more attribute is refused."""
-    from dmtool import loader
+    from dmtool.xml import loader
 
     markup = FORESPORSEL.count(b"<") + len(re.findall(rb"=\s*[\"']", FORESPORSEL))
     attributes = b"".join(b' a%d=""' % k for k in range(extra))

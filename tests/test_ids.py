@@ -1,8 +1,8 @@
 """Issue 4, identifiers: every class of person number, HER-ids and organisation numbers, as properties.
 
-Numbers come from :mod:`dmtool.strategies` (fødselsnummer, D-nummer, H-nummer, FH-nummer, organisation numbers,
+Numbers come from :mod:`dmtool.testing.strategies` (fødselsnummer, D-nummer, H-nummer, FH-nummer, organisation numbers,
 HER-ids); the expected check digits are recomputed here with the weights of rules.md §1, independently of
-python-stdnum, which :mod:`dmtool.ids` uses.
+python-stdnum, which :mod:`dmtool.standards.ids` uses.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from stdnum.no import fodselsnummer as stdnum_fnr
 
-from dmtool import ids
-from dmtool import strategies as dms
+from dmtool.standards import ids
+from dmtool.testing import strategies as dms
 
 WEIGHTS_1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 WEIGHTS_2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)

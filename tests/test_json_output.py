@@ -17,7 +17,8 @@ from hypothesis import given, settings
 from paths import EXAMPLES, GENERATED, ROOT
 from referencing import Registry, Resource
 
-from dmtool import spec, strategies
+from dmtool.dialog import spec
+from dmtool.testing import strategies
 
 SCHEMAS = ROOT / "docs" / "reference" / "schemas"
 FAMILIES = ROOT / "fixtures" / "families"

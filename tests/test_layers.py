@@ -22,12 +22,15 @@ from paths import REFERENCE_EXAMPLES
 from test_rules import BASE64_DOCUMENT, FORESPORSEL_11, SVAR, edit
 
 import dmtool
-from dmtool import apprec, codelists, families, rules, xsd
-from dmtool import strategies as dms
+from dmtool import apprec, rules
 from dmtool.cli import main
+from dmtool.dialog.model import CV, Kind
 from dmtool.errors import NoReceipt
-from dmtool.model import CV, Kind
-from dmtool.profiles import Settings, get
+from dmtool.rules import families
+from dmtool.standards import codelists
+from dmtool.standards.profiles import Settings, get
+from dmtool.testing import strategies as dms
+from dmtool.xml import xsd
 
 NAV = Settings(profile=get("nav"))
 STANDARD = Settings(profile=get("standard"))

@@ -19,10 +19,12 @@ from ledgers import Ledgers
 from paths import EXAMPLES, ROOT
 
 import dmtool
-from dmtool import apprec, clock, deadlines, strategies
+from dmtool import apprec
 from dmtool.apprec import AppRec
+from dmtool.dialog.model import CV, Foresporsel, Message
 from dmtool.ledger import DUPLICATE, UNKNOWN_PARENT, Ledger, LedgerError, schema
-from dmtool.model import CV, Foresporsel, Message
+from dmtool.standards import clock, deadlines
+from dmtool.testing import strategies
 
 FORESPORSEL = (EXAMPLES / "foresporsel-1.0.xml").read_bytes()
 FAMILIES = ROOT / "fixtures" / "families"

@@ -1,7 +1,7 @@
 """Memory stays bounded in a long-running process, whatever names the messages bring.
 
 libxml2 keeps every name it parses in a dictionary per thread that lxml never empties; dmtool makes lxml start a new
-one after :data:`dmtool.parsing.THREAD_BYTES` (see :mod:`dmtool.parsing`). The process under test validates
+one after :data:`dmtool.xml.parsing.THREAD_BYTES` (see :mod:`dmtool.xml.parsing`). The process under test validates
 messages full of names it has never seen, in a subprocess of its own so that its memory is its own.
 """
 
@@ -14,7 +14,7 @@ import threading
 import pytest
 from lxml import etree
 
-from dmtool import parsing
+from dmtool.xml import parsing
 
 _GROWTH = r"""
 import sys

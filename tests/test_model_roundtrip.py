@@ -1,11 +1,11 @@
-"""Properties of the model API over generated messages (:mod:`dmtool.strategies`), every kind in both versions.
+"""Properties of the model API over generated messages (:mod:`dmtool.testing.strategies`), every kind in both versions.
 
 * ``to_xml(m)`` is valid against the *reference* XSDs (MsgHead 1.2 with Dialogmelding 1.0 and 1.1, as the
   conformance test compiles them), not only against dmtool's own schemas (without ``../shared``: against dmtool's
   own, and the one test that is about the reference XSDs is skipped);
 * ``parse(to_xml(m)) == m`` and ``to_xml`` is deterministic, also through a parse;
 * a message without 1.1-only fields builds in both versions, and one with them is refused in 1.0 naming the field;
-* the constructors of :mod:`dmtool.compose` give messages that build, with the right thread, parties and quote;
+* the constructors of :mod:`dmtool.dialog.compose` give messages that build, with the right thread, parties and quote;
 * :class:`~dmtool.errors.BuildError` names the field at fault.
 """
 
@@ -25,11 +25,9 @@ from hypothesis import strategies as st
 from lxml import etree
 from paths import EXAMPLES, needs_reference
 
-from dmtool import compose
-from dmtool import namespaces as ns
-from dmtool import strategies as dms
-from dmtool.errors import BuildError
-from dmtool.model import (
+from dmtool.build import to_xml
+from dmtool.dialog import compose
+from dmtool.dialog.model import (
     CV,
     ConversationRef,
     DialogVersion,
@@ -41,7 +39,9 @@ from dmtool.model import (
     Patient,
     Role,
 )
-from dmtool.writer import to_xml
+from dmtool.errors import BuildError
+from dmtool.standards import namespaces as ns
+from dmtool.testing import strategies as dms
 
 KIND_VERSIONS = [(kind, version) for kind in Kind for version in dms.kind_versions(kind)]
 KIND_VERSION_IDS = [f"{kind.value}-{version}" for kind, version in KIND_VERSIONS]
@@ -51,7 +51,7 @@ DIALOG_NS = {"1.0": ns.DIALOG_10, "1.1": ns.DIALOG_11}
 
 
 def parse(data: bytes) -> Message:
-    from dmtool.reader import parse as read
+    from dmtool.dialog.reader import parse as read
 
     return read(data)
 
@@ -132,7 +132,7 @@ def _fnr_valid(number: str) -> bool:
 @settings(max_examples=200)
 @given(dms.fodselsnummer(), dms.d_nummer(), dms.organisation_numbers(), dms.her_ids())
 def test_identifiers_are_well_formed(fnr: str, dnr: str, org_number: str, her_id: str) -> None:
-    from dmtool.ids import person_id_type
+    from dmtool.standards.ids import person_id_type
 
     assert len(fnr) == 11 and fnr.isdigit() and _fnr_valid(fnr) and person_id_type(fnr) == "FNR", fnr
     assert int(fnr[:2]) <= 31 and int(fnr[2:4]) <= 12
@@ -235,9 +235,9 @@ KARI = Patient("Nordmann", "Kari", "14037549100", "FNR")
 
 @pytest.mark.parametrize("fold", [0, 1])
 def test_gen_date_in_the_repeated_autumn_hour_round_trips(fold: int) -> None:
-    """02:30 on 27 October 2024 happened twice in Oslo (+02:00, then +01:00), and ``dmtool.clock.now()`` gives such
-    a time one hour a year: the parsed message must still equal the original. Python never finds a time whose offset
-    depends on ``fold`` equal to a time with another tzinfo, so the model holds GenDate with a fixed offset."""
+    """02:30 on 27 October 2024 happened twice in Oslo (+02:00, then +01:00), and ``dmtool.standards.clock.now()`` gives
+    such a time one hour a year: the parsed message must still equal the original. Python never finds a time whose
+    offset depends on ``fold`` equal to a time with another tzinfo, so the model holds GenDate with a fixed offset."""
     when = dt.datetime(2024, 10, 27, 2, 30, tzinfo=dms.OSLO, fold=fold)
     message = compose.notat(sender=FJORDBY, receiver=ASEN, patient=KARI, text="Notat", gen_date=when, msg_id="m-1")
     back = parse(to_xml(message))
@@ -285,7 +285,7 @@ def test_a_11_message_builds_in_10_exactly_when_it_has_no_11_only_field(kind: Ki
 
 
 # ----------------------------------------------------------------------------------------------------------------------
-# The constructors of dmtool.compose
+# The constructors of dmtool.dialog.compose
 
 
 AVVIK_CODES = {"feil-adressat": "1", "teknisk-feil": "2"}
@@ -526,8 +526,8 @@ def test_control_character_in_a_text_field_is_refused(
 
 LONG_BAD_OID = """
 from dmtool.errors import BuildError
-from dmtool.model import CV
-from dmtool.writer import to_xml
+from dmtool.dialog.model import CV
+from dmtool.build import to_xml
 import dataclasses, pickle, sys
 message = pickle.loads(sys.stdin.buffer.read())
 bad = dataclasses.replace(message.body, topic=CV("1", "1" * 40 + "x"))

@@ -3,7 +3,7 @@
 * A wrapper around four MsgHeads (valid and invalid, Dialogmelding 1.0 and 1.1), and one with an AppRec besides,
   give one result per message: ``FILE#1`` ... in text and JSON, with ``--jobs 1`` and ``2`` and on standard input
   (``-#2``); the counts count messages and the exit status is the worst verdict.
-* Each message is judged on its own element: N messages drawn from :mod:`dmtool.strategies` wrapped together get
+* Each message is judged on its own element: N messages drawn from :mod:`dmtool.testing.strategies` wrapped together get
   exactly the N verdicts they get one per file (same rules, messages and lines, moved by where they stand in the
   file), in order; the same for ``parse_each`` and ``apprec_for_each``. Namespaces declared on the wrapper are used.
 * A file of one message keeps its plain path and its result, wrapped or not; a MsgHead inside another's content is
@@ -27,13 +27,14 @@ from hypothesis import strategies as st
 from paths import EXAMPLES, GENERATED
 
 import dmtool
-from dmtool import loader, spec
-from dmtool import namespaces as ns
-from dmtool import strategies as dms
 from dmtool.apprec import to_xml as apprec_xml
+from dmtool.build import to_xml
 from dmtool.cli import _presented, _tally, main
+from dmtool.dialog import spec
 from dmtool.report import Report
-from dmtool.writer import to_xml
+from dmtool.standards import namespaces as ns
+from dmtool.testing import strategies as dms
+from dmtool.xml import loader
 
 DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>'
 
@@ -120,7 +121,7 @@ def test_functions_for_one_message_say_how_many_and_what_gives_each() -> None:
         dmtool.parse(FOUR)
     with pytest.raises(ValueError, match=r"holds 4 messages.*apprec_for_each"):
         dmtool.apprec_for(FOUR)
-    party = dmtool.receipts.party_by_her("8000001")
+    party = dmtool.apprec.make.party_by_her("8000001")
     with pytest.raises(ValueError, match="holds 4 messages"):  # no Avvist for the whole file, parties or not
         dmtool.apprec_for(FOUR, sender=party, receiver=party)
     with pytest.raises(ValueError, match="holds 4 messages"):
@@ -225,11 +226,12 @@ def test_n_messages_wrapped_together_get_the_n_verdicts_they_get_alone(documents
             assert isinstance(receipt, ValueError)
         else:
             assert isinstance(receipt, dmtool.AppRec)
-            assert (receipt.status, receipt.original_id) == (dmtool.receipts.status_for(report)[0], report.msg_id)
+            assert (receipt.status, receipt.original_id) == (dmtool.apprec.make.status_for(report)[0], report.msg_id)
 
 
 def _moved(note: str, lines: int) -> str:
-    """An unmodelled note of :class:`~dmtool.model.Message` (``line N: ...``) with its line moved by ``lines``."""
+    """An unmodelled note of :class:`~dmtool.dialog.model.Message` (``line N: ...``) with its line moved by
+    ``lines``."""
     number, rest = note.removeprefix("line ").split(":", 1)
     return f"line {int(number) + lines}:{rest}"
 

@@ -15,7 +15,7 @@ from paths import EXAMPLES
 
 import dmtool
 from dmtool import apprec
-from dmtool import strategies as dms
+from dmtool.testing import strategies as dms
 
 _INSERTS = st.sampled_from(["comment", "pi", "empty comment"])
 

@@ -17,7 +17,7 @@ from paths import EXAMPLES
 
 from dmtool import output
 from dmtool.cli import main
-from dmtool.spec import example
+from dmtool.dialog.spec import example
 
 EXPECTED = (json.dumps(example("notat"), ensure_ascii=False, indent=2) + "\n").encode()
 is_root = os.geteuid() == 0 if hasattr(os, "geteuid") else False

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from paths import EXAMPLES
 
 import dmtool
-from dmtool import clock
-from dmtool.model import Foresporsel, Notat
+from dmtool.dialog.model import Foresporsel, Notat
+from dmtool.standards import clock
 
 FORESPORSEL = (EXAMPLES / "foresporsel-1.0.xml").read_bytes()
 

@@ -3,9 +3,9 @@
 * The corpus of :mod:`replycorpus` (every family of real traffic, the address shapes and faults EPJs write): an avvik
   is built for at least 95 % of it, each valid, and every refusal says in words what is wrong with the original;
   the svar to each forespørsel likewise.
-* Property: a message of :mod:`dmtool.strategies` with random faults injected (empty organisations, HER-ids missing or
-  malformed, a HER-id only on the GP, bad patient numbers, other types and bodies, a wrapper) gets an avvik that
-  validates, or a refusal in words, never naming an internal key, never a traceback.
+* Property: a message of :mod:`dmtool.testing.strategies` with random faults injected (empty organisations, HER-ids
+  missing or malformed, a HER-id only on the GP, bad patient numbers, other types and bodies, a wrapper) gets an
+  avvik that validates, or a refusal in words, never naming an internal key, never a traceback.
 * Field by field, what is copied, left out or replaced (docs/how-to/faulty-replies.md, "What a reply copies").
 * Standard replies (seed 004): ``--standard-reply NAME`` writes the text the ``STANDARD-REPLY`` rule recognises.
 """
@@ -25,12 +25,11 @@ from lxml import etree
 from paths import EXAMPLES, REFERENCE_EXAMPLES
 from replycorpus import FNR, GP_PERSONAL_HER, Case, corpus, document, foresporsel, msghead, patient, person_number
 
-from dmtool import compose, profiles, reader, validate
-from dmtool import namespaces as ns
-from dmtool import strategies as dms
+from dmtool import validate
+from dmtool.build import to_xml
 from dmtool.cli import main
-from dmtool.errors import BuildError, ParseError, ReplyError, RuleError
-from dmtool.model import (
+from dmtool.dialog import compose, reader
+from dmtool.dialog.model import (
     CV,
     ConversationRef,
     Kind,
@@ -38,8 +37,11 @@ from dmtool.model import (
     Notat,
     Received,
 )
-from dmtool.profiles import Settings
-from dmtool.writer import to_xml
+from dmtool.errors import BuildError, ParseError, ReplyError, RuleError
+from dmtool.standards import namespaces as ns
+from dmtool.standards import profiles
+from dmtool.standards.profiles import Settings
+from dmtool.testing import strategies as dms
 
 CORPUS = corpus()
 #: A key of the model, as a BuildError names its field (``receiver.unit``, ``body.quoted.subject``): never in what a

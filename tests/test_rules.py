@@ -2,8 +2,8 @@
 
 Every hard rule has a minimal violating message (a small, schema-valid edit of a bundled example or of a message the
 constructors make) that validation reports with that rule id and no other error, and a property: messages drawn from
-:func:`dmtool.strategies.messages` have no errors, and :func:`dmtool.strategies.breaking` gives messages with errors
-of that one rule only.
+:func:`dmtool.testing.strategies.messages` have no errors, and :func:`dmtool.testing.strategies.breaking` gives messages
+with errors of that one rule only.
 """
 
 from __future__ import annotations
@@ -23,16 +23,18 @@ from hypothesis.errors import InvalidArgument
 from paths import EXAMPLES, ROOT
 
 import dmtool
-from dmtool import codelists, compose, rules, spec
-from dmtool import strategies as dms
+from dmtool import rules
+from dmtool.build import to_xml
 from dmtool.cli import main
-from dmtool.clock import OSLO
+from dmtool.dialog import compose, spec
+from dmtool.dialog.model import CV, ConversationRef, Kind, Notat, Organisation
 from dmtool.errors import BuildError, RuleError
-from dmtool.facts import original_of
-from dmtool.model import CV, ConversationRef, Kind, Notat, Organisation
 from dmtool.report import Severity
 from dmtool.rules import plaintext
-from dmtool.writer import to_xml
+from dmtool.rules.facts import original_of
+from dmtool.standards import codelists
+from dmtool.standards.clock import OSLO
+from dmtool.testing import strategies as dms
 
 RULES_MD = ROOT.parent / "shared" / "docs" / "rules.md"
 

@@ -17,10 +17,11 @@ from click.testing import CliRunner
 from paths import EXAMPLES, ROOT
 from serving import AppClient
 
-from dmtool import apprec, loader, parse, rules, validate
+from dmtool import apprec, parse, rules, validate
 from dmtool.cli import main
 from dmtool.serve import create_app
 from dmtool.serve import web as serve_web
+from dmtool.xml import loader
 
 FAMILIES = ROOT / "fixtures" / "families"
 INVALID = FAMILIES / "dialog" / "bad-hnummer.xml"  # NO-HJELPENUMMER at line 46

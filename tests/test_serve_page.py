@@ -13,9 +13,10 @@ import pytest
 from paths import EXAMPLES, ROOT
 from serving import AppClient
 
-from dmtool import apprec, loader, parse, rules, validate
+from dmtool import apprec, parse, rules, validate
 from dmtool.serve import create_app
 from dmtool.serve.page import MAX_SOURCE_LINES, PAGE_LIMIT
+from dmtool.xml import loader
 
 FAMILIES = ROOT / "fixtures" / "families"
 INVALID = FAMILIES / "dialog" / "bad-hnummer.xml"  # NO-HJELPENUMMER at line 46

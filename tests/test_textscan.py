@@ -26,9 +26,11 @@ from hypothesis import strategies as st
 from paths import EXAMPLES
 
 import dmtool
-from dmtool import clock, ids, profiles, report, textscan, writer
-from dmtool.profiles import Settings
-from dmtool.rules import advice, names, plaintext
+from dmtool import report
+from dmtool.dialog import writer
+from dmtool.rules import advice, names, plaintext, textscan
+from dmtool.standards import clock, ids, profiles
+from dmtool.standards.profiles import Settings
 
 #: The rewritten searches by the name of the oracle pattern they replace.
 SEARCHES: dict[str, textscan.Search] = {

@@ -16,7 +16,8 @@ import pytest
 from paths import EXAMPLES, ROOT
 
 import dmtool
-from dmtool import apprec, xsd
+from dmtool import apprec
+from dmtool.xml import xsd
 
 THREADS = 8
 RUNS = 10_000

@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 from paths import EXAMPLES
 
 import dmtool
-from dmtool import apprec, deadlines
-from dmtool.facts import original_of
+from dmtool import apprec
+from dmtool.rules.facts import original_of
+from dmtool.standards import deadlines
 
 MESSAGES = {path.name: path.read_bytes() for path in sorted(EXAMPLES.glob("*.xml"))}
 #: The elements whose text is an xs:dateTime in the examples.

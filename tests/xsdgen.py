@@ -109,7 +109,7 @@ def written_schema(set_name: str) -> etree.XMLSchema:
     that the tests of writing run without ``shared`` too."""
     if reference_available():
         return reference_lxml(set_name)
-    from dmtool.xsd import compile_set
+    from dmtool.xml.xsd import compile_set
 
     return compile_set(set_name)
 

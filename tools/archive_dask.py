@@ -23,8 +23,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
 
-from dmtool import archive, config, profiles
-from dmtool.profiles import Settings
+from dmtool import archive, config
+from dmtool.standards import profiles
+from dmtool.standards.profiles import Settings
 
 #: Files per partition (per task): large enough that Dask's cost per task (about a millisecond) is small beside
 #: validating them (a millisecond or so each), small enough to spread a few thousand files over the workers.

@@ -67,10 +67,11 @@ from clinical_text import clinical_text
 from lxml import etree
 
 import dmtool
-from dmtool import apprec, loader, rules, validation, xsd
-from dmtool import namespaces as ns
-from dmtool.facts import Facts
-from dmtool.model import Foresporsel
+from dmtool import apprec, rules, validation
+from dmtool.dialog.model import Foresporsel
+from dmtool.rules.facts import Facts
+from dmtool.standards import namespaces as ns
+from dmtool.xml import loader, xsd
 
 ROOT: Final = Path(__file__).resolve().parents[1]
 MSGHEAD_DIALOG_XSD: Final = ROOT / "schemas" / "msghead-dialog.xsd"

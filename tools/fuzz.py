@@ -50,9 +50,9 @@ from xml.sax.saxutils import escape
 from lxml import etree
 
 if TYPE_CHECKING:
-    from dmtool.facts import Original
-    from dmtool.profiles import Settings
     from dmtool.report import Report
+    from dmtool.rules.facts import Original
+    from dmtool.standards.profiles import Settings
 
 T = TypeVar("T")
 ROOT: Final = Path(__file__).resolve().parents[1]
@@ -132,7 +132,8 @@ def exercise(data: bytes) -> None:
     instrumentation.
     """
     import dmtool
-    from dmtool import apprec, receipts
+    from dmtool import apprec
+    from dmtool.apprec import make as receipts
 
     report = dmtool.validate(data)
     if not isinstance(report, dmtool.Report):
@@ -224,7 +225,7 @@ def _round_trip(read: Callable[[bytes], T], write: Callable[[T], bytes], data: b
 def _settings() -> tuple[Settings, ...]:
     """Every profile with a last contact long ago, at the calendar's ends and admitted or not: the settings the
     profile rules run with, one chosen for each input (by its checksum, so that a crash replays)."""
-    from dmtool.profiles import PROFILES, Settings
+    from dmtool.standards.profiles import PROFILES, Settings
 
     days = (dt.date(2026, 1, 1), dt.date.min, dt.date.max)
     return tuple(
@@ -238,8 +239,8 @@ def _settings() -> tuple[Settings, ...]:
 @functools.cache
 def _original() -> Original:
     """The :data:`ORIGINAL` message, as what replies are validated against."""
-    from dmtool.facts import original_of
-    from dmtool.reader import parse
+    from dmtool.dialog.reader import parse
+    from dmtool.rules.facts import original_of
 
     return original_of(parse(ORIGINAL))
 
@@ -283,7 +284,7 @@ def mutate_tree(data: bytes, rng: random.Random) -> bytes | None:
     it in another namespace, puts odd text (:data:`ODD_VALUES`, adversarial texts, random characters) in its text or
     an attribute, or nests it in up to 200 copies of itself (free text in free text).
     """
-    from dmtool import loader
+    from dmtool.xml import loader
 
     try:
         root = loader.parse_bytes(data)
@@ -326,7 +327,7 @@ def mutate_tree(data: bytes, rng: random.Random) -> bytes | None:
 def odd_value_edits(data: bytes) -> Iterator[bytes]:
     """``data`` with the text of each element, and each attribute, set to each of :data:`ODD_VALUES` in turn: the
     systematic sweep of what :func:`mutate_tree` draws at random. ``data`` must be XML that dmtool reads."""
-    from dmtool import loader
+    from dmtool.xml import loader
 
     root = loader.parse_bytes(data)
     for element in root.iter(etree.Element):

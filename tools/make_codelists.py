@@ -1,12 +1,12 @@
 """Transcribe the Volven code lists in ../shared/reference/codelists into dmtool's package data.
 
-Writes ``src/dmtool/codelists.json``: for each list number, its OID, name and ``{code: display name}``. It ships the
-52 curated lists (``INDEX.csv`` and one CSV per list) and every further list that the field table
-``src/dmtool/coded_fields.json`` names and the 2018 Volven snapshot (``volven-2018-10-15.csv``) holds. Where both
-sources hold a list, the curated CSV wins: its codes and names replace the snapshot's, and its rows that the reference
-notes are no codes of the list are left out. A list only the snapshot holds takes the first text the snapshot gives a
-code (a few codes appear twice there) and its name from ``SNAPSHOT_NAMES``; a few codes newer than the snapshot come
-from ``SUPPLEMENT``, each with its source. The output is deterministic (sorted), so ``tests/test_codelists.py`` can
+Writes ``src/dmtool/standards/codelists.json``: for each list number, its OID, name and ``{code: display name}``. It
+ships the 52 curated lists (``INDEX.csv`` and one CSV per list) and every further list that the field table
+``src/dmtool/standards/coded_fields.json`` names and the 2018 Volven snapshot (``volven-2018-10-15.csv``) holds. Where
+both sources hold a list, the curated CSV wins: its codes and names replace the snapshot's, and its rows that the
+reference notes are no codes of the list are left out. A list only the snapshot holds takes the first text the snapshot
+gives a code (a few codes appear twice there) and its name from ``SNAPSHOT_NAMES``; a few codes newer than the snapshot
+come from ``SUPPLEMENT``, each with its source. The output is deterministic (sorted), so ``tests/test_codelists.py`` can
 tell when it is out of date. Run from the project root:
 
     python tools/make_codelists.py
@@ -22,8 +22,8 @@ from typing import Any, Final
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT.parent / "shared" / "reference" / "codelists"
-FIELDS = ROOT / "src" / "dmtool" / "coded_fields.json"
-TARGET = ROOT / "src" / "dmtool" / "codelists.json"
+FIELDS = ROOT / "src" / "dmtool" / "standards" / "coded_fields.json"
+TARGET = ROOT / "src" / "dmtool" / "standards" / "codelists.json"
 SNAPSHOT = "volven-2018-10-15.csv"
 OID_PREFIX: Final = "2.16.578.1.12.4.1.1."
 #: The reference's note on a row that is no code of the list: a fallback value some software uses (8221 ``Ukjent``).

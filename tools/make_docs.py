@@ -6,9 +6,10 @@ Each page is made from what dmtool itself holds, so that the documentation canno
   texts) and the ids that are not rules;
 * ``docs/reference/cli.md``: every command's ``--help``, as click renders it;
 * ``docs/reference/spec-keys.md``: the keys of a ``dmtool build --spec`` spec, from the constructors' signatures and
-  the model's dataclasses (what :mod:`dmtool.spec` reads), with a sentence on each key kept here;
-* ``docs/reference/profiles.md``: the profiles of :data:`dmtool.profiles.PROFILES`, their rules and lists;
-* ``docs/reference/codelists.md``: the code lists dmtool carries and the field table of :mod:`dmtool.coded_fields`.
+  the model's dataclasses (what :mod:`dmtool.dialog.spec` reads), with a sentence on each key kept here;
+* ``docs/reference/profiles.md``: the profiles of :data:`dmtool.standards.profiles.PROFILES`, their rules and lists;
+* ``docs/reference/codelists.md``: the code lists dmtool carries and the field table of
+  :mod:`dmtool.standards.coded_fields`.
 
 ``tests/test_docs.py`` fails when a page is not what this tool writes. Run from the project root:
 
@@ -26,8 +27,11 @@ from typing import Any, Final
 
 import click
 
-from dmtool import batch, coded_fields, codelists, families, ledger, model, profiles, rules, spec
+from dmtool import batch, ledger, rules
 from dmtool.cli import main as cli_main
+from dmtool.dialog import model, spec
+from dmtool.rules import families
+from dmtool.standards import coded_fields, codelists, profiles
 
 ROOT: Final = Path(__file__).resolve().parents[1]
 #: The first line of every generated page.
@@ -223,9 +227,9 @@ def spec_keys_page() -> str:
             HEADER,
             "# Spec keys\n\n",
             "A spec is what `dmtool build KIND --spec SPEC` reads (JSON or YAML; `dmtool build KIND --example` prints "
-            "one): its keys are the keyword arguments of the constructors in `dmtool.compose` (`foresporsel`, "
+            "one): its keys are the keyword arguments of the constructors in `dmtool.dialog.compose` (`foresporsel`, "
             "`notat`, `helsefaglig`), except `dialog_version`, which `--dialog-version` chooses. From Python: "
-            "`dmtool.spec.build_from_spec(kind, data, dialog_version=None)`. How to write one: "
+            "`dmtool.dialog.spec.build_from_spec(kind, data, dialog_version=None)`. How to write one: "
             "[Build, parse and answer](../tutorial/build-and-answer.md).\n\n",
             table(("key", "type", "meaning", "default", "kinds"), rows),
             "\n## The objects inside\n\nKeys in **bold** are required; a code list in brackets is the list a plain "
@@ -265,7 +269,8 @@ def profiles_page() -> str:
     parts = [
         HEADER,
         "# Profiles\n\n",
-        "The profiles of `dmtool.profiles.PROFILES` (`--profile NAME`, `profile = \"NAME\"` in the settings file). "
+        "The profiles of `dmtool.standards.profiles.PROFILES` (`--profile NAME`, `profile = \"NAME\"` in the settings "
+        "file). "
         "*Reply days* are the working days within which a svar is expected; *rules added* are the rules the profile "
         "adds to a layer; the last two columns are the rule set (the report's `\"rules\"`) that judges a dialog "
         "message (`DIALOG_FORESPORSEL`) and a patient's message (`DIALOG_INNBYGGER_*`) under it. How to use them: "
@@ -328,11 +333,12 @@ def codelists_page() -> str:
         [
             HEADER,
             "# Code lists and the field table\n\n",
-            f"dmtool carries {len(lists)} Volven code lists (`dmtool.codelists`, transcribed into "
-            "`src/dmtool/codelists.json` by `tools/make_codelists.py`; see "
+            f"dmtool carries {len(lists)} Volven code lists (`dmtool.standards.codelists`, transcribed into "
+            "`src/dmtool/standards/codelists.json` by `tools/make_codelists.py`; see "
             "[Code lists](../explanation/codelists.md)):\n\n",
             table(("list", "name", "OID", "codes"), lists),
-            f"\n## The field table\n\n`dmtool.coded_fields` ({len(fields)} entries, `src/dmtool/coded_fields.json`): "
+            f"\n## The field table\n\n`dmtool.standards.coded_fields` ({len(fields)} entries, "
+            "`src/dmtool/standards/coded_fields.json`): "
             "which lists each coded element (CS/CV) takes, in which parts, for which `MsgInfo/Type` values (a "
             "trailing `*` matches a prefix) and in which rule layer; a list marked *examples* is not the only one "
             "the element may take; *codes* narrows a list to those codes. The rule `CODE-VALUE` judges by it.\n\n",

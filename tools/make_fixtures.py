@@ -15,7 +15,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from dmtool import fixtures, strategies
+from dmtool.testing import fixtures, strategies
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "fixtures" / "generated"

@@ -2,7 +2,7 @@
 
 The docstrings are written in Sphinx's style, and mkdocstrings shows its cross-reference roles as they are
 (``:func:`validate``` becomes ``:func:validate`` in code). This writes each as the name in code, the way the role
-reads: ``:class:`~dmtool.report.Report``` as ``Report``, ``:mod:`dmtool.model``` as ``dmtool.model``.
+reads: ``:class:`~dmtool.report.Report``` as ``Report``, ``:mod:`dmtool.dialog.model``` as ``dmtool.dialog.model``.
 """
 
 from __future__ import annotations

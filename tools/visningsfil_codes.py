@@ -6,8 +6,8 @@ element it sits under with Volven list NNNN. This tool walks up from every such 
 ``xsl:when test="contains(@S,'NNNN')"`` picks the template, the list is chosen by the value's ``S`` (a CV); otherwise
 the stylesheet takes the list for granted (a CS, or a CV whose list it assumes).
 
-``tests/test_coded_fields.py`` uses it to check that ``src/dmtool/coded_fields.json`` names every list the stylesheets
-render. Run from the project root to see the mapping::
+``tests/test_coded_fields.py`` uses it to check that ``src/dmtool/standards/coded_fields.json`` names every list the
+stylesheets render. Run from the project root to see the mapping::
 
     python tools/visningsfil_codes.py
 """

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TypedDict, cast
 
 from . import batch
-from .facts import Original
-from .profiles import Settings
 from .report import Report
+from .rules.facts import Original
+from .standards.profiles import Settings
 
 if TYPE_CHECKING:
     import pyarrow

@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TypeVar, overload
 
-from .facts import Original
-from .profiles import Settings
 from .report import Issue, Report, Severity
-from .source import Source, read_path
+from .rules.facts import Original
+from .standards.profiles import Settings
 from .validation import validate_each
+from .xml.source import Source, read_path
 
 if TYPE_CHECKING:
     import multiprocessing.context
@@ -67,7 +67,7 @@ Present = Callable[[Report, bool], T]
 @dataclass(frozen=True, slots=True)
 class Input:
     """One input: a file (``path``) shown as ``shown``, or standard input (``path`` is ``None``). ``listed``: found in
-    a folder, so only a regular file is read (:func:`~dmtool.source.read_path`). ``unreadable``: why it cannot be
+    a folder, so only a regular file is read (:func:`~dmtool.xml.source.read_path`). ``unreadable``: why it cannot be
     read, when that is known before reading it (a folder that cannot be listed)."""
 
     shown: str

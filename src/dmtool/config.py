@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from . import profiles
-from .profiles import Settings
+from .errors import DmtoolError
+from .standards import profiles
+from .standards.profiles import Settings
 
 _INT_KEYS: Final = ("short_max_chars", "ack_only_max_chars")
-#: Keys that are not :class:`~dmtool.profiles.Settings`: read by their own function.
+#: Keys that are not :class:`~dmtool.standards.profiles.Settings`: read by their own function.
 _OTHER_KEYS: Final = ("ledger",)
 KEYS: Final = ("profile", *_INT_KEYS, "synthetic_ids", *_OTHER_KEYS)
 #: The type of each key's value, and what it is called in an error.
@@ -34,7 +35,7 @@ _TYPES: Final[dict[str, tuple[type, str]]] = {
 }
 
 
-class ConfigError(ValueError):
+class ConfigError(DmtoolError, ValueError):
     """A settings file that cannot be used; the message names the file and the key."""
 
 

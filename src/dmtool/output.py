@@ -27,11 +27,13 @@ import stat
 import uuid
 from typing import BinaryIO, Final
 
+from .errors import DmtoolError
+
 #: Permission bits of a new output file, before the umask: its owner's only.
 NEW_FILE_MODE: Final = 0o600
 
 
-class OutputRefused(ValueError):
+class OutputRefused(DmtoolError, ValueError):
     """``OUT`` is not something :func:`write_output` writes to: the message says why, and what to do."""
 
 

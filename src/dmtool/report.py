@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Final, Literal
 
+from .standards import versions as standard_versions
+
 Kind = Literal["msghead", "apprec", "unknown"]
 Version = Literal["dialog-1.0", "dialog-1.1", "apprec-1.0", "apprec-1.1"]
 
@@ -68,12 +70,12 @@ class Issue:
 class Report:
     """Everything validation found in one input, and what the input is.
 
-    ``reply_by`` is the last day a reply is expected, for a forespørsel (see :mod:`dmtool.deadlines`). ``rules``
-    names the rule set that judged the message (:func:`dmtool.rules.rule_set`): ``dialog``, ``dialog+oslo``,
+    ``reply_by`` is the last day a reply is expected, for a forespørsel (see :mod:`dmtool.standards.deadlines`).
+    ``rules`` names the rule set that judged the message (:func:`dmtool.rules.rule_set`): ``dialog``, ``dialog+oslo``,
     ``helsenorge``, ``helsenorge+pasientdialog``, ``nav``, ``standard``. ``part`` is the message's place in its
     file (1, 2, ...) when the file holds several messages (:func:`dmtool.validate_each`), and ``path`` then ends in
     ``#part`` (:func:`part_path`); ``None`` for a file of one message, which keeps its plain path. ``profile`` is the
-    profile the message was judged under (``national``, ``oslo``, ...: :data:`dmtool.profiles.PROFILES`).
+    profile the message was judged under (``national``, ``oslo``, ...: :data:`dmtool.standards.profiles.PROFILES`).
     """
 
     path: str | None = None
@@ -128,10 +130,10 @@ def versions(version: str | None) -> dict[str, str | None]:
     """A document's :data:`Version` (``dialog-1.1``, ``apprec-1.0``) as the JSON keys ``dialog_version`` and
     ``apprec_version`` (``"1.1"`` and ``None``, ...): the names the command line (``--dialog-version``,
     ``--apprec-version``), ``dmtool parse`` and the fixtures manifest give a version."""
-    standard, _, number = (version or "").partition("-")
+    found = standard_versions.by_label(version)
     return {
-        "dialog_version": number if standard == "dialog" else None,
-        "apprec_version": number if standard == "apprec" else None,
+        "dialog_version": found.number if found is not None and found.standard == "dialog" else None,
+        "apprec_version": found.number if found is not None and found.standard == "apprec" else None,
     }
 
 

@@ -14,15 +14,18 @@ from typing import Final
 
 from lxml import etree
 
-from . import apprec, apprec_check, deadlines, families, rules, xsd
-from .apprec import AppRecVersion
+from . import apprec, rules
+from .apprec import check as apprec_check
+from .apprec.model import AppRecVersion
 from .errors import ParseError
-from .facts import Facts, Original
-from .loader import Loaded, LoadError, load, load_each
-from .profiles import Settings
 from .report import Issue, Report, Severity, part_path
-from .rules import codes
-from .source import Source, read_source
+from .rules import codes, families
+from .rules.facts import Facts, Original
+from .standards import deadlines
+from .standards.profiles import Settings
+from .xml import xsd
+from .xml.loader import Loaded, LoadError, load, load_each
+from .xml.source import Source, read_source
 
 #: What to do about a schema error, after libxml2's words for it (which say what was expected).
 _XSD_ADVICE: Final = "; fix it where the message is made, to follow the schema of its version"

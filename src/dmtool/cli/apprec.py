@@ -12,13 +12,14 @@ from typing import Any, Final, NoReturn, cast
 
 import click
 
-from .. import apprec, batch, receipts
+from .. import apprec, batch
+from ..apprec import make as receipts
+from ..apprec.make import ApprecCheck, check_apprec
 from ..errors import NoReceipt, ParseError
-from ..ids import her_id_problem
 from ..jsontext import dumps as _json
-from ..profiles import Settings
-from ..receipts import ApprecCheck, check_apprec
 from ..report import Issue, Report, part_path
+from ..standards.ids import her_id_problem
+from ..standards.profiles import Settings
 from .common import EXIT_ERROR, EXIT_INVALID, EXIT_VALID, _fail, _note, _say, main
 from .files import _emit, _read_bytes, _read_input, _shown
 from .options import _format_option, _output_options, _profile_options, _settings

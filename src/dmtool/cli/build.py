@@ -9,11 +9,13 @@ from typing import cast
 
 import click
 
-from .. import compose, config, spec, writer
+from .. import config
+from ..build import to_xml
+from ..dialog import compose, spec
+from ..dialog.model import DIALOG_VERSIONS, Message
 from ..errors import BuildError
 from ..jsontext import dumps as _json
-from ..model import DIALOG_VERSIONS, Message
-from ..profiles import Settings
+from ..standards.profiles import Settings
 from .common import EXIT_ERROR, EXIT_INVALID, _fail, _note, main
 from .files import _emit, _read_bytes, _read_received, _shown
 from .options import _output_file_option, _output_options
@@ -249,7 +251,7 @@ def _build_settings(synthetic_ids: bool | None) -> Settings:
 def _write_message(message: Message, output: str | None, source: str, settings: Settings) -> None:
     """Write ``message``, made from the file ``source``; exit 1 naming that file when it cannot be built."""
     try:
-        xml = writer.to_xml(message, settings=settings)
+        xml = to_xml(message, settings=settings)
     except BuildError as error:
         _fail(EXIT_INVALID, f"{_shown(source)}: cannot build the {message.kind}: {error}")
     _emit(xml, output)

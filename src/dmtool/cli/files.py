@@ -10,12 +10,12 @@ from pathlib import Path
 
 import click
 
-from .. import reader
 from ..batch import Input
+from ..dialog import reader
+from ..dialog.model import Message, Received
 from ..errors import ParseError
-from ..model import Message, Received
 from ..output import OutputRefused, write_output
-from ..source import read_source
+from ..xml.source import read_source
 from .common import EXIT_ERROR, EXIT_INVALID, _fail
 from .render import _printable, _problems
 

@@ -7,7 +7,7 @@ from typing import Final, Literal, cast
 
 import click
 
-from ..model import DIALOG_VERSIONS, KIND_NAMES
+from ..dialog.model import DIALOG_VERSIONS, KIND_NAMES
 from .common import EXIT_ERROR, EXIT_INVALID, _fail, _progress, _quiet, main
 from .options import _output_options
 from .render import _printable
@@ -75,7 +75,7 @@ def fixtures_command(
     written on exit 2, nor when the run fails or is stopped (130 Ctrl-C, 143 SIGTERM).
     """
     try:
-        from .. import fixtures, strategies
+        from ..testing import fixtures, strategies
     except ImportError as error:  # hypothesis is an optional dependency
         _fail(EXIT_ERROR, f"dmtool fixtures needs hypothesis ({error}): pip install -U 'dmtool[fixtures]'")
     chosen_kinds = _split(kinds)  # none: every kind (with --threads, every kind of a thread)

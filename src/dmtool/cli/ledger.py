@@ -15,8 +15,8 @@ from .. import batch, config
 from ..jsontext import dumps as _json
 from ..ledger import DEFAULT_URL as DEFAULT_LEDGER
 from ..ledger import Direction, Ledger, LedgerError, Overdue, Recorded, Stored, moment
-from ..profiles import Settings
-from ..source import read_path, read_source
+from ..standards.profiles import Settings
+from ..xml.source import read_path, read_source
 from .common import EXIT_ERROR, EXIT_INVALID, EXIT_VALID, _fail, _quiet, main
 from .files import _expand
 from .options import _format_option, _output_options

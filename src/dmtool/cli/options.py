@@ -10,9 +10,10 @@ from typing import Any, Final
 
 import click
 
-from .. import config, profiles
-from ..loader import MAX_SIZE
-from ..profiles import Settings
+from .. import config
+from ..standards import profiles
+from ..standards.profiles import Settings
+from ..xml.loader import MAX_SIZE
 from .common import _QUIET, EXIT_ERROR, _fail
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .. import reader, spec, summary
+from ..dialog import reader, spec, summary
 from ..errors import ParseError
 from ..jsontext import dumps as _json
 from ..report import part_path

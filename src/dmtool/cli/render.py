@@ -9,12 +9,13 @@ from typing import Final
 
 import click
 
-from .. import apprec, batch, codelists, rules
+from .. import apprec, batch, rules
+from ..apprec.make import ApprecCheck
 from ..errors import ParseError
 from ..jsontext import dumps as _json
 from ..ledger import Overdue, Recorded, Stored
-from ..receipts import ApprecCheck
 from ..report import Issue, Report, Severity, bounded
+from ..standards import codelists
 
 #: What text output never prints as it is: control characters (a newline in a file name would start a line of its
 #: own), the line and paragraph separators, the bidirectional controls that reorder what a terminal shows, and the

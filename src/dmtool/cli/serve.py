@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .. import profiles
+from ..standards import profiles
 from .common import EXIT_ERROR, _fail, _say, main
 from .options import _output_options, _settings
 

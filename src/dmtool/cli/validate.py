@@ -11,7 +11,7 @@ import click
 
 from .. import batch
 from ..batch import Input
-from ..facts import original_of
+from ..rules.facts import original_of
 from .common import EXIT_ERROR, EXIT_INVALID, EXIT_VALID, _progress, _quiet, main
 from .files import _expand, _read_message
 from .options import _Finite, _format_option, _output_options, _profile_options, _settings

@@ -24,14 +24,15 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from .. import apprec, rules, writer
-from ..apprec import AppRec
-from ..facts import Original
-from ..model import Message
-from ..profiles import Settings
+from .. import apprec, rules
+from ..apprec.model import AppRec
+from ..dialog import writer
+from ..dialog.model import Message
 from ..report import Issue, Report, Severity
-from ..source import Source, read_source
+from ..rules.facts import Original
+from ..standards.profiles import Settings
 from ..validation import examine
+from ..xml.source import Source, read_source
 from . import entries, followup, schema
 from .followup import Overdue, Stored
 from .store import LedgerError, Store, open_store
@@ -161,8 +162,8 @@ class Ledger:
         self, source: Source | Message | AppRec, direction: Direction = "sent", *, path: str | None = None
     ) -> Recorded:
         """Record one message ``direction`` (``"sent"`` or ``"received"``): its bytes as sent or received, a path or
-        a binary file, or a :class:`~dmtool.model.Message` (written by :func:`dmtool.to_xml` with ``strict=False``)
-        or an :class:`~dmtool.apprec.AppRec` (written by :func:`dmtool.apprec.to_xml`).
+        a binary file, or a :class:`~dmtool.dialog.model.Message` (written by :func:`dmtool.to_xml` with
+        ``strict=False``) or an :class:`~dmtool.apprec.AppRec` (written by :func:`dmtool.apprec.to_xml`).
 
         Validates it once, with the message it answers as its original when the ledger knows it, and stores it in
         one transaction unless it is a duplicate. Bad content never raises: it is recorded with its report (input
@@ -172,7 +173,7 @@ class Ledger:
         if direction not in DIRECTIONS:
             raise ValueError(f"direction must be 'sent' or 'received'; got {direction!r}")
         if isinstance(source, Message):
-            data, source_path = writer.to_xml(source, strict=False), None
+            data, source_path = writer.to_xml(source), None
         elif isinstance(source, AppRec):
             data, source_path = apprec.to_xml(source), None
         else:

@@ -20,12 +20,14 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .. import apprec, tree
+from .. import apprec
+from ..apprec.model import version_of
 from ..errors import ParseError
-from ..facts import Facts
-from ..loader import LoadError, load
 from ..rules import advice
-from ..tree import first
+from ..rules.facts import Facts
+from ..xml import tree
+from ..xml.loader import LoadError, load
+from ..xml.tree import first
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ def read(data: bytes) -> Reading:
     if loaded.kind == "msghead":
         return _msghead(Facts(loaded.element))
     if loaded.kind == "apprec" and loaded.version is not None and not loaded.problems:
-        return _apprec(loaded.element, "1.0" if loaded.version == "apprec-1.0" else "1.1")
+        return _apprec(loaded.element, version_of(loaded.version))
     return Reading(loaded.kind, _hash(loaded.element, None), msg_id=loaded.msg_id or None, msg_type=loaded.msg_type)
 
 

@@ -10,9 +10,9 @@ is there. Time is always passed in (``now``, timezone-aware): nothing here reads
 * **rejection**: an AppRec recorded as received with status 2 (Avvist) or 3 (OK, feil i delmelding), answering a
   sent message (or one the ledger does not know), with its error codes.
 * **late-reply**: a forespørsel or a patient's question through Helsenorge (sent or received: a message validation
-  gave a reply date, :mod:`dmtool.deadlines`: working days, Norwegian holidays, the profile's days, 4 for patient
-  dialog, as stored when it was recorded) whose reply date is before ``now``'s date in Oslo, with no reply (a svar;
-  in patient dialog, an answer of the question's type) dated on or before it; ``reply`` names the reply that came
+  gave a reply date, :mod:`dmtool.standards.deadlines`: working days, Norwegian holidays, the profile's days, 4 for
+  patient dialog, as stored when it was recorded) whose reply date is before ``now``'s date in Oslo, with no reply (a
+  svar; in patient dialog, an answer of the question's type) dated on or before it; ``reply`` names the reply that came
   later, if one did. A question rejected by its AppRec (status 2) or answered by an avvik expects no reply, and is
   not listed.
 """
@@ -25,9 +25,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from .. import clock
-from ..families import HELSENORGE_PREFIX
 from ..report import versions
+from ..rules.families import HELSENORGE_PREFIX
+from ..standards import clock
 from .store import Row, Store
 
 #: The columns of a stored message that :class:`Stored` holds, in its order.
@@ -60,7 +60,7 @@ def aware(now: dt.datetime) -> dt.datetime:
 
 def moment(text: str | None) -> dt.datetime:
     """The time ``text`` names (``YYYY-MM-DDThh:mm:ss``, with its UTC offset or in Oslo time without), or now
-    (:func:`dmtool.clock.now`) for ``None``: what ``--now`` reads. :class:`ValueError` for anything else."""
+    (:func:`dmtool.standards.clock.now`) for ``None``: what ``--now`` reads. :class:`ValueError` for anything else."""
     if text is None:
         return clock.now()
     try:

@@ -17,6 +17,8 @@ from collections.abc import Iterator, Sequence
 from typing import Any, Final
 from urllib.parse import urlsplit, urlunsplit
 
+from ..errors import DmtoolError
+
 #: How long a writer waits for another to finish its transaction before giving up.
 BUSY_SECONDS: Final = 60.0
 #: URL schemes of a PostgreSQL ledger, and the prefix of an SQLite one (``sqlite:///relative.sqlite``,
@@ -27,7 +29,7 @@ SQLITE_PREFIX: Final = "sqlite:///"
 Row = tuple[Any, ...]
 
 
-class LedgerError(Exception):
+class LedgerError(DmtoolError):
     """A ledger that cannot be opened or used: the message says which, why, and what to do."""
 
 

@@ -23,12 +23,11 @@ import functools
 from dataclasses import dataclass
 from typing import Final
 
-from .. import families
-from ..facts import Facts
-from ..families import LAYERS, Layer
 from ..report import Issue, Severity
-from . import advice, codes, dialog, regional, standard
+from . import advice, codes, dialog, families, regional, standard
 from .base import Check, Finding, Rule
+from .facts import Facts
+from .families import LAYERS, Layer
 
 __all__ = ["BY_ID", "LAYERS", "RULES", "Check", "Finding", "Layer", "Rule", "RuleSet", "evaluate", "get", "rule_set"]
 

@@ -11,12 +11,13 @@ import re
 from collections.abc import Iterator
 from typing import Final
 
-from .. import clock, deadlines, tree
-from ..facts import Facts
-from ..model import Kind
-from ..textscan import Search, fold, word
-from ..tree import first
+from ..dialog.model import Kind
+from ..standards import clock, deadlines
+from ..xml import tree
+from ..xml.tree import first
 from .base import Finding
+from .facts import Facts
+from .textscan import Search, fold, word
 
 #: How much of a text the word heuristics read.
 SCAN_CHARS: Final = 100_000

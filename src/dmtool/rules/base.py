@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from ..facts import Facts
-from ..families import Layer
 from ..report import Severity
+from .facts import Facts
+from .families import Layer
 
 #: What a check yields for each thing that breaks its rule: a message, and the element it is about (for its line).
 Finding = tuple[str, etree._Element | None]

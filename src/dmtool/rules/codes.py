@@ -18,10 +18,12 @@ from typing import Final
 
 from lxml import etree
 
-from .. import coded_fields, codelists, families, tree
-from ..coded_fields import Finding as Judged
-from ..facts import Facts
+from ..standards import coded_fields, codelists
+from ..standards.coded_fields import Finding as Judged
+from ..xml import tree
+from . import families
 from .base import Finding
+from .facts import Facts
 
 #: The coded elements of a part (its root included).
 _CODED: Final = etree.XPath("descendant-or-self::*[@V]")

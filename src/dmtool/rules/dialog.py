@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Final
 
-from .. import clock, codelists, ids, tree
-from ..facts import Facts
-from ..tree import first
+from ..standards import clock, codelists, ids
+from ..xml import tree
+from ..xml.tree import first
 from . import nav
 from .base import Finding
+from .facts import Facts
 from .plaintext import text_problems
 
 _ACK_CODES: Final = codelists.get("7304").codes

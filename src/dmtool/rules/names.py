@@ -7,9 +7,9 @@ import re
 from collections.abc import Iterable
 from typing import Final
 
-from .. import textscan
-from ..facts import Facts
-from ..profiles import HospitalDialog
+from ..standards.profiles import HospitalDialog
+from . import textscan
+from .facts import Facts
 
 #: The municipality's case-handling office by its usual names: saksbehandling, bestillerenhet, søknadskontor,
 #: vedtakskontor, tjeneste- og koordineringskontor (seeds 000, 001), tjenestekontor, forvaltningskontor, tildeling.

@@ -12,9 +12,9 @@ from typing import Final
 
 from lxml import etree
 
-from .. import xsd
-from ..facts import Facts
-from ..tree import Parts, first, text
+from ..xml import xsd
+from ..xml.tree import Parts, first, text
+from .facts import Facts
 
 #: MIME types of a Vedlegg NAV accepts (a PDF, or a scanned page as TIFF, PNG or JPEG).
 ATTACHMENT_TYPES: Final = frozenset({"application/pdf", "image/tiff", "image/png", "image/jpeg"})

@@ -7,8 +7,8 @@ import re
 from collections.abc import Iterator
 from typing import Final
 
-from .. import textscan
-from ..textscan import fold
+from . import textscan
+from .textscan import fold
 
 #: The free-text patterns are written so that no text can be matched in two ways ("<" and many spaces, and
 #: "data:a/b;;;;..." took time quadratic and exponential in the length of the text), and are searched in the folded

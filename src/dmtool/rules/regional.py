@@ -10,12 +10,12 @@ import calendar
 import datetime as dt
 from collections.abc import Iterator
 
-from .. import clock
-from ..facts import Facts
-from ..model import Kind
-from ..profiles import HospitalDialog
+from ..dialog.model import Kind
+from ..standards import clock
+from ..standards.profiles import HospitalDialog
 from .advice import SCAN_CHARS
 from .base import Finding
+from .facts import Facts
 from .names import (
     DIALOG_MUNICIPAL,
     LAB_RADIOLOGY,

@@ -12,11 +12,13 @@ from typing import Final
 
 from lxml import etree
 
-from .. import codelists, families, tree, xsd
-from ..facts import Facts
-from ..model import Kind
-from ..tree import first
+from ..dialog.model import Kind
+from ..standards import codelists
+from ..xml import tree, xsd
+from ..xml.tree import first
+from . import families
 from .base import Finding
+from .facts import Facts
 
 _AVVIK_OID: Final = codelists.get("8117").oid
 _AVVIK_CODES: Final = codelists.get("8117").codes

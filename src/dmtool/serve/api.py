@@ -17,13 +17,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .. import apprec, compose, loader, reader, receipts, rules, spec, writer
+from .. import apprec, build, rules
+from ..apprec import make as receipts
+from ..dialog import compose, reader, spec
+from ..dialog.model import DIALOG_VERSIONS, Message
 from ..errors import BuildError, NoReceipt, ParseError, RuleError
-from ..ids import her_id_problem
-from ..model import DIALOG_VERSIONS, Message
-from ..profiles import Settings
 from ..report import part_path
+from ..standards.ids import her_id_problem
+from ..standards.profiles import Settings
 from ..validation import examine_each
+from ..xml import loader
 from .web import (
     FORM_OVERHEAD,
     SETTINGS_PARAMETERS,
@@ -269,7 +272,7 @@ def _reply(kind: str, fields: dict[str, str | bytes], part: int | None, settings
             if reason not in compose.AVVIK_REASONS:
                 raise bad_request(f"reason must be one of {', '.join(compose.AVVIK_REASONS)}, got {reason!r}")
             message = compose.avvik(received, cast(compose.AvvikReason, reason), text)
-        return writer.to_xml(message, settings=settings)
+        return build.to_xml(message, settings=settings)
     except RuleError as error:
         raise ApiError(422, error.rule, f"cannot build the {kind}: {error}", error.issues, error.field) from None
     except BuildError as error:

@@ -21,7 +21,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .. import batch
-from ..profiles import Settings
+from ..standards.profiles import Settings
 from . import api, openapi, page
 from .web import Admission, ApiError, Context, Internal, SecurityHeaders, error_response, json_response
 

@@ -6,9 +6,12 @@ from __future__ import annotations
 import functools
 from typing import Any, Final
 
-from .. import __version__, apprec, compose, loader, profiles
-from ..ids import HER_ID_PATTERN
-from ..model import DIALOG_VERSIONS
+from .. import __version__, apprec
+from ..dialog import compose
+from ..dialog.model import DIALOG_VERSIONS
+from ..standards import profiles
+from ..standards.ids import HER_ID_PATTERN
+from ..xml import loader
 from .api import BUILD_KINDS, MAX_PART, REPLY_FIELDS
 
 _REF: Final = "#/components/schemas/"

@@ -2,7 +2,7 @@
 
 For every message of every file: its verdict; every issue with its rule, severity, the Norwegian text for the
 sender and the English text for the developer, and its line; the message as a receiving EPJ would show it
-(:mod:`dmtool.summary`); the AppRec dmtool would send, to download; and forms that build the svar or the avvik
+(:mod:`dmtool.dialog.summary`); the AppRec dmtool would send, to download; and forms that build the svar or the avvik
 (``POST /api/build/svar|avvik``). Below, the source of the file, the offending lines marked.
 
 The page is a plain form and works without JavaScript; a script (``/static/dmtool.js``, no inline script) only lets a
@@ -24,17 +24,20 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from .. import __version__, apprec, compose, loader, profiles, reader, rules
+from .. import __version__, apprec, rules
+from ..apprec.make import apprec_for_each
+from ..dialog import compose, reader
+from ..dialog.model import Foresporsel, Message
+from ..dialog.summary import Fact, facts
 from ..errors import ParseError
-from ..model import Foresporsel, Message
-from ..profiles import Settings
-from ..receipts import apprec_for_each
 from ..report import Issue, Report, bounded
-from ..summary import Fact, facts
+from ..standards import profiles
+from ..standards.profiles import Settings
 from ..validation import examine_each
+from ..xml import loader
 from .web import FORM_OVERHEAD, ApiError, Context, Form, download_name, read_form
 
-#: The most a form to the page holds: files up to :data:`~dmtool.loader.MAX_SIZE` together, and its fields.
+#: The most a form to the page holds: files up to :data:`~dmtool.xml.loader.MAX_SIZE` together, and its fields.
 PAGE_LIMIT: Final = loader.MAX_SIZE + FORM_OVERHEAD
 #: A source of more lines than this is shown around its marked lines only (and from its start).
 MAX_SOURCE_LINES: Final = 2_000

@@ -25,11 +25,13 @@ from python_multipart.multipart import parse_options_header
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .. import loader, profiles
 from ..batch import INTERNAL_ERROR
+from ..errors import DmtoolError
 from ..jsontext import dumps
-from ..profiles import Settings
 from ..report import Issue
+from ..standards import profiles
+from ..standards.profiles import Settings
+from ..xml import loader
 
 T = TypeVar("T")
 
@@ -54,7 +56,7 @@ SECURITY_HEADERS: Final = (
 _UNSAFE_NAME: Final = re.compile(r"[^A-Za-z0-9._-]")
 
 
-class ApiError(Exception):
+class ApiError(DmtoolError):
     """A request that gets no result: its HTTP ``status``, the id of the ``error`` (a rule id such as ``NOT-XML``
     when the input breaks one, else the id of the request's problem), what to do about it in ``message``, the
     ``issues`` of the input behind it (rule, severity, message, line) and, for a spec, the ``key`` at fault."""
@@ -77,7 +79,7 @@ class ApiError(Exception):
 
 def too_large(limit: int, what: str = "the message") -> ApiError:
     """413 for a body larger than ``limit`` bytes, with the issue validation gives an input larger than
-    :data:`~dmtool.loader.MAX_SIZE`."""
+    :data:`~dmtool.xml.loader.MAX_SIZE`."""
     mib = limit // (1024 * 1024)
     return ApiError(413, "TOO-LARGE", f"{what} is larger than {mib} MiB, the most dmtool reads; send less at a time",
                     (loader.too_large(),))  # fmt: skip
