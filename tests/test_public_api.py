@@ -16,7 +16,7 @@ from dmtool import errors
 
 PACKAGE = Path(dmtool.__file__).resolve().parent
 #: Exceptions that are not errors: control flow of the command line (an interrupted command).
-NOT_ERRORS = {"dmtool.cli.Stopped"}
+NOT_ERRORS = {"dmtool.cli.signals.Stopped"}
 #: Each exception class and the base it had before the common root: code that catches that still does.
 OLDER_BASES = {
     "BuildError": ValueError,
