@@ -169,7 +169,10 @@ class Facts:
     @property
     def rule_layers(self) -> frozenset[str]:
         """The layers of rules beyond the standard one that judge this message (:func:`dmtool.families.layers`)."""
-        return families.added_layers(self.kind, self.settings.profile.name)
+        layers: frozenset[str] | None = self.__dict__.get("_rule_layers")
+        if layers is None:
+            layers = self.__dict__["_rule_layers"] = families.added_layers(self.kind, self.settings.profile.name)
+        return layers
 
     @property
     def is_request(self) -> bool:
@@ -210,11 +213,12 @@ class Facts:
 
     @property
     def version(self) -> str | None:
-        """``"1.0"`` or ``"1.1"`` by the Dialogmelding's namespace, else ``None``."""
-        if self.dialog is None:
-            return None
-        namespace = etree.QName(self.dialog).namespace or ""
-        return _DIALOG_VERSIONS.get(namespace.rsplit("/", 1)[-1])
+        """``"1.0"`` or ``"1.1"`` by the Dialogmelding's namespace, else ``None`` (read once: several rules ask)."""
+        if "_version" not in self.__dict__:
+            namespace = "" if self.dialog is None else etree.QName(self.dialog).namespace or ""
+            self.__dict__["_version"] = _DIALOG_VERSIONS.get(namespace.rsplit("/", 1)[-1])
+        version: str | None = self.__dict__["_version"]
+        return version
 
     @property
     def free_text(self) -> Iterator[tuple[etree._Element, str]]:

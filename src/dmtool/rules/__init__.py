@@ -29,6 +29,7 @@ from ..families import LAYERS, Layer
 from ..report import Issue, Severity
 from . import advice, codes, dialog, regional, standard
 from .base import Check, Finding, Rule
+from .screens import SCREENS, Screen
 
 __all__ = ["BY_ID", "LAYERS", "RULES", "Check", "Finding", "Layer", "Rule", "RuleSet", "evaluate", "get", "rule_set"]
 
@@ -194,24 +195,30 @@ def _label(layers: tuple[Layer, ...], profile: str) -> str:
 
 
 @functools.cache
-def _checked(layers: tuple[Layer, ...], profile: str, errors_only: bool) -> tuple[tuple[Rule, Check], ...]:
-    """The rules :func:`evaluate` runs, with their checks, in table order."""
+def _checked(
+    layers: tuple[Layer, ...], profile: str, errors_only: bool, screened: bool
+) -> tuple[tuple[Rule, Check, Screen | None], ...]:
+    """The rules :func:`evaluate` runs, with their checks and, when ``screened``, their screens, in table order."""
     return tuple(
-        (rule, rule.check)
+        (rule, rule.check, SCREENS.get(rule.id) if screened else None)
         for rule in _rules(layers, profile)
         if rule.check is not None and not (errors_only and rule.severity is not Severity.ERROR)
     )
 
 
-def evaluate(facts: Facts, *, errors_only: bool = False) -> list[Issue]:
+def evaluate(facts: Facts, *, errors_only: bool = False, screened: bool = True) -> list[Issue]:
     """Run every rule of the message's rule set (:func:`rule_set`) that has a check on ``facts``; return what they
     find, in table order.
 
-    ``errors_only`` skips the advice (what the builders use).
+    ``errors_only`` skips the advice (what the builders use). A rule with a screen (:mod:`.screens`) runs its check
+    only when the screen says it could fire; ``screened=False`` runs every check (the plain path, which gives the same
+    issues: ``tests/test_screens.py``).
     """
     chosen = rule_set(facts.kind, facts.settings.profile.name)
     found: list[Issue] = []
-    for rule, check in _checked(chosen.layers, chosen.profile, errors_only):
+    for rule, check, screen in _checked(chosen.layers, chosen.profile, errors_only, screened):
+        if screen is not None and not screen(facts):
+            continue
         for message, element in check(facts):
             found.append(Issue(rule.id, rule.severity, message, None if element is None else element.sourceline))
     return found
