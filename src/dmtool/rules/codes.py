@@ -74,7 +74,11 @@ def _envelope_coded(facts: Facts) -> list[etree._Element]:
 def apprec_judged(root: etree._Element, version: str, layers: frozenset[str]) -> list[tuple[Judged, etree._Element]]:
     """What is wrong with the coded values of the AppRec ``root`` of ``version`` (``1.0`` or ``1.1``), but for those
     ``APPREC-CONSISTENT`` judges (:data:`_APPREC_OWN`)."""
-    coded = [element for element in _CODED(root) if tuple(_path(element)[-2:]) not in _APPREC_OWN]
+    coded = []
+    for element in _CODED(root):
+        parent = element.getparent()  # the last two names of its path, read without the rest of it
+        if parent is None or (tree.name(parent), tree.name(element)) not in _APPREC_OWN:
+            coded.append(element)
     return list(judge(coded, f"apprec-{version}", "APPREC", layers))
 
 
