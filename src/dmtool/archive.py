@@ -43,12 +43,12 @@ class Row(TypedDict):
     ``path``: the path given, ``FILE#k`` for message ``k`` of a file of several. ``valid``: no error (warnings
     allowed). ``kind``: ``msghead``, ``apprec`` or ``unknown``. ``version``: ``dialog-1.0``, ``dialog-1.1``,
     ``apprec-1.0``, ``apprec-1.1`` or ``None``. ``msg_type``, ``msg_id``: from the envelope, or ``None``.
-    ``dialog_version``, ``apprec_version``: ``"1.0"``, ``"1.1"`` or ``None``. ``wrapped``: found inside a wrapper. ``issues``: every problem (:class:`IssueRow`). ``reply_by``: the last day a reply is
-    expected (``YYYY-MM-DD``), for a forespørsel. ``rules``: the rule set that judged it. ``profile``: the profile it was
-    judged under. ``part``: the message's
-    place in its file (1, 2, ...) when the file holds several, else ``None``. ``outcome``: ``valid``, ``invalid``,
-    ``unreadable`` (``IO-ERROR``: a file that could not be read) or ``crashed`` (``INTERNAL-ERROR``: no verdict, a bug
-    in dmtool), what ``dmtool validate``'s summary counts it as.
+    ``dialog_version``, ``apprec_version``: ``"1.0"``, ``"1.1"`` or ``None``. ``wrapped``: found inside a wrapper.
+    ``issues``: every problem (:class:`IssueRow`). ``reply_by``: the last day a reply is expected (``YYYY-MM-DD``),
+    for a forespørsel. ``rules``: the rule set that judged it. ``profile``: the profile it was judged under. ``part``:
+    the message's place in its file (1, 2, ...) when the file holds several, else ``None``. ``outcome``: ``valid``,
+    ``invalid``, ``unreadable`` (``IO-ERROR``: a file that could not be read) or ``crashed`` (``INTERNAL-ERROR``: no
+    verdict, a bug in dmtool), what ``dmtool validate``'s summary counts it as.
     """
 
     path: str
