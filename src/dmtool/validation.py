@@ -4,7 +4,7 @@
 A report lists every problem found, not only the first: ``NOT-XML`` (not well-formed, unsafe or undecodable
 input), ``UNSUPPORTED-MESSAGE`` (not a supported root, version, body or kind), ``XSD`` (schema errors in the
 envelope or the body, checked against dmtool's own schemas in one pass), the guideline rules of :mod:`dmtool.rules`
-under the chosen profile, and ``APPREC-CONSISTENT`` for receipts (:mod:`dmtool.apprec_check`).
+under the chosen profile, and ``APPREC-CONSISTENT`` for receipts (:mod:`dmtool.apprec.check`).
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def validate_each(
 def examine(
     data: bytes, path: str | None = None, settings: Settings | None = None, original: Original | None = None
 ) -> tuple[Report, Facts | None]:
-    """:func:`validate` on bytes, and the :class:`~dmtool.facts.Facts` of the MsgHead when the input is one (even
+    """:func:`validate` on bytes, and the :class:`~dmtool.rules.facts.Facts` of the MsgHead when the input is one (even
     an unsupported one), for callers that go on to read the message without parsing it again."""
     try:
         loaded = load(data)
@@ -103,7 +103,7 @@ def examine(
 def examine_each(
     data: bytes, path: str | None = None, settings: Settings | None = None, original: Original | None = None
 ) -> list[tuple[Report, Facts | None]]:
-    """:func:`validate_each` on bytes, with each message's :class:`~dmtool.facts.Facts` as :func:`examine` gives
+    """:func:`validate_each` on bytes, with each message's :class:`~dmtool.rules.facts.Facts` as :func:`examine` gives
     them."""
     try:
         found = load_each(data)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Final
 
 from lxml import etree
 
@@ -38,12 +39,23 @@ def parse_apprec(source: Source) -> AppRec:
     return from_element(loaded.element, version_of(loaded.version))
 
 
+#: What :func:`from_element` reads of the root, of ``OriginalMsgId``, of a party and of its units: their children by
+#: local name, each read in one pass (:func:`dmtool.xml.tree.index`), not searched for each name in turn.
+_ROOT: Final = tree.named("OriginalMsgId", "Status", "MsgType", "Id", "GenDate", "Sender", "Receiver", "Error",
+                          "MIGversion", "IssueDate")  # fmt: skip
+_PARTY: Final = tree.named("Role", "HCP", "Inst", "HCProf")
+_UNIT: Final = tree.named("TypeId", "Name", "Id", "Dept", "HCPerson")
+
+
 def from_element(root: etree._Element, version: AppRecVersion) -> AppRec:
     """The AppRec in the parsed element ``root`` of namespace ``version``; see :func:`parse_apprec`."""
     problems: list[Issue] = []
+    parts = tree.index(root, _ROOT)
+    original = tree.first(parts, "OriginalMsgId")
+    original_parts = tree.index(original, _ROOT)
 
     def required(element: etree._Element | None, local: str) -> etree._Element | None:
-        found = tree.child(element, local)
+        found = tree.first(parts if element is root else original_parts, local) if element is not None else None
         if found is None:
             problems.append(Issue("XSD", Severity.ERROR, f"the AppRec has no {local}", root.sourceline))
         return found
@@ -62,22 +74,21 @@ def from_element(root: etree._Element, version: AppRecVersion) -> AppRec:
             return dt.datetime(1, 1, 1, tzinfo=dt.UTC)
         return parsed
 
-    original = tree.child(root, "OriginalMsgId")
-    status = tree.child(root, "Status")
-    msg_type = tree.child(root, "MsgType")
-    original_type = tree.child(original, "MsgType")
+    status = tree.first(parts, "Status")
+    msg_type = tree.first(parts, "MsgType")
+    original_type = tree.first(original_parts, "MsgType")
     apprec = AppRec(
         version=version,
         id=required_text(root, "Id"),
         gen_date=timestamp(root, "GenDate"),
-        sender=_read_party(tree.child(root, "Sender")),
-        receiver=_read_party(tree.child(root, "Receiver")),
+        sender=_read_party(tree.first(parts, "Sender")),
+        receiver=_read_party(tree.first(parts, "Receiver")),
         status=tree.code(status),
-        errors=tuple(coded_value(error) for error in tree.children(root, "Error")),
+        errors=tuple(coded_value(error) for error in parts.get("Error", ())),
         original_type=tree.code(original_type),
         original_id=required_text(original, "Id") if original is not None else "",
         original_date=timestamp(original, "IssueDate") if original is not None else dt.datetime(1, 1, 1, tzinfo=dt.UTC),
-        mig_version=(tree.text(tree.child(root, "MIGversion")) or "").strip() or None,
+        mig_version=(tree.text(tree.first(parts, "MIGversion")) or "").strip() or None,
         msg_type=tree.code(msg_type),
         lines=_lines(root),
     )
@@ -105,29 +116,32 @@ def _lines(root: etree._Element) -> dict[str, int]:
 def _read_party(element: etree._Element | None) -> Party:
     if element is None:
         return Party()
-    role = tree.child(element, "Role")
-    hcp = tree.child(element, "HCP")
-    inst = tree.child(hcp, "Inst")
-    prof = tree.child(hcp, "HCProf")
+    parts = tree.index(element, _PARTY)
+    role = tree.first(parts, "Role")
+    hcp = tree.index(tree.first(parts, "HCP"), _PARTY)
+    inst = tree.first(hcp, "Inst")
+    prof = tree.first(hcp, "HCProf")
     top = inst if inst is not None else prof
 
-    def unit(item: etree._Element) -> Unit:
-        type_id = tree.child(item, "TypeId")
-        return Unit(
-            tree.text(tree.child(item, "Name")),
-            (tree.text(tree.child(item, "Id")) or "").strip() or None,
+    def unit(item: etree._Element | None) -> tuple[Unit, tree.Parts]:
+        read = tree.index(item, _UNIT)
+        type_id = tree.first(read, "TypeId")
+        found = Unit(
+            tree.text(tree.first(read, "Name")),
+            (tree.text(tree.first(read, "Id")) or "").strip() or None,
             None if type_id is None else tree.code(type_id),
         )
+        return found, read
 
     if top is None:
         return Party(role=None if role is None else role.get("V"))
-    head = unit(top)
+    head, below = unit(top)
     return Party(
         head.name,
         head.id,
         head.id_type,
-        tuple(unit(item) for item in tree.children(top, "Dept")),
-        tuple(unit(item) for item in tree.children(top, "HCPerson")),
+        tuple(unit(item)[0] for item in below.get("Dept", ())),
+        tuple(unit(item)[0] for item in below.get("HCPerson", ())),
         professional=prof is not None and inst is None,
         role=None if role is None else role.get("V"),
     )

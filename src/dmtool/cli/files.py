@@ -100,7 +100,8 @@ def _unread(shown: str, error: ParseError) -> str:
 
 
 def _read_received(name: str) -> Received:
-    """What a reply needs of the MsgHead in the file ``name``, whatever its faults (:func:`dmtool.reader.received`);
+    """What a reply needs of the MsgHead in the file ``name``, whatever its faults
+    (:func:`dmtool.dialog.reader.received`);
     exit 1 with the line of the problem when it has none (not XML, no MsgHead, no MsgId)."""
     data = _read_bytes(name)
     try:

@@ -52,7 +52,6 @@ _REPEATED: Final = frozenset({"Ident", "TeleCom", "RollerRelatertNotat", "TypeJo
 
 
 _name = tree.name
-_children = tree.children
 _child = tree.child
 
 
@@ -70,6 +69,40 @@ class _Reader:
     def __init__(self) -> None:
         self.issues: list[Issue] = []
         self.unmodelled: list[str] = []
+        #: The child elements of each element looked into, read once (:meth:`read`): by local name, each list in
+        #: document order, and all of them in document order with their local names.
+        self._named: dict[etree._Element, dict[str, list[etree._Element]]] = {}
+        self._ordered: dict[etree._Element, list[tuple[str, etree._Element]]] = {}
+
+    def read(self, element: etree._Element) -> dict[str, list[etree._Element]]:
+        """The child elements of ``element`` by local name, each list in document order: read in one pass the first
+        time, for every later question about them (a search of the children for each name in turn made about 90
+        passes over children per message)."""
+        named = self._named.get(element)
+        if named is None:
+            named = self._named[element] = {}
+            ordered = self._ordered[element] = []
+            for item in element:
+                local = tree.local_name(item.tag)  # "" for a comment or a processing instruction
+                if local:
+                    ordered.append((local, item))
+                    same = named.get(local)
+                    if same is None:
+                        named[local] = [item]
+                    else:
+                        same.append(item)
+        return named
+
+    def child(self, element: etree._Element, name: str) -> etree._Element | None:
+        """The first child element of ``element`` named ``name``, or ``None``."""
+        named = self._named.get(element)
+        found = (self.read(element) if named is None else named).get(name)
+        return found[0] if found else None
+
+    def children(self, element: etree._Element, name: str) -> list[etree._Element]:
+        """The child elements of ``element`` named ``name``, in document order."""
+        named = self._named.get(element)
+        return (self.read(element) if named is None else named).get(name, [])
 
     def problem(self, element: etree._Element, message: str) -> None:
         self.issues.append(Issue("XSD", Severity.ERROR, message, element.sourceline))
@@ -80,8 +113,8 @@ class _Reader:
     def rest(self, element: etree._Element, handled: set[str], path: str) -> None:
         """Note every child of ``element`` that the model does not hold (beyond ``handled``)."""
         counts: dict[str, int] = {}
-        for child in element.iterchildren(etree.Element):
-            name = _name(child)
+        self.read(element)
+        for name, child in self._ordered[element]:
             counts[name] = counts.get(name, 0) + 1
             if name in _IMPLIED:
                 continue
@@ -93,7 +126,7 @@ class _Reader:
                 )
 
     def required(self, element: etree._Element, name: str, path: str) -> etree._Element | None:
-        found = _child(element, name)
+        found = self.child(element, name)
         if found is None:
             self.problem(element, f"{path} has no {name}")
         return found
@@ -138,9 +171,9 @@ class _Reader:
         """Identifiers of ``element``: the first of each type in ``own`` (type code -> field) and the others."""
         fields: dict[str, str] = {}
         others: list[Ident] = []
-        for ident in _children(element, "Ident"):
-            number = self.text(_child(ident, "Id"), f"{path}/Ident/Id") or ""
-            type_id = _child(ident, "TypeId")
+        for ident in self.children(element, "Ident"):
+            number = self.text(self.child(ident, "Id"), f"{path}/Ident/Id") or ""
+            type_id = self.child(ident, "TypeId")
             code = tree.code(type_id)
             field = own.get(code)
             if field is not None and field not in fields:
@@ -151,14 +184,14 @@ class _Reader:
 
     def organisation(self, element: etree._Element, path: str, depth: int = 1) -> Organisation:
         fields, others = self.idents(element, {"HER": "her_id", "ENH": "org_number"}, path)
-        unit = _child(element, "Organisation")
+        unit = self.child(element, "Organisation")
         if unit is not None and depth >= MAX_ORGANISATION_LEVELS:
             self.problem(unit, f"organisations nested deeper than {MAX_ORGANISATION_LEVELS} levels are not read")
             unit = None
-        professional = _child(element, "HealthcareProfessional")
+        professional = self.child(element, "HealthcareProfessional")
         self.rest(element, {"OrganisationName", "Ident", "Organisation", "HealthcareProfessional"}, path)
         return Organisation(
-            name=self.text(_child(element, "OrganisationName"), f"{path}/OrganisationName") or "",
+            name=self.text(self.child(element, "OrganisationName"), f"{path}/OrganisationName") or "",
             ids=tuple(others),
             unit=None if unit is None else self.organisation(unit, f"{path}/Organisation", depth + 1),
             professional=None
@@ -169,13 +202,13 @@ class _Reader:
 
     def names(self, element: etree._Element, path: str) -> dict[str, str | None]:
         return {
-            "family_name": self.text(_child(element, "FamilyName"), f"{path}/FamilyName"),
-            "given_name": self.text(_child(element, "GivenName"), f"{path}/GivenName"),
-            "middle_name": self.text(_child(element, "MiddleName"), f"{path}/MiddleName"),
+            "family_name": self.text(self.child(element, "FamilyName"), f"{path}/FamilyName"),
+            "given_name": self.text(self.child(element, "GivenName"), f"{path}/GivenName"),
+            "middle_name": self.text(self.child(element, "MiddleName"), f"{path}/MiddleName"),
         }
 
     def telecom(self, element: etree._Element) -> tuple[str, ...]:
-        addresses = (_child(telecom, "TeleAddress") for telecom in _children(element, "TeleCom"))
+        addresses = (self.child(telecom, "TeleAddress") for telecom in self.children(element, "TeleCom"))
         return tuple(address.get("V", "") for address in addresses if address is not None)
 
     def professional(self, element: etree._Element, path: str) -> HealthcareProfessional:
@@ -184,8 +217,8 @@ class _Reader:
         return HealthcareProfessional(
             **self.names(element, path),
             ids=tuple(others),
-            category=_cs(_child(element, "TypeHealthcareProfessional")),
-            role_to_patient=_cv(_child(element, "RoleToPatient")),
+            category=_cs(self.child(element, "TypeHealthcareProfessional")),
+            role_to_patient=_cv(self.child(element, "RoleToPatient")),
             telecom=self.telecom(element),
             **fields,
         )
@@ -200,8 +233,8 @@ class _Reader:
             **self.names(element, path),
             id=None if first is None else first.id,
             id_type=None if first is None else first.type,
-            date_of_birth=self.date(_child(element, "DateOfBirth"), f"{path}/DateOfBirth"),
-            sex=_cs(_child(element, "Sex")),
+            date_of_birth=self.date(self.child(element, "DateOfBirth"), f"{path}/DateOfBirth"),
+            sex=_cs(self.child(element, "Sex")),
             telecom=self.telecom(element),
         )
 
@@ -214,15 +247,15 @@ class _Reader:
 
     def roles(self, element: etree._Element, path: str) -> tuple[Role, ...]:
         roles = []
-        for role in _children(element, "RollerRelatertNotat"):
+        for role in self.children(element, "RollerRelatertNotat"):
             at = f"{path}/RollerRelatertNotat"
-            professional = _child(role, "HealthcareProfessional")
-            person = _child(role, "Person")
+            professional = self.child(role, "HealthcareProfessional")
+            person = self.child(role, "Person")
             self.rest(role, {"RolleNotat", "RoleToPatient", "HealthcareProfessional", "Person"}, at)
             roles.append(
                 Role(
-                    role=_cv(_child(role, "RolleNotat")),
-                    role_to_patient=_cv(_child(role, "RoleToPatient")),
+                    role=_cv(self.child(role, "RolleNotat")),
+                    role_to_patient=_cv(self.child(role, "RoleToPatient")),
                     professional=None
                     if professional is None
                     else self.professional(professional, f"{at}/HealthcareProfessional"),
@@ -246,21 +279,21 @@ class _Reader:
         )  # fmt: skip
         return Foresporsel(
             type=self.coded(element, "TypeForesp", path),
-            question=self.text(_child(element, "Sporsmal"), f"{path}/Sporsmal"),
-            subject=self.text(_child(element, "EmneSporsmal"), f"{path}/EmneSporsmal"),
-            purpose=_cv(_child(element, "Formål")),
-            reason=self.text(_child(element, "Begrunnelse"), f"{path}/Begrunnelse"),
-            urgency=_cs(_child(element, "Hastegrad")),
-            from_date=self.date(_child(element, "FraDato"), f"{path}/FraDato"),
-            to_date=self.date(_child(element, "TilDato"), f"{path}/TilDato"),
-            journal_info=tuple(coded_value(info) for info in _children(element, "TypeJournalinfo")),
-            coded_info=_cv(_child(element, "KodetOpplysning")),
-            doc_id=self.text(_child(element, "DokIdForesp"), f"{path}/DokIdForesp"),
+            question=self.text(self.child(element, "Sporsmal"), f"{path}/Sporsmal"),
+            subject=self.text(self.child(element, "EmneSporsmal"), f"{path}/EmneSporsmal"),
+            purpose=_cv(self.child(element, "Formål")),
+            reason=self.text(self.child(element, "Begrunnelse"), f"{path}/Begrunnelse"),
+            urgency=_cs(self.child(element, "Hastegrad")),
+            from_date=self.date(self.child(element, "FraDato"), f"{path}/FraDato"),
+            to_date=self.date(self.child(element, "TilDato"), f"{path}/TilDato"),
+            journal_info=tuple(coded_value(info) for info in self.children(element, "TypeJournalinfo")),
+            coded_info=_cv(self.child(element, "KodetOpplysning")),
+            doc_id=self.text(self.child(element, "DokIdForesp"), f"{path}/DokIdForesp"),
             roles=self.roles(element, path),
         )
 
     def notat(self, element: etree._Element, path: str) -> Notat:
-        quoted = _child(element, "Foresporsel")
+        quoted = self.child(element, "Foresporsel")
         self.rest(
             element,
             {"TemaKodet", "Tema", "TekstNotatInnhold", "Merknad", "DokIdNotat", "DatoNotat", "Foresporsel",
@@ -269,20 +302,19 @@ class _Reader:
         )  # fmt: skip
         return Notat(
             topic=self.coded(element, "TemaKodet", path),
-            title=self.text(_child(element, "Tema"), f"{path}/Tema"),
-            text=self.text(_child(element, "TekstNotatInnhold"), f"{path}/TekstNotatInnhold"),
-            remark=self.text(_child(element, "Merknad"), f"{path}/Merknad"),
-            doc_id=self.text(_child(element, "DokIdNotat"), f"{path}/DokIdNotat"),
-            date=self.date(_child(element, "DatoNotat"), f"{path}/DatoNotat"),
+            title=self.text(self.child(element, "Tema"), f"{path}/Tema"),
+            text=self.text(self.child(element, "TekstNotatInnhold"), f"{path}/TekstNotatInnhold"),
+            remark=self.text(self.child(element, "Merknad"), f"{path}/Merknad"),
+            doc_id=self.text(self.child(element, "DokIdNotat"), f"{path}/DokIdNotat"),
+            date=self.date(self.child(element, "DatoNotat"), f"{path}/DatoNotat"),
             quoted=None if quoted is None else self.foresporsel(quoted, f"{path}/Foresporsel"),
             roles=self.roles(element, path),
         )
 
     def body(self, dialog: etree._Element) -> Foresporsel | Notat | None:
         self.rest(dialog, {"Foresporsel", "Notat"}, "Dialogmelding")
-        first = next(
-            (child for child in dialog.iterchildren(etree.Element) if _name(child) in {"Foresporsel", "Notat"}), None
-        )
+        self.read(dialog)
+        first = next((child for name, child in self._ordered[dialog] if name in {"Foresporsel", "Notat"}), None)
         if first is None:
             self.problem(dialog, "the Dialogmelding holds no Foresporsel or Notat")
             return None
@@ -300,7 +332,7 @@ class _Reader:
         return None if organisation is None else self.organisation(organisation, f"MsgInfo/{role}/Organisation")
 
     def message(self, msghead: etree._Element, version: DialogVersion) -> Message:
-        info = _child(msghead, "MsgInfo")
+        info = self.child(msghead, "MsgInfo")
         if info is None:
             self.problem(msghead, "the MsgHead has no MsgInfo")
             raise ParseError(tuple(self.issues))
@@ -313,12 +345,12 @@ class _Reader:
         type_el = self.required(info, "Type", "MsgInfo")
         gen_el = self.required(info, "GenDate", "MsgInfo")
         msg_id = self.text(self.required(info, "MsgId", "MsgInfo"), "MsgInfo/MsgId")
-        ack = _child(info, "Ack")
-        ref = _child(info, "ConversationRef")
-        patient = _child(info, "Patient")
+        ack = self.child(info, "Ack")
+        ref = self.child(info, "ConversationRef")
+        patient = self.child(info, "Patient")
         sender = self.party(info, "Sender")
         receiver = self.party(info, "Receiver")
-        documents = _children(msghead, "Document")
+        documents = self.children(msghead, "Document")
         at = tree.body_document(documents)
         further = []
         for index, extra in enumerate(documents):
@@ -362,16 +394,16 @@ class _Reader:
     def conversation(self, element: etree._Element) -> ConversationRef:
         self.rest(element, {"RefToParent", "RefToConversation"}, "MsgInfo/ConversationRef")
         return ConversationRef(
-            parent=self.text(_child(element, "RefToParent"), "RefToParent") or "",
-            conversation=self.text(_child(element, "RefToConversation"), "RefToConversation") or "",
+            parent=self.text(self.child(element, "RefToParent"), "RefToParent") or "",
+            conversation=self.text(self.child(element, "RefToConversation"), "RefToConversation") or "",
         )
 
     def received(self, msghead: etree._Element, version: DialogVersion | None) -> Received:
         """What a reply needs of ``msghead`` (whose Dialogmelding is ``version``, ``None`` for another body), read
         part by part: a part that is missing or faulty is ``None`` or read as far as it goes. Only a missing MsgId
         raises :class:`ParseError`: without it there is nothing a reply can refer to."""
-        info = _child(msghead, "MsgInfo")
-        msg_id = None if info is None else self.text(_child(info, "MsgId"), "MsgInfo/MsgId")
+        info = self.child(msghead, "MsgInfo")
+        msg_id = None if info is None else self.text(self.child(info, "MsgId"), "MsgInfo/MsgId")
         if info is None or not (msg_id or "").strip():
             where = msghead if info is None else info
             self.problem(where, "the message has no MsgId (MsgInfo/MsgId), so no reply can refer to it")
@@ -382,16 +414,16 @@ class _Reader:
             organisation = tree.path(info, role, "Organisation")
             path = f"MsgInfo/{role}/Organisation"
             parties[role] = None if organisation is None else self.organisation(organisation, path)
-        patient = _child(info, "Patient")
-        ref = _child(info, "ConversationRef")
+        patient = self.child(info, "Patient")
+        ref = self.child(info, "ConversationRef")
         body = None
         if version is not None:
-            documents = _children(msghead, "Document")
+            documents = self.children(msghead, "Document")
             dialog = _carried(documents, tree.body_document(documents))[1]
             body = None if dialog is None else self.body(dialog)
         return Received(
             msg_id=msg_id.strip(),
-            kind=tree.code(_child(info, "Type")),
+            kind=tree.code(self.child(info, "Type")),
             version=version,
             conversation=None if ref is None else self.conversation(ref),
             sender=parties["Sender"],
@@ -475,7 +507,8 @@ def received(source: Source) -> Received:
     """What a reply needs of the MsgHead in ``source`` (a path, the bytes, or a binary file): its MsgId, type,
     thread, parties, patient and, when its body is a Dialogmelding, the request or note in it.
 
-    Read leniently, for answering messages with faults (:func:`dmtool.compose.avvik`, :func:`dmtool.compose.svar`):
+    Read leniently, for answering messages with faults (:func:`dmtool.dialog.compose.avvik`,
+    :func:`dmtool.dialog.compose.svar`):
     any ``MsgInfo/Type``, any body or none, in a wrapper or not; what is missing or faulty is left ``None`` or read
     as far as it goes. Raises :class:`~dmtool.errors.ParseError` when the source is not well-formed, holds no MsgHead
     (an AppRec is never answered) or its MsgHead has no MsgId; :class:`OSError` when a path cannot be read.

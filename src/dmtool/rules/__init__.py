@@ -5,7 +5,7 @@ One place defines a rule. The validator reports by it, the builders refuse by it
 to its code (code list 8221). Hard rules are errors: a message that breaks one is not built, and a received one is
 rejected (AppRec status 2). Advice is a warning: reported, never blocking.
 
-The rules come in layers (:mod:`dmtool.families`), and a message is judged by the rule set its traffic calls for
+The rules come in layers (:mod:`dmtool.rules.families`), and a message is judged by the rule set its traffic calls for
 (:func:`rule_set`): the ``standard`` layer always (:mod:`.standard`); the ``dialog`` layer for the five
 dialog kinds (:mod:`.dialog`, :mod:`.advice`), to which a regional profile adds its rules (:mod:`.regional`); the
 ``helsenorge`` layer for patient dialog (``DIALOG_INNBYGGER_*``: the patient, one recipient and addressing by HER-id as
@@ -28,6 +28,7 @@ from . import advice, codes, dialog, families, regional, standard
 from .base import Check, Finding, Rule
 from .facts import Facts
 from .families import LAYERS, Layer
+from .screens import SCREENS, Screen
 
 __all__ = ["BY_ID", "LAYERS", "RULES", "Check", "Finding", "Layer", "Rule", "RuleSet", "evaluate", "get", "rule_set"]
 
@@ -176,7 +177,7 @@ class RuleSet:
 
 def rule_set(msg_type: str, profile: str = "national") -> RuleSet:
     """The rule set for a message of type ``msg_type`` (``MsgInfo/Type``) under the profile named ``profile``: the
-    layers :func:`dmtool.families.layers` chooses."""
+    layers :func:`dmtool.rules.families.layers` chooses."""
     return RuleSet(families.layers(msg_type, profile), profile)
 
 
@@ -193,24 +194,30 @@ def _label(layers: tuple[Layer, ...], profile: str) -> str:
 
 
 @functools.cache
-def _checked(layers: tuple[Layer, ...], profile: str, errors_only: bool) -> tuple[tuple[Rule, Check], ...]:
-    """The rules :func:`evaluate` runs, with their checks, in table order."""
+def _checked(
+    layers: tuple[Layer, ...], profile: str, errors_only: bool, screened: bool
+) -> tuple[tuple[Rule, Check, Screen | None], ...]:
+    """The rules :func:`evaluate` runs, with their checks and, when ``screened``, their screens, in table order."""
     return tuple(
-        (rule, rule.check)
+        (rule, rule.check, SCREENS.get(rule.id) if screened else None)
         for rule in _rules(layers, profile)
         if rule.check is not None and not (errors_only and rule.severity is not Severity.ERROR)
     )
 
 
-def evaluate(facts: Facts, *, errors_only: bool = False) -> list[Issue]:
+def evaluate(facts: Facts, *, errors_only: bool = False, screened: bool = True) -> list[Issue]:
     """Run every rule of the message's rule set (:func:`rule_set`) that has a check on ``facts``; return what they
     find, in table order.
 
-    ``errors_only`` skips the advice (what the builders use).
+    ``errors_only`` skips the advice (what the builders use). A rule with a screen (:mod:`.screens`) runs its check
+    only when the screen says it could fire; ``screened=False`` runs every check (the plain path, which gives the same
+    issues: ``tests/test_screens.py``).
     """
     chosen = rule_set(facts.kind, facts.settings.profile.name)
     found: list[Issue] = []
-    for rule, check in _checked(chosen.layers, chosen.profile, errors_only):
+    for rule, check, screen in _checked(chosen.layers, chosen.profile, errors_only, screened):
+        if screen is not None and not screen(facts):
+            continue
         for message, element in check(facts):
             found.append(Issue(rule.id, rule.severity, message, None if element is None else element.sourceline))
     return found

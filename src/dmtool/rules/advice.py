@@ -1,6 +1,7 @@
 """The advice of the dialog layer (warnings): the guidelines' advice for people, checked as far as text allows.
 
-Heuristics on Norwegian free text; they warn, never block. Thresholds come from :class:`~dmtool.profiles.Settings`.
+Heuristics on Norwegian free text; they warn, never block. Thresholds come from
+:class:`~dmtool.standards.profiles.Settings`.
 The word heuristics read the first :data:`SCAN_CHARS` characters of a text: a longer one already gets ``SHORT``,
 and scanning megabytes of text with them would cost seconds.
 """
@@ -21,7 +22,7 @@ from .textscan import Search, fold, word
 
 #: How much of a text the word heuristics read.
 SCAN_CHARS: Final = 100_000
-#: The word heuristics, searched in the folded text (:mod:`dmtool.textscan`): with ``re.IGNORECASE`` and ``\b``
+#: The word heuristics, searched in the folded text (:mod:`dmtool.rules.textscan`): with ``re.IGNORECASE`` and ``\b``
 #: first, ``re`` tried each pattern at every position, at 50-300 ns a character.
 _ACK_ONLY: Final = Search(
     word("mottatt", r"\b"), word("takk for ", r"(?:meldingen|beskjeden|info\w*|henvendelsen)\b"),

@@ -1,6 +1,6 @@
 """Coded values (standard layer): every code is a code of the list its element takes.
 
-:mod:`dmtool.coded_fields` says which list each coded element takes; this module finds the coded elements of a
+:mod:`dmtool.standards.coded_fields` says which list each coded element takes; this module finds the coded elements of a
 message (every element with a ``V``) and judges each: ``CODE-VALUE`` for a code, list or OID that is wrong (an error),
 ``CODE-FORM`` for a code that is read but not written as its list writes it (a ``DN`` that is not the code's name, a
 ``CV`` without its ``S``: a warning). An element the table does not name is judged only when its ``S`` names a list
@@ -76,15 +76,19 @@ def _envelope_coded(facts: Facts) -> list[etree._Element]:
 def apprec_judged(root: etree._Element, version: str, layers: frozenset[str]) -> list[tuple[Judged, etree._Element]]:
     """What is wrong with the coded values of the AppRec ``root`` of ``version`` (``1.0`` or ``1.1``), but for those
     ``APPREC-CONSISTENT`` judges (:data:`_APPREC_OWN`)."""
-    coded = [element for element in _CODED(root) if tuple(_path(element)[-2:]) not in _APPREC_OWN]
+    coded = []
+    for element in _CODED(root):
+        parent = element.getparent()  # the last two names of its path, read without the rest of it
+        if parent is None or (tree.name(parent), tree.name(element)) not in _APPREC_OWN:
+            coded.append(element)
     return list(judge(coded, f"apprec-{version}", "APPREC", layers))
 
 
 def judge(
     elements: Sequence[etree._Element], part: str, message_type: str, layers: frozenset[str]
 ) -> Iterator[tuple[Judged, etree._Element]]:
-    """Each finding on the coded ``elements`` of ``part`` (a schema of :data:`dmtool.coded_fields.SCHEMAS`) in a
-    message of ``message_type`` judged by the rule ``layers``, with the element it is about."""
+    """Each finding on the coded ``elements`` of ``part`` (a schema of :data:`dmtool.standards.coded_fields.SCHEMAS`)
+    in a message of ``message_type`` judged by the rule ``layers``, with the element it is about."""
     for element in elements:
         value, system, display = tree.code(element), element.get("S"), element.get("DN")
         key = (part, _path(element), message_type, layers, value, system, display)

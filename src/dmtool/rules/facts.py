@@ -4,7 +4,7 @@ The rules read the XML tree, not the model: they must see what the model leaves 
 markup) and work on messages that are not schema-valid. Elements are found by local name, as the reader does.
 
 Every element the rules look into is read once, when the facts are made: the children they look at, by local name
-(:func:`dmtool.tree.index`), rather than by a search of the siblings for each name in turn.
+(:func:`dmtool.xml.tree.index`), rather than by a search of the siblings for each name in turn.
 """
 
 from __future__ import annotations
@@ -143,7 +143,7 @@ class Facts:
             (ref_doc, tree.index(ref_doc, _REF_DOC))
             for ref_doc in (tree.child(document, "RefDoc") for document in self.documents)
         ]
-        #: Which Document carries the Dialogmelding (:func:`dmtool.tree.body_document`); the others are attachments.
+        #: Which Document carries the Dialogmelding (:func:`dmtool.xml.tree.body_document`); the others are attachments.
         self.body_document = tree.body_document(self.documents)
         #: ``Document/RefDoc/Content`` of that Document, if there is one, and the elements in it.
         self.content = first(self.ref_docs[self.body_document][1], "Content") if self.ref_docs else None
@@ -171,8 +171,12 @@ class Facts:
 
     @property
     def rule_layers(self) -> frozenset[str]:
-        """The layers of rules beyond the standard one that judge this message (:func:`dmtool.families.layers`)."""
-        return families.added_layers(self.kind, self.settings.profile.name)
+        """The layers of rules beyond the standard one that judge this message
+        (:func:`dmtool.rules.families.layers`)."""
+        layers: frozenset[str] | None = self.__dict__.get("_rule_layers")
+        if layers is None:
+            layers = self.__dict__["_rule_layers"] = families.added_layers(self.kind, self.settings.profile.name)
+        return layers
 
     @property
     def is_request(self) -> bool:
@@ -202,22 +206,23 @@ class Facts:
 
     @property
     def no_receipt(self) -> str | None:
-        """Why this message takes no AppRec, or ``None`` (:func:`dmtool.families.no_receipt`)."""
+        """Why this message takes no AppRec, or ``None`` (:func:`dmtool.rules.families.no_receipt`)."""
         ack = tree.code(first(self.info_parts, "Ack"))
         return families.no_receipt(self.kind, self.body_code, ack, self.settings.profile.name)
 
     @property
     def deadline_profile(self) -> Profile:
-        """The profile whose reply deadline applies (:func:`dmtool.families.deadline_profile`)."""
+        """The profile whose reply deadline applies (:func:`dmtool.rules.families.deadline_profile`)."""
         return profiles.get(families.deadline_profile(self.kind, self.settings.profile.name))
 
     @property
     def version(self) -> str | None:
-        """``"1.0"`` or ``"1.1"`` by the Dialogmelding's namespace, else ``None``."""
-        if self.dialog is None:
-            return None
-        namespace = etree.QName(self.dialog).namespace or ""
-        return _DIALOG_VERSIONS.get(namespace.rsplit("/", 1)[-1])
+        """``"1.0"`` or ``"1.1"`` by the Dialogmelding's namespace, else ``None`` (read once: several rules ask)."""
+        if "_version" not in self.__dict__:
+            namespace = "" if self.dialog is None else etree.QName(self.dialog).namespace or ""
+            self.__dict__["_version"] = _DIALOG_VERSIONS.get(namespace.rsplit("/", 1)[-1])
+        version: str | None = self.__dict__["_version"]
+        return version
 
     @property
     def free_text(self) -> Iterator[tuple[etree._Element, str]]:

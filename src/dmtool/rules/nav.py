@@ -2,7 +2,7 @@
 
 NAV's dialog carries its content as a Vedlegg (a further Document) of a type NAV's receivers read, and addresses NAV
 (HER-id 79768) with a nested local NAV office identified by ``LIN``. The code combinations NAV accepts per dialog kind
-(8125-8129, 9069 code 5) are entries of the field table :mod:`dmtool.coded_fields` for this layer, judged by
+(8125-8129, 9069 code 5) are entries of the field table :mod:`dmtool.standards.coded_fields` for this layer, judged by
 ``CODE-VALUE``; NAV's AppRec error list 8124 likewise.
 """
 

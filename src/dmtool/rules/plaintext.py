@@ -1,5 +1,5 @@
 """Plain text: what makes a free text other than plain text (HTML tags written as text, a data URI, a long run of
-base64), each found in time linear in the text (:mod:`dmtool.textscan`)."""
+base64), each found in time linear in the text (:mod:`dmtool.rules.textscan`)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from .textscan import fold
 
 #: The free-text patterns are written so that no text can be matched in two ways ("<" and many spaces, and
 #: "data:a/b;;;;..." took time quadratic and exponential in the length of the text), and are searched in the folded
-#: text (:func:`dmtool.textscan.fold`), where they need no ``re.IGNORECASE``: with it, ``re`` tried every tag name
+#: text (:func:`dmtool.rules.textscan.fold`), where they need no ``re.IGNORECASE``: with it, ``re`` tried every tag name
 #: after each ``<`` (500 ns), and ``\bdata:`` at every position. Long base64 runs are found by :func:`has_base64_run`.
 _MARKUP: Final = re.compile(
     r"<\s*+(?:/\s*+)?(?:html|head|body|p|br|div|span|b|i|u|em|strong|font|img|a|table|tr|td|th|ul|ol|li|h[1-6]"
@@ -50,7 +50,7 @@ def has_base64_run(text: str) -> bool:
 def has_data_uri(text: str, folded: str | None = None) -> bool:
     """True when ``text`` holds a data URI: ``data:type/subtype``, perhaps parameters after ``;``, then a comma (what
     ``\\bdata:[a-z]+/[a-z0-9.+-]+(?:;[^,;\\s]*)*,`` finds case-insensitively). ``folded`` is
-    :func:`dmtool.textscan.fold` of ``text``, when the caller has it.
+    :func:`dmtool.rules.textscan.fold` of ``text``, when the caller has it.
 
     That pattern read the parameters after every ``data:`` to the end of their run, and many ``data:a/b;`` in one
     run took time quadratic in its length (74 KB: 7 s). A ``data:`` inside the parameters of another ends where

@@ -2,7 +2,7 @@
 
 ``UNSUPPORTED-MESSAGE`` for a type or timestamp dmtool cannot work with, ``TYPE-MATCHES-BODY``, and the references
 that tie a svar or an avvik to the message it answers. (``NOT-XML``, ``XSD`` and ``APPREC-CONSISTENT`` are decided
-where the work is done: the loader, the schema and :mod:`dmtool.apprec_check`.)
+where the work is done: the loader, the schema and :mod:`dmtool.apprec.check`.)
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ _AVVIK_CODES: Final = codelists.get("8117").codes
 
 def unsupported(facts: Facts) -> Iterator[Finding]:
     """``MsgInfo/Type`` is a type dmtool supports in the Dialogmelding version of the body
-    (:func:`dmtool.families.unsupported`), and GenDate, when the schema takes it, is one dmtool reads."""
+    (:func:`dmtool.rules.families.unsupported`), and GenDate, when the schema takes it, is one dmtool reads."""
     if facts.info is not None and (why := families.unsupported(facts.kind, facts.version)) is not None:
         yield why, facts.type_element
     gen_date = first(facts.info_parts, "GenDate")
