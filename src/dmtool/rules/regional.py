@@ -79,7 +79,8 @@ def recipient_listed(facts: Facts) -> Iterator[Finding]:
     """A message to an organisation whose guideline lists the services to address goes to one of them.
 
     The profile's first :class:`~dmtool.standards.profiles.ServiceList` whose organisations name a level of the
-    receiver (and of the sender, when it names senders) applies; the receiver's innermost level is the addressed service.
+    receiver (and of the sender, when it names senders) applies; the receiver's innermost level is the addressed
+    service.
     """
     profile = facts.settings.profile
     if facts.kind in (Kind.SVAR, Kind.AVVIK):  # a reply goes back to whoever wrote (SVAR-REFERENCES-FORESPORSEL)
