@@ -160,3 +160,31 @@ def test_space_around_a_code_or_an_oid_is_not_part_of_it(space, where):
     assert message == dmtool.parse(FORESPORSEL)
     assert message.kind == dmtool.Kind.FORESPORSEL and message.receiver.service.her_id == "8000101"
     assert dmtool.to_xml(message) == dmtool.to_xml(dmtool.parse(FORESPORSEL))
+
+
+def _with_empty_organisation(where: str) -> bytes:
+    """The bundled forespørsel with an empty ``<Organisation/>`` ``where``: below the receiver's innermost level, or
+    in place of it."""
+    text = FORESPORSEL.decode()
+    inner = text.index("<OrganisationName>Hjemmesykepleie</OrganisationName>") - len("<Organisation>\n          ")
+    end = text.index("</Organisation>", inner) + len("</Organisation>")
+    if where == "below":
+        return (
+            text[: end - len("</Organisation>")] + "  <Organisation/>\n        " + text[end - len("</Organisation>") :]
+        ).encode()
+    return (text[:inner] + "<Organisation/>" + text[end:]).encode()
+
+
+@pytest.mark.parametrize(
+    ("where", "chain"), [("below", ["Fjordby kommune", "Hjemmesykepleie"]), ("instead", ["Fjordby kommune"])]
+)
+def test_an_empty_organisation_is_left_out_of_the_chain_as_validate_says(where, chain):
+    """validate passes it with EMPTY-ORGANISATION ("left out of the receiver's chain"), so parse leaves it out too,
+    and to_xml takes the model parse gives (found by the fuzz oracle: to_xml refused an organisation without an
+    identifier)."""
+    data = _with_empty_organisation(where)
+    report = dmtool.validate(data)
+    assert report.valid and [issue.rule for issue in report.issues] == ["EMPTY-ORGANISATION"]
+    message = dmtool.parse(data)
+    assert [level.name for level in message.receiver.chain] == chain
+    assert dmtool.parse(dmtool.to_xml(message)) == message

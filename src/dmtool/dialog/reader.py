@@ -185,6 +185,8 @@ class _Reader:
     def organisation(self, element: etree._Element, path: str, depth: int = 1) -> Organisation:
         fields, others = self.idents(element, {"HER": "her_id", "ENH": "org_number"}, path)
         unit = self.child(element, "Organisation")
+        if unit is not None and next(unit.iterchildren(etree.Element), None) is None:
+            unit = None  # an empty Organisation names no one: left out of the chain, as EMPTY-ORGANISATION says
         if unit is not None and depth >= MAX_ORGANISATION_LEVELS:
             self.problem(unit, f"organisations nested deeper than {MAX_ORGANISATION_LEVELS} levels are not read")
             unit = None
