@@ -41,8 +41,8 @@ LAYERS: Final[tuple[tuple[str, ...], ...]] = (
     ("dmtool.standards",),
     # safe XML: loading, identifying, navigating, schemas
     ("dmtool.xml",),
-    # the models
-    ("dmtool.dialog.model", "dmtool.apprec.model"),
+    # the models, and the XML binding declared on their fields
+    ("dmtool.dialog.model", "dmtool.dialog.fields", "dmtool.apprec.model"),
     # reading and writing them (the pure serializers); dmtool.apprec gives its model, reader and writer
     ("dmtool.dialog", "dmtool.apprec"),
     # the rules and their view of a received message; checking a receipt against its message is a rule

@@ -16,7 +16,7 @@ from ..errors import BuildError
 from ..rules import families
 from ..standards import clock, ids, profiles
 from ..standards.profiles import Settings
-from . import replies
+from . import fields, replies
 from .model import (
     CS,
     CV,
@@ -32,13 +32,13 @@ from .model import (
     Role,
 )
 
-#: Code list of each coded argument given as a plain code.
-FORESPORSEL_TYPE_LIST: Final = "9152"
-URGENCY_LIST: Final = "9067"
-NOTAT_TOPIC_LIST: Final = "7321"
-HELSEFAGLIG_TOPIC_LIST: Final = "7322"
-SVAR_TOPIC_LIST: Final = "9069"
-AVVIK_REASON_LIST: Final = "8117"
+#: Code list of each coded argument given as a plain code: the one the model declares for the field it fills.
+FORESPORSEL_TYPE_LIST: Final = fields.code_list(Foresporsel, "type")
+URGENCY_LIST: Final = fields.code_list(Foresporsel, "urgency")
+NOTAT_TOPIC_LIST: Final = fields.code_list(Notat, "topic", Kind.NOTAT)
+HELSEFAGLIG_TOPIC_LIST: Final = fields.code_list(Notat, "topic", Kind.HELSEFAGLIG)
+SVAR_TOPIC_LIST: Final = fields.code_list(Notat, "topic", Kind.SVAR)
+AVVIK_REASON_LIST: Final = fields.code_list(Notat, "topic", Kind.AVVIK)
 
 #: The two reasons an avvik may give (code list 8117): wrong recipient, and a technical error that made content
 #: unavailable. ``9 Annet`` is not allowed by the guideline.

@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Literal, cast
 
 from ..standards import clock, codelists, versions
+from .fields import xml
 
 #: The two Dialogmelding versions: 1.0 (namespace ``.../dialog/2006-10-11``) and 1.1 (``.../dialog/2013-01-23``).
 DialogVersion = Literal["1.0", "1.1"]
@@ -43,13 +44,21 @@ KIND_NAMES: dict[str, Kind] = {
     "helsefaglig": Kind.HELSEFAGLIG,
 }
 
+#: The code list of a Notat's ``TemaKodet`` (``Notat.topic``) in a message of each kind with a Notat body.
+TOPIC_LISTS: dict[str, str] = {
+    Kind.SVAR: "9069",
+    Kind.AVVIK: "8117",
+    Kind.NOTAT: "7321",
+    Kind.HELSEFAGLIG: "7322",
+}
+
 
 @dataclass(frozen=True)
 class CS:
     """A simple coded value: ``code`` (XML attribute ``V``) and its ``display`` name (``DN``)."""
 
-    code: str
-    display: str | None = None
+    code: str = field(metadata=xml("V", attribute=True, not_blank="a code"))
+    display: str | None = field(default=None, metadata=xml("DN", attribute=True, not_blank="a display name"))
 
 
 @dataclass(frozen=True)
@@ -57,10 +66,10 @@ class CV:
     """A coded value: ``code`` (``V``) in the code system ``system`` (an OID, ``S``), ``display`` (``DN``) and
     ``original_text`` (``OT``, free text the code was chosen for)."""
 
-    code: str
-    system: str | None = None
-    display: str | None = None
-    original_text: str | None = None
+    code: str = field(metadata=xml("V", attribute=True, not_blank="a code"))
+    system: str | None = field(default=None, metadata=xml("S", attribute=True, not_blank="a code system"))
+    display: str | None = field(default=None, metadata=xml("DN", attribute=True, not_blank="a display name"))
+    original_text: str | None = field(default=None, metadata=xml("OT", attribute=True))
 
     @classmethod
     def of(cls, code_list: str, code: str) -> CV:
@@ -77,8 +86,8 @@ class Ident:
     """An identifier other than the ones with their own field: ``id`` and its ``type`` (``TypeId/@V``, e.g. ``RSH``
     from code list 9051 for organisations, ``DNR`` from 8116 for persons)."""
 
-    id: str
-    type: str
+    id: str = field(metadata=xml("Id", not_blank="an identifier"))
+    type: str = field(metadata=xml("TypeId"))
 
 
 @dataclass(frozen=True)
@@ -90,15 +99,19 @@ class HealthcareProfessional:
     one identifier (``her_id``, ``hpr`` or ``ids``).
     """
 
-    family_name: str | None = None
-    given_name: str | None = None
-    middle_name: str | None = None
-    hpr: str | None = None
-    her_id: str | None = None
-    ids: tuple[Ident, ...] = ()
-    category: CS | None = None
-    role_to_patient: CV | None = None
-    telecom: tuple[str, ...] = ()
+    family_name: str | None = field(default=None, metadata=xml("FamilyName", not_blank="a name"))
+    given_name: str | None = field(default=None, metadata=xml("GivenName", not_blank="a name"))
+    middle_name: str | None = field(default=None, metadata=xml("MiddleName", not_blank="a name"))
+    hpr: str | None = field(
+        default=None, metadata=xml("Ident", ident_type="HPR", code_list="8116", not_blank="an identifier")
+    )
+    her_id: str | None = field(
+        default=None, metadata=xml("Ident", ident_type="HER", code_list="9051", not_blank="an identifier")
+    )
+    ids: tuple[Ident, ...] = field(default=(), metadata=xml("Ident", code_list="8116"))
+    category: CS | None = field(default=None, metadata=xml("TypeHealthcareProfessional", code_list="9060"))
+    role_to_patient: CV | None = field(default=None, metadata=xml("RoleToPatient", code_list="9034"))
+    telecom: tuple[str, ...] = field(default=(), metadata=xml("TeleCom", not_blank="an address"))
 
 
 @dataclass(frozen=True)
@@ -110,12 +123,16 @@ class Organisation:
     identifier (code list 9051). ``professional`` is a named person at this level.
     """
 
-    name: str
-    her_id: str | None = None
-    org_number: str | None = None
-    ids: tuple[Ident, ...] = ()
-    unit: Organisation | None = None
-    professional: HealthcareProfessional | None = None
+    name: str = field(metadata=xml("OrganisationName", not_blank="a name"))
+    her_id: str | None = field(
+        default=None, metadata=xml("Ident", ident_type="HER", code_list="9051", not_blank="an identifier")
+    )
+    org_number: str | None = field(
+        default=None, metadata=xml("Ident", ident_type="ENH", code_list="9051", not_blank="an identifier")
+    )
+    ids: tuple[Ident, ...] = field(default=(), metadata=xml("Ident", code_list="9051"))
+    unit: Organisation | None = field(default=None, metadata=xml("Organisation"))
+    professional: HealthcareProfessional | None = field(default=None, metadata=xml("HealthcareProfessional"))
 
     @property
     def chain(self) -> tuple[Organisation, ...]:
@@ -140,24 +157,24 @@ class Patient:
     ``sex`` is a code from code list 3101; ``telecom`` holds ``TeleAddress`` URLs.
     """
 
-    family_name: str | None = None
-    given_name: str | None = None
-    id: str | None = None
-    id_type: str | None = None
-    middle_name: str | None = None
-    date_of_birth: dt.date | None = None
-    sex: CS | None = None
-    telecom: tuple[str, ...] = ()
+    family_name: str | None = field(default=None, metadata=xml("FamilyName", not_blank="a name"))
+    given_name: str | None = field(default=None, metadata=xml("GivenName", not_blank="a name"))
+    id: str | None = field(default=None, metadata=xml("Ident/Id", not_blank="an identifier"))
+    id_type: str | None = field(default=None, metadata=xml("Ident/TypeId", code_list="8116"))
+    middle_name: str | None = field(default=None, metadata=xml("MiddleName", not_blank="a name"))
+    date_of_birth: dt.date | None = field(default=None, metadata=xml("DateOfBirth"))
+    sex: CS | None = field(default=None, metadata=xml("Sex", code_list="3101"))
+    telecom: tuple[str, ...] = field(default=(), metadata=xml("TeleCom", not_blank="an address"))
 
 
 @dataclass(frozen=True)
 class Person:
     """A person in a role in the body who is not a health professional (e.g. a relative)."""
 
-    family_name: str | None = None
-    given_name: str | None = None
-    middle_name: str | None = None
-    ids: tuple[Ident, ...] = ()
+    family_name: str | None = field(default=None, metadata=xml("FamilyName", not_blank="a name"))
+    given_name: str | None = field(default=None, metadata=xml("GivenName", not_blank="a name"))
+    middle_name: str | None = field(default=None, metadata=xml("MiddleName", not_blank="a name"))
+    ids: tuple[Ident, ...] = field(default=(), metadata=xml("Ident", code_list="8116"))
 
 
 @dataclass(frozen=True)
@@ -168,10 +185,10 @@ class Role:
     ``person`` (one of them is required in Dialogmelding 1.0; both at once is not possible).
     """
 
-    role: CV | None = None
-    role_to_patient: CV | None = None
-    professional: HealthcareProfessional | None = None
-    person: Person | None = None
+    role: CV | None = field(default=None, metadata=xml("RolleNotat", code_list="9057"))
+    role_to_patient: CV | None = field(default=None, metadata=xml("RoleToPatient", code_list="9034"))
+    professional: HealthcareProfessional | None = field(default=None, metadata=xml("HealthcareProfessional"))
+    person: Person | None = field(default=None, metadata=xml("Person"))
 
 
 @dataclass(frozen=True)
@@ -184,18 +201,18 @@ class Foresporsel:
     1.0), ``coded_info`` (``KodetOpplysning``, 1.1 only), ``doc_id`` (``DokIdForesp``), ``roles``.
     """
 
-    type: CV
-    question: str | None = None
-    subject: str | None = None
-    purpose: CV | None = None
-    reason: str | None = None
-    urgency: CS | None = None
-    from_date: dt.date | None = None
-    to_date: dt.date | None = None
-    journal_info: tuple[CV, ...] = ()
-    coded_info: CV | None = None
-    doc_id: str | None = None
-    roles: tuple[Role, ...] = ()
+    type: CV = field(metadata=xml("TypeForesp", code_list="9152"))
+    question: str | None = field(default=None, metadata=xml("Sporsmal"))
+    subject: str | None = field(default=None, metadata=xml("EmneSporsmal", since="1.1"))
+    purpose: CV | None = field(default=None, metadata=xml("Formål", code_list="9068"))
+    reason: str | None = field(default=None, metadata=xml("Begrunnelse"))
+    urgency: CS | None = field(default=None, metadata=xml("Hastegrad", code_list="9067"))
+    from_date: dt.date | None = field(default=None, metadata=xml("FraDato"))
+    to_date: dt.date | None = field(default=None, metadata=xml("TilDato"))
+    journal_info: tuple[CV, ...] = field(default=(), metadata=xml("TypeJournalinfo", code_list="9066"))
+    coded_info: CV | None = field(default=None, metadata=xml("KodetOpplysning", code_list="8324", since="1.1"))
+    doc_id: str | None = field(default=None, metadata=xml("DokIdForesp"))
+    roles: tuple[Role, ...] = field(default=(), metadata=xml("RollerRelatertNotat"))
 
 
 @dataclass(frozen=True)
@@ -207,14 +224,14 @@ class Notat:
     (``DatoNotat``), ``quoted`` (the answered ``Foresporsel``), ``roles``.
     """
 
-    topic: CV
-    title: str | None = None
-    text: str | None = None
-    remark: str | None = None
-    doc_id: str | None = None
-    date: dt.date | None = None
-    quoted: Foresporsel | None = None
-    roles: tuple[Role, ...] = ()
+    topic: CV = field(metadata=xml("TemaKodet", kind_lists=TOPIC_LISTS))
+    title: str | None = field(default=None, metadata=xml("Tema"))
+    text: str | None = field(default=None, metadata=xml("TekstNotatInnhold"))
+    remark: str | None = field(default=None, metadata=xml("Merknad"))
+    doc_id: str | None = field(default=None, metadata=xml("DokIdNotat"))
+    date: dt.date | None = field(default=None, metadata=xml("DatoNotat"))
+    quoted: Foresporsel | None = field(default=None, metadata=xml("Foresporsel"))
+    roles: tuple[Role, ...] = field(default=(), metadata=xml("RollerRelatertNotat"))
 
 
 @dataclass(frozen=True)
@@ -222,8 +239,8 @@ class ConversationRef:
     """``ConversationRef``: ``parent`` is the MsgId of the message answered, ``conversation`` the id of the thread
     (the MsgId of its first message)."""
 
-    parent: str
-    conversation: str
+    parent: str = field(metadata=xml("RefToParent", not_blank="a MsgId"))
+    conversation: str = field(metadata=xml("RefToConversation", not_blank="a MsgId"))
 
 
 @dataclass(frozen=True)
@@ -254,16 +271,16 @@ class Message:
     parsed source (:class:`FurtherDocument`). Neither is part of equality, and neither is written back.
     """
 
-    kind: str
+    kind: str = field(metadata=xml("Type", code_list="8279"))
     version: DialogVersion
-    msg_id: str
-    gen_date: dt.datetime
-    sender: Organisation
-    receiver: Organisation
-    body: Foresporsel | Notat
-    patient: Patient | None = None
-    ack: str | None = None
-    conversation: ConversationRef | None = None
+    msg_id: str = field(metadata=xml("MsgId"))
+    gen_date: dt.datetime = field(metadata=xml("GenDate"))
+    sender: Organisation = field(metadata=xml("Sender"))
+    receiver: Organisation = field(metadata=xml("Receiver"))
+    body: Foresporsel | Notat = field(metadata=xml("Dialogmelding"))
+    patient: Patient | None = field(default=None, metadata=xml("Patient"))
+    ack: str | None = field(default=None, metadata=xml("Ack", code_list="7304"))
+    conversation: ConversationRef | None = field(default=None, metadata=xml("ConversationRef"))
     unmodelled: tuple[str, ...] = field(default=(), compare=False)
     documents: tuple[FurtherDocument, ...] = field(default=(), compare=False)
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
+import functools
 import inspect
 import re
 import types
@@ -39,22 +40,15 @@ from ..errors import BuildError, DmtoolError, RuleError
 from ..report import Issue
 from ..standards import clock, codelists
 from ..standards.profiles import Settings
-from . import compose
+from . import compose, fields
 from .model import (
     CS,
     CV,
     DIALOG_VERSIONS,
     KIND_NAMES,
-    ConversationRef,
-    Foresporsel,
-    HealthcareProfessional,
     Ident,
     Kind,
     Message,
-    Organisation,
-    Patient,
-    Person,
-    Role,
 )
 from .spec_examples import EXAMPLES
 
@@ -73,55 +67,19 @@ _VERSION_ARG: Final = "dialog_version"
 #: The key that makes a spec a whole message (:func:`message_from_spec`) rather than a constructor's arguments.
 _MESSAGE_KEY: Final = "body"
 
-#: The code list of a coded field (or constructor argument) given as a plain code: the one the guideline uses.
-_CODE_LISTS: Final[dict[tuple[object, str], str]] = {
-    (Role, "role"): "9057",
-    (Role, "role_to_patient"): "9034",
-    (HealthcareProfessional, "role_to_patient"): "9034",
-    (HealthcareProfessional, "category"): "9060",
-    (Patient, "sex"): "3101",
-    (Foresporsel, "type"): compose.FORESPORSEL_TYPE_LIST,
-    (Foresporsel, "urgency"): compose.URGENCY_LIST,
+#: The code list of a constructor argument given as a plain code: the one of the model field it fills. A model field's
+#: code list, and whether it may be blank, are declared on the model (:mod:`dmtool.dialog.fields`).
+_BUILDER_CODE_LISTS: Final[dict[tuple[object, str], str]] = {
     (compose.foresporsel, "type"): compose.FORESPORSEL_TYPE_LIST,
     (compose.foresporsel, "urgency"): compose.URGENCY_LIST,
     (compose.notat, "topic"): compose.NOTAT_TOPIC_LIST,
     (compose.helsefaglig, "topic"): compose.HELSEFAGLIG_TOPIC_LIST,
 }
-
-#: Code lists checked in a spec only: a received message may hold any identifier type and is rewritten as it is. The
-#: list of an ``ids`` field is the one the writer gives its ``TypeId`` (organisations 9051, persons 8116); it is the
-#: list of the ``type`` of each :class:`~dmtool.dialog.model.Ident` in it.
-_SPEC_CODE_LISTS: Final[dict[tuple[object, str], str]] = {
-    (Patient, "id_type"): "8116",
-    (Organisation, "ids"): "9051",
-    (HealthcareProfessional, "ids"): "8116",
-    (Person, "ids"): "8116",
-}
 #: The field of a dataclass whose code list is the one of the field holding it: an identifier's type.
 _INHERITED_CODE_LIST: Final[dict[object, str]] = {Ident: "type"}
-
-_NAMES: Final = ("family_name", "given_name", "middle_name")
-#: String fields that must not be empty or blank in a spec, and what they hold: identifiers, names, codes, addresses
-#: and the required text. (Optional free text such as ``title`` is not here; an optional field may be left out.)
-#: A plain code of a field with a code list, and an identifier type, are refused by their code list instead.
-_NOT_BLANK: Final[dict[tuple[object, str], str]] = {
-    (Organisation, "name"): "a name",
-    (Organisation, "her_id"): "an identifier",
-    (Organisation, "org_number"): "an identifier",
-    (HealthcareProfessional, "hpr"): "an identifier",
-    (HealthcareProfessional, "her_id"): "an identifier",
-    (HealthcareProfessional, "telecom"): "an address",
-    (Patient, "id"): "an identifier",
-    (Patient, "telecom"): "an address",
-    (Ident, "id"): "an identifier",
-    (CV, "code"): "a code",
-    (CV, "system"): "a code system",
-    (CV, "display"): "a display name",
-    (CS, "code"): "a code",
-    (CS, "display"): "a display name",
-    (ConversationRef, "parent"): "a MsgId",
-    (ConversationRef, "conversation"): "a MsgId",
-    **{(owner, name): "a name" for owner in (HealthcareProfessional, Patient, Person) for name in _NAMES},
+#: Constructor arguments that must not be empty or blank in a spec, and what they hold. (A model field that must not
+#: be is declared ``not_blank`` on the model; optional free text such as ``title`` is not, as it may be left out.)
+_BUILDER_NOT_BLANK: Final[dict[tuple[object, str], str]] = {
     **{(builder, "text"): "the text" for builder in BUILDERS.values()},
     **{(builder, "msg_id"): "a MsgId" for builder in BUILDERS.values()},
 }
@@ -384,8 +342,35 @@ def _convert_union(hint: Any, value: object, where: str, code_list: str | None, 
 def spec_code_list(owner: object, key: str) -> str | None:
     """The code list that a spec's plain code, or identifier type, for ``key`` of ``owner`` (a model class, or a
     constructor of :data:`BUILDERS`) must be in; ``None`` when the key takes no code."""
-    field = (owner, key)
-    return _CODE_LISTS.get(field) or _SPEC_CODE_LISTS.get(field)
+    return _code_list(owner, key, strict=True)
+
+
+def _code_list(owner: object, key: str, strict: bool) -> str | None:
+    """The code list of ``key`` of ``owner`` as declared on the model: for a coded value (a plain code becomes one in
+    it) always, for an identifier type (``Patient.id_type``, the types of ``ids``) in a spec only (``strict``), as a
+    received message may hold any identifier type and is rewritten as it is. The identifiers with a field of their own
+    (``her_id``, ...) take no code."""
+    if not isinstance(owner, type):
+        return _BUILDER_CODE_LISTS.get((owner, key))
+    bound = fields.info(owner, key)
+    if bound is None or bound.ident_type is not None:
+        return None
+    return bound.code_list if strict or _is_coded(owner, key) else None
+
+
+def _not_blank(owner: object, key: str) -> str | None:
+    """What ``key`` of ``owner`` holds when a spec may not give it as an empty or blank string, else ``None``."""
+    if not isinstance(owner, type):
+        return _BUILDER_NOT_BLANK.get((owner, key))
+    bound = fields.info(owner, key)
+    return None if bound is None else bound.not_blank
+
+
+@functools.cache
+def _is_coded(cls: type[Any], key: str) -> bool:
+    """True when field ``key`` of ``cls`` holds coded values (a :class:`CV` or :class:`CS`, optional or a tuple)."""
+    hint = get_type_hints(cls)[key]
+    return bool({CV, CS} & {hint, *get_args(hint), *(arg for item in get_args(hint) for arg in get_args(item))})
 
 
 def _read_keys(
@@ -414,11 +399,11 @@ def _read_keys(
             if hint_on_unknown and key in hint_on_unknown:
                 message += f" ({hint_on_unknown[key]})"
             raise SpecError(path, message)
-        field = (owner, key)
-        code_list = spec_code_list(owner, key) if strict else _CODE_LISTS.get(field)
+        code_list = _code_list(owner, key, strict)
         if strict:
-            if field in _NOT_BLANK:
-                _refuse_blank(_NOT_BLANK[field], value, path)
+            what = _not_blank(owner, key)
+            if what is not None:
+                _refuse_blank(what, value, path)
             if key == _INHERITED_CODE_LIST.get(owner):
                 code_list = inherited
         values[key] = _convert(hints[key], value, path, code_list, strict)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Final, cast
 
 from lxml import etree
@@ -21,10 +21,13 @@ from ..errors import BuildError
 from ..standards import clock, codelists, versions
 from ..standards import namespaces as ns
 from ..xml import parsing, xsd
+from . import fields
+from .fields import FieldInfo, declared
 from .model import (
     CS,
     CV,
     DIALOG_VERSIONS,
+    ConversationRef,
     DialogVersion,
     Foresporsel,
     HealthcareProfessional,
@@ -44,8 +47,18 @@ DIALOG_NAMESPACES: Final = cast("dict[DialogVersion, str]", versions.namespaces(
 _XML_CHARS: Final = "\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff"
 _NOT_XML_CHAR: Final = re.compile(f"[^{_XML_CHARS}]")
 _OID: Final = re.compile(r"\d+(?:\.\d+)*")  # the schemas' oid pattern
-_ORG_ID_LIST: Final = "9051"
-_PERSON_ID_LIST: Final = "8116"
+#: The binding of each model class the writer writes, declared on the model (:mod:`dmtool.dialog.fields`).
+_ORGANISATION: Final = declared(Organisation)
+_PROFESSIONAL: Final = declared(HealthcareProfessional)
+_PATIENT: Final = declared(Patient)
+_PERSON: Final = declared(Person)
+_ROLE: Final = declared(Role)
+_CONVERSATION: Final = declared(ConversationRef)
+_FORESPORSEL: Final = declared(Foresporsel)
+_NOTAT: Final = declared(Notat)
+_MESSAGE: Final = declared(Message)
+_KIND_LIST: Final = fields.code_list(Message, "kind")
+_ACK_LIST: Final = fields.code_list(Message, "ack")
 
 
 def _display(code_list: str, code: str) -> str | None:
@@ -178,14 +191,26 @@ class _Writer:
     # -- parties --------------------------------------------------------------------------------------------------
 
     @staticmethod
+    def _identifiers(owner: Organisation | HealthcareProfessional) -> list[tuple[str, str, str, str]]:
+        """The identifiers of ``owner`` as :meth:`idents` takes them: the ones with a field of their own (``her_id``,
+        ...: their type and list declared on the model), then ``ids``."""
+        bound = declared(type(owner))
+        own = [
+            (number, info.ident_type, info.code_list, name)
+            for name, info in bound.items()
+            if info.ident_type is not None and info.code_list is not None and (number := getattr(owner, name))
+            is not None
+        ]
+        return own + _Writer._other_ids(owner.ids, fields.code_list(type(owner), "ids"))
+
+    @staticmethod
     def _other_ids(ids: tuple[Ident, ...], code_list: str) -> list[tuple[str, str, str, str]]:
         return [(ident.id, ident.type, code_list, f"ids[{index}]") for index, ident in enumerate(ids)]
 
     def organisation(self, org: Organisation, where: str) -> None:
         end = self.open(ns.MSGHEAD, "Organisation")
-        self.text(ns.MSGHEAD, "OrganisationName", org.name, f"{where}.name")
-        idents = [(org.her_id, "HER", _ORG_ID_LIST, "her_id"), (org.org_number, "ENH", _ORG_ID_LIST, "org_number")]
-        listed = [(n, t, c, f) for n, t, c, f in idents if n is not None] + self._other_ids(org.ids, _ORG_ID_LIST)
+        self.put(ns.MSGHEAD, _ORGANISATION, org, "name", where)
+        listed = self._identifiers(org)
         if not listed:
             raise BuildError(where, "an organisation needs an identifier: her_id, org_number or ids")
         self.idents(ns.MSGHEAD, ns.MSGHEAD, listed, where)
@@ -200,32 +225,25 @@ class _Writer:
     ) -> None:
         """``HealthcareProfessional`` in ``namespace``; its Ident/TeleCom children in ``child_ns`` (fk1 in a body)."""
         end = self.open(namespace, "HealthcareProfessional")
-        self.cs(namespace, "TypeHealthcareProfessional", person.category, f"{where}.category")
-        self.cv(namespace, "RoleToPatient", person.role_to_patient, f"{where}.role_to_patient")
-        self.names(namespace, person.family_name, person.middle_name, person.given_name, where)
-        idents = [(person.hpr, "HPR", _PERSON_ID_LIST, "hpr"), (person.her_id, "HER", _ORG_ID_LIST, "her_id")]
-        listed = [(n, t, c, f) for n, t, c, f in idents if n is not None] + self._other_ids(person.ids, _PERSON_ID_LIST)
+        for name in ("category", "role_to_patient", "family_name", "middle_name", "given_name"):
+            self.put(namespace, _PROFESSIONAL, person, name, where)
+        listed = self._identifiers(person)
         if ident_required and not listed:
             raise BuildError(where, "a health professional in the envelope needs an identifier: hpr, her_id or ids")
         self.idents(namespace, child_ns, listed, where)
         self.telecom(namespace, child_ns, person.telecom, where)
         self.close(end)
 
-    def names(self, namespace: str, family: str | None, middle: str | None, given: str | None, where: str) -> None:
-        self.text(namespace, "FamilyName", family, f"{where}.family_name")
-        self.text(namespace, "MiddleName", middle, f"{where}.middle_name")
-        self.text(namespace, "GivenName", given, f"{where}.given_name")
-
     def patient(self, patient: Patient) -> None:
         where = "patient"
-        end = self.open(ns.MSGHEAD, "Patient")
-        self.names(ns.MSGHEAD, patient.family_name, patient.middle_name, patient.given_name, where)
-        self.date(ns.MSGHEAD, "DateOfBirth", patient.date_of_birth)
-        self.cs(ns.MSGHEAD, "Sex", patient.sex, f"{where}.sex")
+        end = self.open(ns.MSGHEAD, _MESSAGE["patient"].element)
+        for name in ("family_name", "middle_name", "given_name", "date_of_birth", "sex"):
+            self.put(ns.MSGHEAD, _PATIENT, patient, name, where)
         if patient.id is not None:
             if patient.id_type is None:
                 raise BuildError(f"{where}.id_type", "the patient's id needs its type (FNR or DNR, code list 8116)")
-            self.idents(ns.MSGHEAD, ns.MSGHEAD, [(patient.id, patient.id_type, _PERSON_ID_LIST, "id")], where)
+            id_list = fields.code_list(Patient, "id_type")
+            self.idents(ns.MSGHEAD, ns.MSGHEAD, [(patient.id, patient.id_type, id_list, "id")], where)
         elif patient.id_type is not None:
             raise BuildError(f"{where}.id", f"id_type is {patient.id_type!r} but there is no id")
         self.telecom(ns.MSGHEAD, ns.MSGHEAD, patient.telecom, where)
@@ -233,44 +251,49 @@ class _Writer:
 
     # -- body -----------------------------------------------------------------------------------------------------
 
-    def only_in_11(self, present: bool, where: str) -> None:
-        if present and self.version != "1.1":
+    def put(self, namespace: str, bound: Mapping[str, FieldInfo], owner: object, name: str, where: str) -> None:
+        """Write the field ``name`` of ``owner`` (a text, a date or a coded value; ``bound`` is its class's binding)
+        as the element the model declares for it; :class:`BuildError` at ``where.name`` when it is set and the
+        version being written does not have it."""
+        field = bound[name]
+        value = getattr(owner, name)
+        at = f"{where}.{name}"
+        if value is None:
+            return
+        if not field.in_version(self.version):
             raise BuildError(
-                where,
-                "only Dialogmelding 1.1 has this field: build version 1.1 (dialog_version='1.1', --dialog-version 1.1)",
+                at,
+                f"only Dialogmelding {field.since} has this field: build version {field.since} "
+                f"(dialog_version='{field.since}', --dialog-version {field.since})",
             )
+        if isinstance(value, CV):
+            self.cv(namespace, field.element, value, at)
+        elif isinstance(value, CS):
+            self.cs(namespace, field.element, value, at)
+        elif isinstance(value, dt.date):
+            self.date(namespace, field.element, value)
+        else:
+            self.text(namespace, field.element, value, at)
 
     def foresporsel(self, body: Foresporsel, where: str) -> None:
-        d = self.body_ns
+        d, f = self.body_ns, _FORESPORSEL
         end = self.open(d, "Foresporsel")
-        self.cv(d, "TypeForesp", body.type, f"{where}.type")
-        self.only_in_11(body.subject is not None, f"{where}.subject")
-        self.text(d, "EmneSporsmal", body.subject, f"{where}.subject")
-        self.text(d, "Sporsmal", body.question, f"{where}.question")
-        self.cv(d, "Formål", body.purpose, f"{where}.purpose")
-        self.text(d, "Begrunnelse", body.reason, f"{where}.reason")
-        self.cs(d, "Hastegrad", body.urgency, f"{where}.urgency")
-        self.date(d, "FraDato", body.from_date)
-        self.date(d, "TilDato", body.to_date)
+        for name in ("type", "subject", "question", "purpose", "reason", "urgency", "from_date", "to_date"):
+            self.put(d, f, body, name, where)
         if len(body.journal_info) > 1 and self.version == "1.0":
             raise BuildError(f"{where}.journal_info", "Dialogmelding 1.0 allows one TypeJournalinfo; 1.1 allows more")
         for index, info in enumerate(body.journal_info):
-            self.cv(d, "TypeJournalinfo", info, f"{where}.journal_info[{index}]")
-        self.only_in_11(body.coded_info is not None, f"{where}.coded_info")
-        self.cv(d, "KodetOpplysning", body.coded_info, f"{where}.coded_info")
-        self.text(d, "DokIdForesp", body.doc_id, f"{where}.doc_id")
+            self.cv(d, f["journal_info"].element, info, f"{where}.journal_info[{index}]")
+        for name in ("coded_info", "doc_id"):
+            self.put(d, f, body, name, where)
         self.roles(body.roles, where)
         self.close(end)
 
     def notat(self, body: Notat, where: str) -> None:
-        d = self.body_ns
+        d, f = self.body_ns, _NOTAT
         end = self.open(d, "Notat")
-        self.cv(d, "TemaKodet", body.topic, f"{where}.topic")
-        self.text(d, "Tema", body.title, f"{where}.title")
-        self.text(d, "TekstNotatInnhold", body.text, f"{where}.text")
-        self.text(d, "Merknad", body.remark, f"{where}.remark")
-        self.text(d, "DokIdNotat", body.doc_id, f"{where}.doc_id")
-        self.date(d, "DatoNotat", body.date)
+        for name in ("topic", "title", "text", "remark", "doc_id", "date"):
+            self.put(d, f, body, name, where)
         if body.quoted is not None:
             self.foresporsel(body.quoted, f"{where}.quoted")
         self.roles(body.roles, where)
@@ -280,9 +303,9 @@ class _Writer:
         d = self.body_ns
         for index, role in enumerate(roles):
             at = f"{where}.roles[{index}]"
-            end = self.open(d, "RollerRelatertNotat")
-            self.cv(d, "RolleNotat", role.role, f"{at}.role")
-            self.cv(d, "RoleToPatient", role.role_to_patient, f"{at}.role_to_patient")
+            end = self.open(d, _NOTAT["roles"].element)
+            self.put(d, _ROLE, role, "role", at)
+            self.put(d, _ROLE, role, "role_to_patient", at)
             if role.professional is not None and role.person is not None:
                 raise BuildError(at, "a role holds a professional or a person, not both")
             if role.professional is not None:
@@ -295,11 +318,10 @@ class _Writer:
 
     def person(self, person: Person, where: str) -> None:
         d = self.body_ns
-        end = self.open(d, "Person")
-        self.text(d, "GivenName", person.given_name, f"{where}.given_name")
-        self.text(d, "MiddleName", person.middle_name, f"{where}.middle_name")
-        self.text(d, "FamilyName", person.family_name, f"{where}.family_name")
-        self.idents(d, ns.FK1, self._other_ids(person.ids, _PERSON_ID_LIST), where)
+        end = self.open(d, _ROLE["person"].element)
+        for name in ("given_name", "middle_name", "family_name"):
+            self.put(d, _PERSON, person, name, where)
+        self.idents(d, ns.FK1, self._other_ids(person.ids, fields.code_list(Person, "ids")), where)
         self.close(end)
 
     # -- whole message --------------------------------------------------------------------------------------------
@@ -315,20 +337,20 @@ class _Writer:
         m = ns.MSGHEAD
         self.parts.append(f'<MsgHead xmlns="{m}">')
         info = self.open(m, "MsgInfo")
-        self.cs(m, "Type", CS(message.kind, _display("8279", message.kind)), "kind")
+        self.cs(m, _MESSAGE["kind"].element, CS(message.kind, _display(_KIND_LIST, message.kind)), "kind")
         self.text(m, "MIGversion", MIG_VERSION, "version")
-        self.text(m, "GenDate", clock.format_timestamp(message.gen_date, "gen_date"), "gen_date")
-        self.text(m, "MsgId", message.msg_id, "msg_id")
+        self.text(m, _MESSAGE["gen_date"].element, clock.format_timestamp(message.gen_date, "gen_date"), "gen_date")
+        self.text(m, _MESSAGE["msg_id"].element, message.msg_id, "msg_id")
         if message.ack is not None:
-            self.cs(m, "Ack", CS(message.ack, _display("7304", message.ack)), "ack")
+            self.cs(m, _MESSAGE["ack"].element, CS(message.ack, _display(_ACK_LIST, message.ack)), "ack")
         if message.conversation is not None:
-            ref = self.open(m, "ConversationRef")
-            self.text(m, "RefToParent", message.conversation.parent, "conversation.parent")
-            self.text(m, "RefToConversation", message.conversation.conversation, "conversation.conversation")
+            ref = self.open(m, _MESSAGE["conversation"].element)
+            for name in ("parent", "conversation"):
+                self.put(m, _CONVERSATION, message.conversation, name, "conversation")
             self.close(ref)
-        for role, party in (("Sender", message.sender), ("Receiver", message.receiver)):
-            end = self.open(m, role)
-            self.organisation(party, role.lower())
+        for role in ("sender", "receiver"):
+            end = self.open(m, _MESSAGE[role].element)
+            self.organisation(getattr(message, role), role)
             self.close(end)
         if message.patient is not None:
             self.patient(message.patient)

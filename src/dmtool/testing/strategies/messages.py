@@ -10,6 +10,7 @@ from typing import Final
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+from ...dialog import fields
 from ...dialog.model import (
     CV,
     DIALOG_VERSIONS,
@@ -34,13 +35,12 @@ FIXED_OFFSETS: Final[tuple[dt.timezone, ...]] = (
     dt.timezone(dt.timedelta(hours=14)),
     dt.timezone(dt.timedelta(hours=-12)),
 )
-#: The code list of ``Notat.topic`` (``TemaKodet``) for each kind with a Notat body.
+#: The code list of ``Notat.topic`` (``TemaKodet``) for each kind with a Notat body, as the model declares it.
 KIND_TOPIC_LISTS: Final[dict[Kind, str]] = {
-    Kind.SVAR: "9069",
-    Kind.AVVIK: "8117",
-    Kind.NOTAT: "7321",
-    Kind.HELSEFAGLIG: "7322",
+    Kind(kind): number for kind, number in fields.declared(Notat)["topic"].kind_lists.items()
 }
+#: The binding of a request's fields: their code lists, and the fields only Dialogmelding 1.1 has.
+_REQUEST: Final = fields.declared(Foresporsel)
 #: The reasons an avvik may give (code list 8117): 1 Feil adressat, 2 Mangelfulle opplysninger; never 9 Annet.
 _AVVIK_CODES: Final = ("1", "2")
 
@@ -52,30 +52,36 @@ _DOC_IDS: Final = _optional(st.uuids().map(str))
 
 @st.composite
 def _foresporsel(draw: st.DrawFn, version: DialogVersion) -> Foresporsel:
-    v11 = version == "1.1"
     period = draw(st.sampled_from(["none", "from", "to", "both"]))
     first, second = sorted([draw(_BODY_DATES), draw(_BODY_DATES)]) if period != "none" else (None, None)
     return Foresporsel(
         type=draw(_FORESPORSEL_TYPES),
         question=draw(_optional(xml_text(max_size=60))),
-        subject=draw(_optional(xml_text())) if v11 else None,
-        purpose=draw(_optional(coded_values("9068"))),
+        subject=draw(_optional(xml_text())) if _REQUEST["subject"].in_version(version) else None,
+        purpose=draw(_optional(coded_values(_list("purpose")))),
         reason=draw(_optional(xml_text())),
-        urgency=draw(_optional(coded_simple_values("9067"))),
+        urgency=draw(_optional(coded_simple_values(_list("urgency")))),
         from_date=first if period in ("from", "both") else None,
         to_date=second if period in ("to", "both") else None,
         journal_info=tuple(draw(_JOURNAL_INFO[version])),
-        coded_info=draw(_optional(coded_values("8324"))) if v11 else None,
+        coded_info=draw(_optional(_CODED_INFO)) if _REQUEST["coded_info"].in_version(version) else None,
         doc_id=draw(_DOC_IDS),
         roles=draw(_role_tuples(version)),
     )
 
 
-_FORESPORSEL_TYPES: Final = st.one_of(coded_values("9152"), coded_values("9065"))
+def _list(name: str) -> str:
+    """The code list the model declares for the request's field ``name``."""
+    return fields.code_list(Foresporsel, name)
+
+
+#: A request's type: from its declared list (9152), or from 9065, another list ``TypeForesp`` takes.
+_FORESPORSEL_TYPES: Final = st.one_of(coded_values(_list("type")), coded_values("9065"))
 _JOURNAL_INFO: Final[dict[DialogVersion, st.SearchStrategy[list[CV]]]] = {
-    "1.0": st.lists(coded_values("9066"), max_size=1),
-    "1.1": st.lists(coded_values("9066"), max_size=3),
+    "1.0": st.lists(coded_values(_list("journal_info")), max_size=1),
+    "1.1": st.lists(coded_values(_list("journal_info")), max_size=3),
 }
+_CODED_INFO: Final = coded_values(_list("coded_info"))
 
 
 @functools.cache
@@ -126,7 +132,7 @@ def notat_bodies(
     remark, document id, date and roles, each sometimes absent; ``quoted`` draws the quoted request (default none)."""
     return _notat_bodies(
         _check_version(version),
-        coded_values("7321") if topics is None else topics,
+        coded_values(KIND_TOPIC_LISTS[Kind.NOTAT]) if topics is None else topics,
         st.none() if quoted is None else quoted,
     )
 
@@ -188,9 +194,9 @@ def _bodies(kind: Kind, version: DialogVersion) -> st.SearchStrategy[Foresporsel
     if kind == Kind.FORESPORSEL:
         return foresporsel_bodies(version)
     if kind == Kind.SVAR:
-        return notat_bodies(version, topics=coded_values("9069"), quoted=foresporsel_bodies(version))
+        return notat_bodies(version, topics=coded_values(KIND_TOPIC_LISTS[kind]), quoted=foresporsel_bodies(version))
     if kind == Kind.AVVIK:
-        avvik = notat_bodies(version, topics=coded_values("8117", _AVVIK_CODES))
+        avvik = notat_bodies(version, topics=coded_values(KIND_TOPIC_LISTS[kind], _AVVIK_CODES))
         texts = xml_text(min_size=1, max_size=60).filter(str.strip)
         return st.tuples(avvik, texts).map(
             lambda pair: pair[0] if (pair[0].text or "").strip() else dataclasses.replace(pair[0], text=pair[1])

@@ -12,6 +12,7 @@ from typing import Final, Literal
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+from ...dialog import fields
 from ...dialog.model import (
     DIALOG_VERSIONS,
     DialogVersion,
@@ -187,10 +188,12 @@ def _person_ident(draw: st.DrawFn, types: tuple[str, ...]) -> Ident:
 
 
 #: Identifier types of ``Organisation.ids``: 9051 without HER and ENH (they are ``her_id`` and ``org_number``).
-_ORG_ID_TYPES: Final = tuple(sorted(set(codelists.get("9051").codes) - {"HER", "ENH"}))
+_ORG_ID_TYPES: Final = tuple(sorted(set(codelists.get(fields.code_list(Organisation, "ids")).codes) - {"HER", "ENH"}))
 #: Identifier types of ``HealthcareProfessional.ids``: 8116 without HPR and HER (``hpr`` and ``her_id``).
-_PROFESSIONAL_ID_TYPES: Final = tuple(sorted(set(codelists.get("8116").codes) - {"HPR", "HER"}))
-_PERSON_ID_TYPES: Final = tuple(sorted(codelists.get("8116").codes))
+_PROFESSIONAL_ID_TYPES: Final = tuple(
+    sorted(set(codelists.get(fields.code_list(HealthcareProfessional, "ids")).codes) - {"HPR", "HER"})
+)
+_PERSON_ID_TYPES: Final = tuple(sorted(codelists.get(fields.code_list(Person, "ids")).codes))
 
 _ORG_IDENTS: Final = st.builds(Ident, _LOCAL_IDS, st.sampled_from(_ORG_ID_TYPES))
 _PROFESSIONAL_IDENTS: Final = st.lists(_person_ident(_PROFESSIONAL_ID_TYPES), max_size=2).map(tuple)
@@ -222,8 +225,8 @@ def _health_professional(draw: st.DrawFn, identified: bool) -> HealthcareProfess
         hpr=hpr,
         her_id=her_id,
         ids=ids,
-        category=draw(_optional(coded_simple_values("9060"))),
-        role_to_patient=draw(_optional(coded_values("9034"))),
+        category=draw(_optional(coded_simple_values(fields.code_list(HealthcareProfessional, "category")))),
+        role_to_patient=draw(_optional(coded_values(fields.code_list(HealthcareProfessional, "role_to_patient")))),
         telecom=draw(_TELECOMS),
     )
 
@@ -328,7 +331,7 @@ def _patient(draw: st.DrawFn, id_type: Literal["FNR", "DNR"] | None, typed: bool
         id_type=kind if with_type else None,
         middle_name=draw(_optional(_name(_MIDDLE_NAMES))),
         date_of_birth=born if draw(st.booleans()) else None,
-        sex=draw(_optional(coded_simple_values("3101"))),
+        sex=draw(_optional(coded_simple_values(fields.code_list(Patient, "sex")))),
         telecom=draw(_TELECOMS),
     )
 
@@ -377,7 +380,7 @@ def _check_version(version: str) -> DialogVersion:
 def _role(draw: st.DrawFn, version: DialogVersion) -> Role:
     who = draw(st.sampled_from(_ROLE_HOLDERS[version]))
     return Role(
-        role=draw(_optional(coded_values("9057"))),
+        role=draw(_optional(coded_values(fields.code_list(Role, "role")))),
         role_to_patient=draw(_optional(_ROLES_TO_PATIENT)),
         professional=draw(health_professionals()) if who == "professional" else None,
         person=draw(persons()) if who == "person" else None,
@@ -388,7 +391,8 @@ _ROLE_HOLDERS: Final[dict[DialogVersion, tuple[str, ...]]] = {
     "1.0": ("professional", "person"),
     "1.1": ("professional", "person", "neither"),
 }
-_ROLES_TO_PATIENT: Final = st.one_of(coded_values("9034"), coded_values("8422"))
+#: A role's relation to the patient: from its declared list (9034), or from 8422, another list it takes.
+_ROLES_TO_PATIENT: Final = st.one_of(coded_values(fields.code_list(Role, "role_to_patient")), coded_values("8422"))
 
 
 @functools.cache
