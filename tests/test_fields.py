@@ -5,12 +5,17 @@
 * every code list the binding names is one dmtool carries, and one the field table
   (:mod:`dmtool.standards.coded_fields`, the lists an element accepts) accepts for that element;
 * a field declared 1.1-only is refused by the 1.0 writer, naming the field, and written in 1.1;
+* the reader takes its element names from the binding too: each bound element the writer writes is read back (none
+  is reported unmodelled, the message is read back equal), and the reader spells no bound element name itself but
+  the few the writer spells too (a class's own element);
 * the checks below report a binding that breaks these rules (they can fail), and a mistyped version fails at once.
 """
 
 from __future__ import annotations
 
+import ast
 import dataclasses
+import inspect
 from collections.abc import Iterator
 from typing import Any, Final, get_type_hints
 
@@ -18,7 +23,7 @@ import pytest
 from hypothesis import given, settings
 from lxml import etree
 
-from dmtool.dialog import compose, fields, model, writer
+from dmtool.dialog import compose, fields, model, reader, writer
 from dmtool.dialog.fields import FieldInfo, xml
 from dmtool.dialog.model import CS, CV, Foresporsel, Message, Notat
 from dmtool.errors import BuildError
@@ -113,6 +118,52 @@ def set_fields(value: object) -> Iterator[tuple[type[Any], str, FieldInfo]]:
             yield from set_fields(item)
 
 
+def unread(message: Message) -> list[str]:
+    """What the reader does not take back of what the writer writes of ``message``: the parts it reports as
+    unmodelled, and whether it reads another message."""
+    read = reader.parse(writer.to_xml(message))
+    return [*read.unmodelled, *([] if read == message else ["the message read back differs"])]
+
+
+@settings(max_examples=25)
+@given(dms.messages())
+def test_every_bound_element_the_writer_writes_is_read_back(message: Message) -> None:
+    assert unread(message) == []
+
+
+#: Bound element names the reader spells itself, as the writer does: the element of a class rather than of a field
+#: (an organisation under Sender/Receiver, a request as the body, an identifier).
+SPELLED: Final = {"Organisation", "Foresporsel", "Ident"}
+
+
+def bound_literals(source: str) -> list[str]:
+    """The string constants in the Python ``source`` that name an element the binding declares for a field."""
+    names = {bound.element.split("/")[0] for cls in PLACES for bound in fields.declared(cls).values()
+             if not bound.attribute}  # fmt: skip
+    constants = (node.value for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Constant))
+    return sorted({value for value in constants if isinstance(value, str) and value in names})
+
+
+def test_the_reader_spells_no_bound_element_name_itself() -> None:
+    assert set(bound_literals(inspect.getsource(reader))) <= SPELLED
+
+
+# -- the checks can fail ----------------------------------------------------------------------------------------------
+
+
+def test_a_bound_element_the_reader_does_not_take_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader's Foresporsel children come from the binding: without Sporsmal among them, it is not read back."""
+    monkeypatch.setattr(reader, "_HANDLED_FORESPORSEL", reader._HANDLED_FORESPORSEL - {"Sporsmal"})
+    message = compose.foresporsel(sender=SENDER, receiver=RECEIVER, patient=PATIENT, text="Hvilke prøvesvar?")
+    assert [line.split(": ", 1)[1] for line in unread(message)] == [
+        "Dialogmelding/Foresporsel/Sporsmal is not part of the model"
+    ]
+
+
+def test_a_bound_element_name_spelled_in_the_reader_is_found() -> None:
+    assert bound_literals('question = child(element, "Sporsmal")  # "Tema"') == ["Sporsmal"]
+
+
 @pytest.mark.parametrize("cls", list(PLACES), ids=lambda cls: cls.__name__)
 def test_every_code_list_is_carried_and_taken_by_its_element(cls: type[Any]) -> None:
     schema, parent = PLACES[cls]
@@ -160,9 +211,6 @@ def test_a_11_only_field_is_refused_by_the_10_writer(cls: type[Any], name: str) 
 SENDER: Final = model.Organisation("Fjordby legekontor", her_id="8094866")
 RECEIVER: Final = model.Organisation("Fjordby sykehus", her_id="8097254")
 PATIENT: Final = model.Patient("Nordmann", "Kari", "13116900216", "FNR")
-
-
-# -- the checks can fail ----------------------------------------------------------------------------------------------
 
 
 @dataclasses.dataclass(frozen=True)

@@ -4,9 +4,9 @@ A field of a :mod:`dmtool.dialog.model` class carries its binding in ``dataclass
 
     question: str | None = field(default=None, metadata=xml("Sporsmal", not_blank="the text"))
 
-and :func:`info` reads it back as a :class:`FieldInfo`. The writer, :mod:`dmtool.dialog.spec`, the constructors of
-:mod:`dmtool.dialog.compose` and the strategies of :mod:`dmtool.testing.strategies` read it instead of spelling
-element names, code lists, 1.1-only fields and not-blank fields themselves.
+and :func:`info` reads it back as a :class:`FieldInfo`. The writer, the reader, :mod:`dmtool.dialog.spec`, the
+constructors of :mod:`dmtool.dialog.compose` and the strategies of :mod:`dmtool.testing.strategies` read it instead of
+spelling element names, code lists, 1.1-only fields and not-blank fields themselves.
 
 ``code_list`` is the list a value of the field is made from: the one a plain code becomes a coded value in, and the
 one test data is drawn from. Which lists a received element may hold is another question, answered by the field table

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Final, cast
+from collections.abc import Collection, Mapping
+from typing import Any, Final, cast, get_origin, get_type_hints
 
 from lxml import etree
 
@@ -22,6 +23,7 @@ from ..xml import tree, xsd
 from ..xml.loader import Loaded, LoadError, load_each
 from ..xml.source import Source, load_source, read_source
 from .coded import coded_value
+from .fields import FieldInfo, declared
 from .model import (
     CS,
     CV,
@@ -44,11 +46,61 @@ _DATE: Final = re.compile(r"(-?\d{4,}-\d{2}-\d{2})(?:Z|[+-]\d{2}:\d{2})?")
 _VERSIONS: Final = cast("dict[str, DialogVersion]", {found.label: found.number for found in versions.of("dialog")})
 #: Envelope elements that only say what the model already implies; they are regenerated, not reported.
 _IMPLIED: Final = frozenset({"MIGversion", "IssueDate", "MsgType", "ContentDescription"})
-_PERSON_NAMES: Final = ("FamilyName", "GivenName", "MiddleName")
 #: Deepest organisation chain read (organisation, department, service, ... ); deeper is refused, not recursed into.
 MAX_ORGANISATION_LEVELS: Final = 16
-#: Elements the model holds any number of.
-_REPEATED: Final = frozenset({"Ident", "TeleCom", "RollerRelatertNotat", "TypeJournalinfo", "Document"})
+
+#: The binding of each model class the reader reads, declared on the model (:mod:`dmtool.dialog.fields`), as the
+#: writer writes it: the reader takes the element names of the fields from it.
+_ORGANISATION: Final = declared(Organisation)
+_PROFESSIONAL: Final = declared(HealthcareProfessional)
+_PATIENT: Final = declared(Patient)
+_PERSON: Final = declared(Person)
+_ROLE: Final = declared(Role)
+_CONVERSATION: Final = declared(ConversationRef)
+_FORESPORSEL: Final = declared(Foresporsel)
+_NOTAT: Final = declared(Notat)
+_MESSAGE: Final = declared(Message)
+_IDENT: Final = declared(Ident)
+#: The fields of a person's names, in the order they are read.
+_NAMES: Final = ("family_name", "given_name", "middle_name")
+
+
+def _handled(bound: Mapping[str, FieldInfo]) -> frozenset[str]:
+    """The child elements the fields of ``bound`` are read from (``Ident`` for a field bound to ``Ident/Id``)."""
+    return frozenset(item.element.split("/")[0] for item in bound.values() if not item.attribute)
+
+
+def _own_ids(bound: Mapping[str, FieldInfo]) -> dict[str, str]:
+    """The identifier type codes of ``bound`` with a field of their own (``HER`` -> ``her_id``, ...)."""
+    return {item.ident_type: name for name, item in bound.items() if item.ident_type is not None}
+
+
+def _repeated(*classes: type[Any]) -> frozenset[str]:
+    """The elements of the fields of ``classes`` that hold any number of values (a tuple)."""
+    return frozenset(
+        item.element
+        for cls in classes
+        for name, hint in get_type_hints(cls).items()
+        if get_origin(hint) is tuple and (item := declared(cls).get(name)) is not None
+    )
+
+
+#: The children of each model element that the model holds; the others are listed as unmodelled.
+_HANDLED_ORGANISATION: Final = _handled(_ORGANISATION)
+_HANDLED_PROFESSIONAL: Final = _handled(_PROFESSIONAL)
+_HANDLED_PATIENT: Final = _handled(_PATIENT)
+_HANDLED_PERSON: Final = _handled(_PERSON)
+_HANDLED_ROLE: Final = _handled(_ROLE)
+_HANDLED_FORESPORSEL: Final = _handled(_FORESPORSEL)
+_HANDLED_NOTAT: Final = _handled(_NOTAT)
+_HANDLED_CONVERSATION: Final = _handled(_CONVERSATION)
+#: MsgInfo holds the fields of the message but its body, which is carried in a Document.
+_HANDLED_INFO: Final = _handled(_MESSAGE) - {_MESSAGE["body"].element}
+#: The identifier types with a field of their own in an organisation and in a health professional.
+_ORGANISATION_IDS: Final = _own_ids(_ORGANISATION)
+_PROFESSIONAL_IDS: Final = _own_ids(_PROFESSIONAL)
+#: Elements the model holds any number of: those of its tuple fields, and the envelope's Documents.
+_REPEATED: Final = _repeated(Organisation, HealthcareProfessional, Patient, Person, Foresporsel, Notat) | {"Document"}
 
 
 _name = tree.name
@@ -110,7 +162,7 @@ class _Reader:
     def note(self, element: etree._Element, what: str) -> None:
         self.unmodelled.append(f"line {element.sourceline}: {what} is not part of the model")
 
-    def rest(self, element: etree._Element, handled: set[str], path: str) -> None:
+    def rest(self, element: etree._Element, handled: Collection[str], path: str) -> None:
         """Note every child of ``element`` that the model does not hold (beyond ``handled``)."""
         counts: dict[str, int] = {}
         self.read(element)
@@ -171,9 +223,10 @@ class _Reader:
         """Identifiers of ``element``: the first of each type in ``own`` (type code -> field) and the others."""
         fields: dict[str, str] = {}
         others: list[Ident] = []
-        for ident in self.children(element, "Ident"):
-            number = self.text(self.child(ident, "Id"), f"{path}/Ident/Id") or ""
-            type_id = self.child(ident, "TypeId")
+        id_name, type_name = _IDENT["id"].element, _IDENT["type"].element
+        for ident in self.children(element, "Ident"):  # no field of its own: a class, as in the writer
+            number = self.text(self.child(ident, id_name), f"{path}/Ident/{id_name}") or ""
+            type_id = self.child(ident, type_name)
             code = tree.code(type_id)
             field = own.get(code)
             if field is not None and field not in fields:
@@ -183,85 +236,89 @@ class _Reader:
         return fields, others
 
     def organisation(self, element: etree._Element, path: str, depth: int = 1) -> Organisation:
-        fields, others = self.idents(element, {"HER": "her_id", "ENH": "org_number"}, path)
-        unit = self.child(element, "Organisation")
+        bound = _ORGANISATION
+        fields, others = self.idents(element, _ORGANISATION_IDS, path)
+        unit = self.child(element, bound["unit"].element)
         if unit is not None and next(unit.iterchildren(etree.Element), None) is None:
             unit = None  # an empty Organisation names no one: left out of the chain, as EMPTY-ORGANISATION says
         if unit is not None and depth >= MAX_ORGANISATION_LEVELS:
             self.problem(unit, f"organisations nested deeper than {MAX_ORGANISATION_LEVELS} levels are not read")
             unit = None
-        professional = self.child(element, "HealthcareProfessional")
-        self.rest(element, {"OrganisationName", "Ident", "Organisation", "HealthcareProfessional"}, path)
+        professional = self.child(element, bound["professional"].element)
+        self.rest(element, _HANDLED_ORGANISATION, path)
         return Organisation(
-            name=self.text(self.child(element, "OrganisationName"), f"{path}/OrganisationName") or "",
+            name=self.field_text(element, bound, "name", path) or "",
             ids=tuple(others),
-            unit=None if unit is None else self.organisation(unit, f"{path}/Organisation", depth + 1),
+            unit=None if unit is None else self.organisation(unit, f"{path}/{bound['unit'].element}", depth + 1),
             professional=None
             if professional is None
-            else self.professional(professional, f"{path}/HealthcareProfessional"),
+            else self.professional(professional, f"{path}/{bound['professional'].element}"),
             **fields,
         )
 
-    def names(self, element: etree._Element, path: str) -> dict[str, str | None]:
-        return {
-            "family_name": self.text(self.child(element, "FamilyName"), f"{path}/FamilyName"),
-            "given_name": self.text(self.child(element, "GivenName"), f"{path}/GivenName"),
-            "middle_name": self.text(self.child(element, "MiddleName"), f"{path}/MiddleName"),
-        }
+    def names(self, element: etree._Element, bound: Mapping[str, FieldInfo], path: str) -> dict[str, str | None]:
+        """The names of the person ``element`` (whose class's binding is ``bound``), by field."""
+        return {field: self.field_text(element, bound, field, path) for field in _NAMES}
 
-    def telecom(self, element: etree._Element) -> tuple[str, ...]:
-        addresses = (self.child(telecom, "TeleAddress") for telecom in self.children(element, "TeleCom"))
+    def telecom(self, element: etree._Element, bound: Mapping[str, FieldInfo]) -> tuple[str, ...]:
+        telecoms = self.children(element, bound["telecom"].element)
+        addresses = (self.child(telecom, "TeleAddress") for telecom in telecoms)
         return tuple(address.get("V", "") for address in addresses if address is not None)
 
     def professional(self, element: etree._Element, path: str) -> HealthcareProfessional:
-        fields, others = self.idents(element, {"HPR": "hpr", "HER": "her_id"}, path)
-        self.rest(element, {"TypeHealthcareProfessional", "RoleToPatient", *_PERSON_NAMES, "Ident", "TeleCom"}, path)
+        bound = _PROFESSIONAL
+        fields, others = self.idents(element, _PROFESSIONAL_IDS, path)
+        self.rest(element, _HANDLED_PROFESSIONAL, path)
         return HealthcareProfessional(
-            **self.names(element, path),
+            **self.names(element, bound, path),
             ids=tuple(others),
-            category=_cs(self.child(element, "TypeHealthcareProfessional")),
-            role_to_patient=_cv(self.child(element, "RoleToPatient")),
-            telecom=self.telecom(element),
+            category=_cs(self.child(element, bound["category"].element)),
+            role_to_patient=_cv(self.child(element, bound["role_to_patient"].element)),
+            telecom=self.telecom(element, bound),
             **fields,
         )
 
     def patient(self, element: etree._Element, path: str) -> Patient:
+        bound = _PATIENT
         _, others = self.idents(element, {}, path)
-        self.rest(element, {*_PERSON_NAMES, "DateOfBirth", "Sex", "Ident", "TeleCom"}, path)
+        self.rest(element, _HANDLED_PATIENT, path)
         first = others[0] if others else None
         for ident in others[1:]:
             self.unmodelled.append(f"{path}/Ident {ident.type} {ident.id}: only the first identifier is modelled")
         return Patient(
-            **self.names(element, path),
+            **self.names(element, bound, path),
             id=None if first is None else first.id,
             id_type=None if first is None else first.type,
-            date_of_birth=self.date(self.child(element, "DateOfBirth"), f"{path}/DateOfBirth"),
-            sex=_cs(self.child(element, "Sex")),
-            telecom=self.telecom(element),
+            date_of_birth=self.field_date(element, bound, "date_of_birth", path),
+            sex=_cs(self.child(element, bound["sex"].element)),
+            telecom=self.telecom(element, bound),
         )
 
     def person(self, element: etree._Element, path: str) -> Person:
         _, others = self.idents(element, {}, path)
-        self.rest(element, {*_PERSON_NAMES, "Ident"}, path)
-        return Person(**self.names(element, path), ids=tuple(others))
+        self.rest(element, _HANDLED_PERSON, path)
+        return Person(**self.names(element, _PERSON, path), ids=tuple(others))
 
     # -- body -----------------------------------------------------------------------------------------------------
 
-    def roles(self, element: etree._Element, path: str) -> tuple[Role, ...]:
+    def roles(self, element: etree._Element, roles_name: str, path: str) -> tuple[Role, ...]:
+        """The roles of ``element``, read from its children ``roles_name``."""
+        bound = _ROLE
+        professional_name, person_name = bound["professional"].element, bound["person"].element
         roles = []
-        for role in self.children(element, "RollerRelatertNotat"):
-            at = f"{path}/RollerRelatertNotat"
-            professional = self.child(role, "HealthcareProfessional")
-            person = self.child(role, "Person")
-            self.rest(role, {"RolleNotat", "RoleToPatient", "HealthcareProfessional", "Person"}, at)
+        for role in self.children(element, roles_name):
+            at = f"{path}/{roles_name}"
+            professional = self.child(role, professional_name)
+            person = self.child(role, person_name)
+            self.rest(role, _HANDLED_ROLE, at)
             roles.append(
                 Role(
-                    role=_cv(self.child(role, "RolleNotat")),
-                    role_to_patient=_cv(self.child(role, "RoleToPatient")),
+                    role=_cv(self.child(role, bound["role"].element)),
+                    role_to_patient=_cv(self.child(role, bound["role_to_patient"].element)),
                     professional=None
                     if professional is None
-                    else self.professional(professional, f"{at}/HealthcareProfessional"),
-                    person=None if person is None else self.person(person, f"{at}/Person"),
+                    else self.professional(professional, f"{at}/{professional_name}"),
+                    person=None if person is None else self.person(person, f"{at}/{person_name}"),
                 )
             )
         return tuple(roles)
@@ -270,57 +327,61 @@ class _Reader:
         found = self.required(element, name, path)
         return CV("") if found is None else coded_value(found)
 
+    def field_text(self, element: etree._Element, bound: Mapping[str, FieldInfo], field: str, path: str) -> str | None:
+        """The text of the child of ``element`` that holds ``field`` (``bound`` is its class's binding), if any."""
+        name = bound[field].element
+        return self.text(self.child(element, name), f"{path}/{name}")
+
+    def field_date(
+        self, element: etree._Element, bound: Mapping[str, FieldInfo], field: str, path: str
+    ) -> dt.date | None:
+        """The date in the child of ``element`` that holds ``field`` (``bound`` is its class's binding), if any."""
+        name = bound[field].element
+        return self.date(self.child(element, name), f"{path}/{name}")
+
     def foresporsel(self, element: etree._Element, path: str) -> Foresporsel:
-        self.rest(
-            element,
-            {
-                "TypeForesp", "EmneSporsmal", "Sporsmal", "Formål", "Begrunnelse", "Hastegrad", "FraDato", "TilDato",
-                "TypeJournalinfo", "KodetOpplysning", "DokIdForesp", "RollerRelatertNotat",
-            },
-            path,
-        )  # fmt: skip
+        bound = _FORESPORSEL
+        self.rest(element, _HANDLED_FORESPORSEL, path)
         return Foresporsel(
-            type=self.coded(element, "TypeForesp", path),
-            question=self.text(self.child(element, "Sporsmal"), f"{path}/Sporsmal"),
-            subject=self.text(self.child(element, "EmneSporsmal"), f"{path}/EmneSporsmal"),
-            purpose=_cv(self.child(element, "Formål")),
-            reason=self.text(self.child(element, "Begrunnelse"), f"{path}/Begrunnelse"),
-            urgency=_cs(self.child(element, "Hastegrad")),
-            from_date=self.date(self.child(element, "FraDato"), f"{path}/FraDato"),
-            to_date=self.date(self.child(element, "TilDato"), f"{path}/TilDato"),
-            journal_info=tuple(coded_value(info) for info in self.children(element, "TypeJournalinfo")),
-            coded_info=_cv(self.child(element, "KodetOpplysning")),
-            doc_id=self.text(self.child(element, "DokIdForesp"), f"{path}/DokIdForesp"),
-            roles=self.roles(element, path),
+            type=self.coded(element, bound["type"].element, path),
+            question=self.field_text(element, bound, "question", path),
+            subject=self.field_text(element, bound, "subject", path),
+            purpose=_cv(self.child(element, bound["purpose"].element)),
+            reason=self.field_text(element, bound, "reason", path),
+            urgency=_cs(self.child(element, bound["urgency"].element)),
+            from_date=self.field_date(element, bound, "from_date", path),
+            to_date=self.field_date(element, bound, "to_date", path),
+            journal_info=tuple(coded_value(info) for info in self.children(element, bound["journal_info"].element)),
+            coded_info=_cv(self.child(element, bound["coded_info"].element)),
+            doc_id=self.field_text(element, bound, "doc_id", path),
+            roles=self.roles(element, bound["roles"].element, path),
         )
 
     def notat(self, element: etree._Element, path: str) -> Notat:
-        quoted = self.child(element, "Foresporsel")
-        self.rest(
-            element,
-            {"TemaKodet", "Tema", "TekstNotatInnhold", "Merknad", "DokIdNotat", "DatoNotat", "Foresporsel",
-             "RollerRelatertNotat"},
-            path,
-        )  # fmt: skip
+        bound = _NOTAT
+        quoted_name = bound["quoted"].element
+        quoted = self.child(element, quoted_name)
+        self.rest(element, _HANDLED_NOTAT, path)
         return Notat(
-            topic=self.coded(element, "TemaKodet", path),
-            title=self.text(self.child(element, "Tema"), f"{path}/Tema"),
-            text=self.text(self.child(element, "TekstNotatInnhold"), f"{path}/TekstNotatInnhold"),
-            remark=self.text(self.child(element, "Merknad"), f"{path}/Merknad"),
-            doc_id=self.text(self.child(element, "DokIdNotat"), f"{path}/DokIdNotat"),
-            date=self.date(self.child(element, "DatoNotat"), f"{path}/DatoNotat"),
-            quoted=None if quoted is None else self.foresporsel(quoted, f"{path}/Foresporsel"),
-            roles=self.roles(element, path),
+            topic=self.coded(element, bound["topic"].element, path),
+            title=self.field_text(element, bound, "title", path),
+            text=self.field_text(element, bound, "text", path),
+            remark=self.field_text(element, bound, "remark", path),
+            doc_id=self.field_text(element, bound, "doc_id", path),
+            date=self.field_date(element, bound, "date", path),
+            quoted=None if quoted is None else self.foresporsel(quoted, f"{path}/{quoted_name}"),
+            roles=self.roles(element, bound["roles"].element, path),
         )
 
     def body(self, dialog: etree._Element) -> Foresporsel | Notat | None:
-        self.rest(dialog, {"Foresporsel", "Notat"}, "Dialogmelding")
+        body = _MESSAGE["body"].element
+        self.rest(dialog, {"Foresporsel", "Notat"}, body)
         self.read(dialog)
         first = next((child for name, child in self._ordered[dialog] if name in {"Foresporsel", "Notat"}), None)
         if first is None:
             self.problem(dialog, "the Dialogmelding holds no Foresporsel or Notat")
             return None
-        path = f"Dialogmelding/{_name(first)}"
+        path = f"{body}/{_name(first)}"
         return self.foresporsel(first, path) if _name(first) == "Foresporsel" else self.notat(first, path)
 
     # -- envelope -------------------------------------------------------------------------------------------------
@@ -338,20 +399,19 @@ class _Reader:
         if info is None:
             self.problem(msghead, "the MsgHead has no MsgInfo")
             raise ParseError(tuple(self.issues))
+        bound = _MESSAGE
         self.rest(msghead, {"MsgInfo", "Document"}, "MsgHead")
-        self.rest(
-            info,
-            {"Type", "GenDate", "MsgId", "Ack", "ConversationRef", "Sender", "Receiver", "Patient"},
-            "MsgInfo",
-        )
-        type_el = self.required(info, "Type", "MsgInfo")
-        gen_el = self.required(info, "GenDate", "MsgInfo")
-        msg_id = self.text(self.required(info, "MsgId", "MsgInfo"), "MsgInfo/MsgId")
-        ack = self.child(info, "Ack")
-        ref = self.child(info, "ConversationRef")
-        patient = self.child(info, "Patient")
-        sender = self.party(info, "Sender")
-        receiver = self.party(info, "Receiver")
+        self.rest(info, _HANDLED_INFO, "MsgInfo")
+        type_el = self.required(info, bound["kind"].element, "MsgInfo")
+        gen_el = self.required(info, bound["gen_date"].element, "MsgInfo")
+        id_name = bound["msg_id"].element
+        msg_id = self.text(self.required(info, id_name, "MsgInfo"), f"MsgInfo/{id_name}")
+        ack = self.child(info, bound["ack"].element)
+        ref = self.child(info, bound["conversation"].element)
+        patient_name = bound["patient"].element
+        patient = self.child(info, patient_name)
+        sender = self.party(info, bound["sender"].element)
+        receiver = self.party(info, bound["receiver"].element)
         documents = self.children(msghead, "Document")
         at = tree.body_document(documents)
         further = []
@@ -367,7 +427,7 @@ class _Reader:
         if ref_doc is not None:
             self.rest(ref_doc, {"Content"}, "Document/RefDoc")
         body = None if dialog is None else self.body(dialog)
-        gen_date = None if gen_el is None else self.timestamp(gen_el, "MsgInfo/GenDate")
+        gen_date = None if gen_el is None else self.timestamp(gen_el, f"MsgInfo/{bound['gen_date'].element}")
         if (
             self.issues
             or type_el is None
@@ -386,7 +446,7 @@ class _Reader:
             sender=sender,
             receiver=receiver,
             body=body,
-            patient=None if patient is None else self.patient(patient, "MsgInfo/Patient"),
+            patient=None if patient is None else self.patient(patient, f"MsgInfo/{patient_name}"),
             ack=None if ack is None else tree.code(ack),
             conversation=None if ref is None else self.conversation(ref),
             unmodelled=tuple(self.unmodelled),
@@ -394,30 +454,36 @@ class _Reader:
         )
 
     def conversation(self, element: etree._Element) -> ConversationRef:
-        self.rest(element, {"RefToParent", "RefToConversation"}, "MsgInfo/ConversationRef")
+        bound = _CONVERSATION
+        self.rest(element, _HANDLED_CONVERSATION, f"MsgInfo/{_MESSAGE['conversation'].element}")
+        parent, conversation = bound["parent"].element, bound["conversation"].element
         return ConversationRef(
-            parent=self.text(self.child(element, "RefToParent"), "RefToParent") or "",
-            conversation=self.text(self.child(element, "RefToConversation"), "RefToConversation") or "",
+            parent=self.text(self.child(element, parent), parent) or "",
+            conversation=self.text(self.child(element, conversation), conversation) or "",
         )
 
     def received(self, msghead: etree._Element, version: DialogVersion | None) -> Received:
         """What a reply needs of ``msghead`` (whose Dialogmelding is ``version``, ``None`` for another body), read
         part by part: a part that is missing or faulty is ``None`` or read as far as it goes. Only a missing MsgId
         raises :class:`ParseError`: without it there is nothing a reply can refer to."""
+        bound = _MESSAGE
         info = self.child(msghead, "MsgInfo")
-        msg_id = None if info is None else self.text(self.child(info, "MsgId"), "MsgInfo/MsgId")
+        id_name = bound["msg_id"].element
+        msg_id = None if info is None else self.text(self.child(info, id_name), f"MsgInfo/{id_name}")
         if info is None or not (msg_id or "").strip():
             where = msghead if info is None else info
             self.problem(where, "the message has no MsgId (MsgInfo/MsgId), so no reply can refer to it")
             raise ParseError(tuple(self.issues))
         assert msg_id is not None  # not empty, as just checked
-        parties = {}
-        for role in ("Sender", "Receiver"):
+        parties: dict[str, Organisation | None] = {}
+        for field in ("sender", "receiver"):
+            role = bound[field].element
             organisation = tree.path(info, role, "Organisation")
             path = f"MsgInfo/{role}/Organisation"
-            parties[role] = None if organisation is None else self.organisation(organisation, path)
-        patient = self.child(info, "Patient")
-        ref = self.child(info, "ConversationRef")
+            parties[field] = None if organisation is None else self.organisation(organisation, path)
+        patient_name = bound["patient"].element
+        patient = self.child(info, patient_name)
+        ref = self.child(info, bound["conversation"].element)
         body = None
         if version is not None:
             documents = self.children(msghead, "Document")
@@ -425,13 +491,13 @@ class _Reader:
             body = None if dialog is None else self.body(dialog)
         return Received(
             msg_id=msg_id.strip(),
-            kind=tree.code(self.child(info, "Type")),
+            kind=tree.code(self.child(info, bound["kind"].element)),
             version=version,
             conversation=None if ref is None else self.conversation(ref),
-            sender=parties["Sender"],
-            receiver=parties["Receiver"],
-            patient=None if patient is None else self.patient(patient, "MsgInfo/Patient"),
-            patient_ids=() if patient is None else tuple(self.idents(patient, {}, "MsgInfo/Patient")[1]),
+            sender=parties["sender"],
+            receiver=parties["receiver"],
+            patient=None if patient is None else self.patient(patient, f"MsgInfo/{patient_name}"),
+            patient_ids=() if patient is None else tuple(self.idents(patient, {}, f"MsgInfo/{patient_name}")[1]),
             body=body,
         )
 
