@@ -14,6 +14,7 @@ from __future__ import annotations
 import collections
 import functools
 import os
+import random
 import shutil
 import sys
 import time
@@ -360,3 +361,19 @@ def test_minimise_shrinks_to_the_difference():
     assert time.perf_counter() - start < 20
     assert len(small) <= len(data)
     assert xsdgen.validate(ref, small)[0] != xsdgen.validate(variant, small)[0]
+
+
+@pytest.mark.parametrize("kind", ["double", "float"])
+def test_generated_doubles_and_floats_are_valid_to_libxml2(kind):
+    """libxml2 refuses white space after INF and NaN (' INF\\n'), though the type collapses it: the generator must not
+    call such a value valid (it made test_msghead_valid_instances_agree fail now and then)."""
+    schema = etree.XMLSchema(
+        etree.XML(
+            f'<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="v" type="xs:{kind}"/>'
+            "</xs:schema>".encode()
+        )
+    )
+    rnd = xsdgen.RandomRnd(random.Random(7))
+    for _ in range(2000):
+        value = xsdgen.builtin_value(rnd, kind)
+        assert schema.validate(etree.XML(f"<v>{value}</v>".encode())), repr(value)
