@@ -239,7 +239,7 @@ class _Reader:
         bound = _ORGANISATION
         fields, others = self.idents(element, _ORGANISATION_IDS, path)
         unit = self.child(element, bound["unit"].element)
-        if unit is not None and next(unit.iterchildren(etree.Element), None) is None:
+        if unit is not None and not tree.has_markup(unit):
             unit = None  # an empty Organisation names no one: left out of the chain, as EMPTY-ORGANISATION says
         if unit is not None and depth >= MAX_ORGANISATION_LEVELS:
             self.problem(unit, f"organisations nested deeper than {MAX_ORGANISATION_LEVELS} levels are not read")

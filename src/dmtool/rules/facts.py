@@ -161,7 +161,7 @@ class Facts:
         levels = []
         level = tree.child(first(self.info_parts, role), "Organisation")
         while level is not None:
-            if next(level.iterchildren(etree.Element), None) is None:
+            if not tree.has_markup(level):
                 self.empty_organisations.append(level)
                 break
             parts = tree.index(level, _LEVEL)
