@@ -29,8 +29,12 @@ from .facts import Facts
 _CODED: Final = etree.XPath("descendant-or-self::*[@V]")
 #: What the schemas take for an ``S`` (Unicode digits, as XSD's ``\d``): an ``S`` they refuse is left to ``XSD``.
 _SCHEMA_OID: Final = re.compile(r"\d+(?:\.\d+)*")
-#: How many local names of an element's path the table's entries can need (``Organisation/Ident/TypeId``).
-_PATH_LEVELS: Final = max(len(entry.path) for entry in coded_fields.fields())
+#: For each local name the table's entries end in, how many local names of an element's path they need: the length of
+#: the longest (3 for ``TypeId``: ``Organisation/Ident/TypeId``). An element of another name needs its own name only.
+_PATH_LEVELS: Final = {
+    name: max(len(entry.path) for entry in coded_fields.fields() if entry.path[-1] == name)
+    for name in {entry.path[-1] for entry in coded_fields.fields()}
+}
 #: The coded elements of an AppRec that ``APPREC-CONSISTENT`` judges against their lists (its type, status and
 #: errors, and the original's type): it must, to check a parsed receipt that has no XML, and one fault has one rule id.
 _APPREC_OWN: Final = frozenset(
@@ -89,11 +93,16 @@ def judge(
 ) -> Iterator[tuple[Judged, etree._Element]]:
     """Each finding on the coded ``elements`` of ``part`` (a schema of :data:`dmtool.standards.coded_fields.SCHEMAS`)
     in a message of ``message_type`` judged by the rule ``layers``, with the element it is about."""
-    for element in elements:
-        value, system, display = tree.code(element), element.get("S"), element.get("DN")
-        key = (part, _path(element), message_type, layers, value, system, display)
-        short = len(value) + len(system or "") + len(display or "") <= _CACHED_CHARS
-        for judged in _remembered(*key) if short else _verdict(*key):
+    remembered = _remembered
+    for element in elements:  # the hottest loop of the rules: the calls of tree.code are written out
+        get = element.get
+        value, system, display = get("V", "").strip(), get("S"), get("DN")
+        path = _path(element)
+        if len(value) + len(system or "") + len(display or "") <= _CACHED_CHARS:
+            found = remembered(part, path, message_type, layers, value, system, display)
+        else:
+            found = _verdict(part, path, message_type, layers, value, system, display)
+        for judged in found:
             yield judged, element
 
 
@@ -124,12 +133,22 @@ _CACHED_CHARS: Final = 200
 
 
 def _path(element: etree._Element) -> tuple[str, ...]:
-    """The local names of ``element`` and of the ancestors the table can need, outermost first."""
-    names = [tree.name(element)]
+    """The local names of ``element`` and of the ancestors the table's entries for its name need, outermost first:
+    no entry can tell two elements apart whose paths end alike for that many names, and a shorter key is remembered
+    for more elements (:data:`_remembered`)."""
+    local_name = tree.local_name
+    name = local_name(element.tag)
+    levels = _PATH_LEVELS.get(name, 1)
+    if levels == 1:
+        return (name,)
     parent = element.getparent()
-    while parent is not None and len(names) < _PATH_LEVELS:
-        names.append(tree.name(parent))
-        parent = parent.getparent()
+    if parent is None:
+        return (name,)
+    if levels == 2:
+        return (local_name(parent.tag), name)
+    names = [name, local_name(parent.tag)]
+    while len(names) < levels and (parent := parent.getparent()) is not None:
+        names.append(local_name(parent.tag))
     return tuple(reversed(names))
 
 
