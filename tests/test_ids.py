@@ -264,3 +264,20 @@ def test_tenor_numbers_are_valid_only_when_synthetic_numbers_are_allowed(number:
 @given(dms.h_nummer())
 def test_allowing_synthetic_numbers_allows_no_hjelpenummer(number: str) -> None:
     assert ids.classify(number, synthetic=True).kind == ids.HNR
+
+
+@given(
+    st.one_of(dms.fodselsnummer(), st.text(alphabet="0123456789 .-", max_size=40)),
+    st.one_of(st.none(), st.dates()),
+    st.booleans(),
+)
+def test_classify_remembers_what_it_works_out(number: str, born_by: dt.date | None, synthetic: bool) -> None:
+    """A remembered answer is the answer worked out, whatever was asked before (``born_by`` and ``synthetic`` are part
+    of what is remembered), and a long input is worked out every time rather than kept."""
+    worked_out = ids._classify(number, born_by, synthetic)
+    assert ids.classify(number, born_by=born_by, synthetic=synthetic) == worked_out
+    assert ids.classify(number, born_by=born_by, synthetic=not synthetic) == ids._classify(number, born_by, not synthetic)
+    assert ids.classify(number, born_by=born_by, synthetic=synthetic) == worked_out
+    before = ids._remembered.cache_info().currsize
+    ids.classify("1" * 40, born_by=born_by)
+    assert ids._remembered.cache_info().currsize == before

@@ -25,13 +25,12 @@ from . import families
 from .base import Finding
 from .facts import Facts
 
-#: The coded elements of a part (its root included).
-_CODED: Final = etree.XPath("descendant-or-self::*[@V]")
 #: What the schemas take for an ``S`` (Unicode digits, as XSD's ``\d``): an ``S`` they refuse is left to ``XSD``.
 _SCHEMA_OID: Final = re.compile(r"\d+(?:\.\d+)*")
 #: For each local name the table's entries end in, how many local names of an element's path they need: the length of
-#: the longest (3 for ``TypeId``: ``Organisation/Ident/TypeId``). An element of another name needs its own name only.
-_PATH_LEVELS: Final = {
+#: the longest (3 for ``TypeId``: ``Organisation/Ident/TypeId``; the table has none longer). An element of another
+#: name needs its own name only.
+_PATH_LEVELS: Final[dict[str, int]] = {
     name: max(len(entry.path) for entry in coded_fields.fields() if entry.path[-1] == name)
     for name in {entry.path[-1] for entry in coded_fields.fields()}
 }
@@ -63,7 +62,7 @@ def _judged(facts: Facts) -> list[tuple[Judged, etree._Element]]:
         layers = facts.rule_layers
         found = list(judge(_envelope_coded(facts), "msghead", facts.kind, layers))
         if facts.dialog is not None and facts.version is not None:
-            found += judge(_CODED(facts.dialog), f"dialog-{facts.version}", facts.kind, layers)
+            found += judge(_coded(facts.dialog), f"dialog-{facts.version}", facts.kind, layers)
         facts.__dict__["_codes"] = found
     return found
 
@@ -77,11 +76,17 @@ def _envelope_coded(facts: Facts) -> list[etree._Element]:
     return found
 
 
+def _coded(part: etree._Element) -> list[etree._Element]:
+    """The coded elements (those with a ``V``) of a part, its root included, in document order: a Python pass over a
+    part's few dozen elements costs less than lxml's set-up of a path expression."""
+    return [element for element in part.iter(etree.Element) if element.get("V") is not None]
+
+
 def apprec_judged(root: etree._Element, version: str, layers: frozenset[str]) -> list[tuple[Judged, etree._Element]]:
     """What is wrong with the coded values of the AppRec ``root`` of ``version`` (``1.0`` or ``1.1``), but for those
     ``APPREC-CONSISTENT`` judges (:data:`_APPREC_OWN`)."""
     coded = []
-    for element in _CODED(root):
+    for element in _coded(root):
         parent = element.getparent()  # the last two names of its path, read without the rest of it
         if parent is None or (tree.name(parent), tree.name(element)) not in _APPREC_OWN:
             coded.append(element)
@@ -92,12 +97,25 @@ def judge(
     elements: Sequence[etree._Element], part: str, message_type: str, layers: frozenset[str]
 ) -> Iterator[tuple[Judged, etree._Element]]:
     """Each finding on the coded ``elements`` of ``part`` (a schema of :data:`dmtool.standards.coded_fields.SCHEMAS`)
-    in a message of ``message_type`` judged by the rule ``layers``, with the element it is about."""
-    remembered = _remembered
-    for element in elements:  # the hottest loop of the rules: the calls of tree.code are written out
+    in a message of ``message_type`` judged by the rule ``layers``, with the element it is about.
+
+    An element is known by the local names of its path as far up as the table's entries for its name reach
+    (:data:`_PATH_LEVELS`: two names for most, one for a name no entry ends in): no entry can tell apart two elements
+    whose paths end alike for that many names, and a shorter key is remembered for more elements (:data:`_remembered`).
+    The hottest loop of the rules: lookups are written out rather than called.
+    """
+    remembered, levels_of, local_name = _remembered, _PATH_LEVELS.get, tree.local_name
+    for element in elements:
         get = element.get
         value, system, display = get("V", "").strip(), get("S"), get("DN")
-        path = _path(element)
+        name = local_name(element.tag)
+        path: tuple[str, ...] = (name,)
+        levels = levels_of(name, 1)
+        parent = element.getparent() if levels > 1 else None
+        if parent is not None:
+            path = (local_name(parent.tag), name)
+            if levels > 2 and (grandparent := parent.getparent()) is not None:
+                path = (local_name(grandparent.tag), *path)
         if len(value) + len(system or "") + len(display or "") <= _CACHED_CHARS:
             found = remembered(part, path, message_type, layers, value, system, display)
         else:
@@ -130,26 +148,6 @@ def _verdict(
 #: values are remembered, so that what is kept stays small whatever the input.
 _remembered: Final = functools.lru_cache(maxsize=4096)(_verdict)
 _CACHED_CHARS: Final = 200
-
-
-def _path(element: etree._Element) -> tuple[str, ...]:
-    """The local names of ``element`` and of the ancestors the table's entries for its name need, outermost first:
-    no entry can tell two elements apart whose paths end alike for that many names, and a shorter key is remembered
-    for more elements (:data:`_remembered`)."""
-    local_name = tree.local_name
-    name = local_name(element.tag)
-    levels = _PATH_LEVELS.get(name, 1)
-    if levels == 1:
-        return (name,)
-    parent = element.getparent()
-    if parent is None:
-        return (name,)
-    if levels == 2:
-        return (local_name(parent.tag), name)
-    names = [name, local_name(parent.tag)]
-    while len(names) < levels and (parent := parent.getparent()) is not None:
-        names.append(local_name(parent.tag))
-    return tuple(reversed(names))
 
 
 def _unlisted(name: str, value: str, system: str | None) -> tuple[Judged, ...]:
