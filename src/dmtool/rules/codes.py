@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from typing import Final
 
 from lxml import etree
@@ -60,33 +60,30 @@ def _judged(facts: Facts) -> list[tuple[Judged, etree._Element]]:
     found: list[tuple[Judged, etree._Element]] | None = facts.__dict__.get("_codes")
     if found is None:
         layers = facts.rule_layers
-        found = list(judge(_envelope_coded(facts), "msghead", facts.kind, layers))
+        found = list(judge(_envelope(facts), "msghead", facts.kind, layers))
         if facts.dialog is not None and facts.version is not None:
-            found += judge(_coded(facts.dialog), f"dialog-{facts.version}", facts.kind, layers)
+            found += judge(facts.dialog.iter(etree.Element), f"dialog-{facts.version}", facts.kind, layers)
         facts.__dict__["_codes"] = found
     return found
 
 
-def _envelope_coded(facts: Facts) -> list[etree._Element]:
-    """The coded elements of the MsgHead outside every Document's Content: in MsgInfo, and those of each Document and
-    its RefDoc (a Python pass over these few is cheaper than a path expression over the whole tree)."""
-    found = [] if facts.info is None else [element for element in facts.info.iter() if element.get("V") is not None]
+def _envelope(facts: Facts) -> Iterator[etree._Element]:
+    """The elements of the MsgHead outside every Document's Content that may be coded: those of MsgInfo, and each
+    Document's and its RefDoc's children (a Python pass over these few is cheaper than a path expression over the
+    whole tree)."""
+    if facts.info is not None:
+        yield from facts.info.iter(etree.Element)
     for parent in (*facts.documents, *(ref_doc for ref_doc, _ in facts.ref_docs if ref_doc is not None)):
-        found += (element for element in parent if element.get("V") is not None)
-    return found
-
-
-def _coded(part: etree._Element) -> list[etree._Element]:
-    """The coded elements (those with a ``V``) of a part, its root included, in document order: a Python pass over a
-    part's few dozen elements costs less than lxml's set-up of a path expression."""
-    return [element for element in part.iter(etree.Element) if element.get("V") is not None]
+        yield from parent.iterchildren(etree.Element)
 
 
 def apprec_judged(root: etree._Element, version: str, layers: frozenset[str]) -> list[tuple[Judged, etree._Element]]:
     """What is wrong with the coded values of the AppRec ``root`` of ``version`` (``1.0`` or ``1.1``), but for those
     ``APPREC-CONSISTENT`` judges (:data:`_APPREC_OWN`)."""
     coded = []
-    for element in _coded(root):
+    for element in root.iter(etree.Element):
+        if element.get("V") is None:
+            continue
         parent = element.getparent()  # the last two names of its path, read without the rest of it
         if parent is None or (tree.name(parent), tree.name(element)) not in _APPREC_OWN:
             coded.append(element)
@@ -94,10 +91,11 @@ def apprec_judged(root: etree._Element, version: str, layers: frozenset[str]) ->
 
 
 def judge(
-    elements: Sequence[etree._Element], part: str, message_type: str, layers: frozenset[str]
+    elements: Iterable[etree._Element], part: str, message_type: str, layers: frozenset[str]
 ) -> Iterator[tuple[Judged, etree._Element]]:
-    """Each finding on the coded ``elements`` of ``part`` (a schema of :data:`dmtool.standards.coded_fields.SCHEMAS`)
-    in a message of ``message_type`` judged by the rule ``layers``, with the element it is about.
+    """Each finding on the coded ones of ``elements`` (those with a ``V``; the others are passed over) of ``part`` (a
+    schema of :data:`dmtool.standards.coded_fields.SCHEMAS`) in a message of ``message_type`` judged by the rule
+    ``layers``, with the element it is about.
 
     An element is known by the local names of its path as far up as the table's entries for its name reach
     (:data:`_PATH_LEVELS`: two names for most, one for a name no entry ends in): no entry can tell apart two elements
@@ -107,7 +105,10 @@ def judge(
     remembered, levels_of, local_name = _remembered, _PATH_LEVELS.get, tree.local_name
     for element in elements:
         get = element.get
-        value, system, display = get("V", "").strip(), get("S"), get("DN")
+        coded = get("V")
+        if coded is None:
+            continue
+        value, system, display = coded.strip(), get("S"), get("DN")
         name = local_name(element.tag)
         path: tuple[str, ...] = (name,)
         levels = levels_of(name, 1)
