@@ -23,7 +23,7 @@ from ..xml import tree
 from ..xml.tree import first
 from . import families
 from .facts import Facts
-from .standard import _bodies
+from .standard import bodies_taken
 
 #: A screen: ``False`` only when the rule's check finds nothing in the facts.
 Screen = Callable[[Facts], bool]
@@ -70,7 +70,7 @@ def type_matches_body(facts: Facts) -> bool:
     if facts.dialog is None:
         return False
     bodies = facts.bodies
-    if len(bodies) != 1 or tree.name(bodies[0]) not in _bodies(facts.kind):
+    if len(bodies) != 1 or tree.name(bodies[0]) not in bodies_taken(facts.kind):
         return True
     return facts.kind == Kind.HELSEFAGLIG and facts.version == "1.0"
 

@@ -59,7 +59,7 @@ def empty_organisation(facts: Facts) -> Iterator[Finding]:
               "message", empty  # fmt: skip
 
 
-def _bodies(kind: str) -> tuple[str, ...]:
+def bodies_taken(kind: str) -> tuple[str, ...]:
     """The bodies a message of type ``kind`` may carry: a forespørsel a Foresporsel, Helsenorge's patient dialog
     either (a question or an answer), every other type a Notat."""
     if kind == Kind.FORESPORSEL:
@@ -79,7 +79,7 @@ def type_matches_body(facts: Facts) -> Iterator[Finding]:
         yield f"{facts.kind} needs a body: the Dialogmelding holds no Foresporsel or Notat", facts.dialog
         return
     body = bodies[0]
-    expected = _bodies(facts.kind)
+    expected = bodies_taken(facts.kind)
     if tree.name(body) not in expected:
         yield f"{facts.kind} carries a {tree.name(body)}; it must carry a {' or a '.join(expected)}", type_element
     if facts.kind == Kind.HELSEFAGLIG and facts.version == "1.0":
