@@ -75,13 +75,48 @@ def _envelope_coded(facts: Facts) -> list[etree._Element]:
 
 def apprec_judged(root: etree._Element, version: str, layers: frozenset[str]) -> list[tuple[Judged, etree._Element]]:
     """What is wrong with the coded values of the AppRec ``root`` of ``version`` (``1.0`` or ``1.1``), but for those
-    ``APPREC-CONSISTENT`` judges (:data:`_APPREC_OWN`)."""
-    coded = []
+    ``APPREC-CONSISTENT`` judges (:data:`_APPREC_OWN`).
+
+    Each coded element is judged on its own local name and its parent's (the table's AppRec entries are no longer
+    than two names; ``tests/test_apprec_fast.py`` makes sure), looked up from their tags; the verdicts on the tags
+    and values of the last coded elements judged are remembered, as :func:`judge`'s are, so that a receipt's usual
+    codes cost a lookup each.
+    """
+    part = f"apprec-{version}"
+    found: list[tuple[Judged, etree._Element]] = []
     for element in _CODED(root):
-        parent = element.getparent()  # the last two names of its path, read without the rest of it
-        if parent is None or (tree.name(parent), tree.name(element)) not in _APPREC_OWN:
-            coded.append(element)
-    return list(judge(coded, f"apprec-{version}", "APPREC", layers))
+        parent = element.getparent()
+        above = None if parent is None else parent.tag
+        tag, value, system, display = element.tag, element.get("V", ""), element.get("S"), element.get("DN")
+        chars = len(tag) + len(above or "") + len(value) + len(system or "") + len(display or "")
+        key = (part, above, tag, layers, value, system, display)
+        verdict = _apprec_remembered(*key) if chars <= _APPREC_CACHED_CHARS else _apprec_verdict(*key)
+        if verdict:
+            found += ((judged, element) for judged in verdict)
+    return found
+
+
+def _apprec_verdict(
+    part: str,
+    parent: str | None,
+    tag: str,
+    layers: frozenset[str],
+    value: str,
+    system: str | None,
+    display: str | None,
+) -> tuple[Judged, ...]:
+    """The findings on one coded element of an AppRec: ``V=value S=system DN=display`` of the element of ``tag`` whose
+    parent's tag is ``parent`` (``None`` for the root); none for those :data:`_APPREC_OWN` names."""
+    path = (tree.local_name(tag),) if parent is None else (tree.local_name(parent), tree.local_name(tag))
+    if path in _APPREC_OWN:
+        return ()
+    return _verdict(part, path, "APPREC", layers, value.strip(), system, display)
+
+
+#: :func:`_apprec_verdict` of the last coded elements judged, for tags and values no longer than
+#: :data:`_APPREC_CACHED_CHARS` together.
+_apprec_remembered: Final = functools.lru_cache(maxsize=4096)(_apprec_verdict)
+_APPREC_CACHED_CHARS: Final = 600
 
 
 def judge(
