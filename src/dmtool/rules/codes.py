@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator, Sequence
-from typing import Final
+from typing import Final, cast
 
 from lxml import etree
 
@@ -84,10 +84,13 @@ def apprec_judged(root: etree._Element, version: str, layers: frozenset[str]) ->
     """
     part = f"apprec-{version}"
     found: list[tuple[Judged, etree._Element]] = []
-    for element in _CODED(root):
+    for element in root.iter(etree.Element):  # _CODED's elements, in the same order, without an XPath's setting up
+        value = element.get("V")
+        if value is None:
+            continue
         parent = element.getparent()
-        above = None if parent is None else parent.tag
-        tag, value, system, display = element.tag, element.get("V", ""), element.get("S"), element.get("DN")
+        above = None if parent is None else cast("str", parent.tag)  # elements' tags are strings
+        tag, system, display = cast("str", element.tag), element.get("S"), element.get("DN")
         chars = len(tag) + len(above or "") + len(value) + len(system or "") + len(display or "")
         key = (part, above, tag, layers, value, system, display)
         verdict = _apprec_remembered(*key) if chars <= _APPREC_CACHED_CHARS else _apprec_verdict(*key)
