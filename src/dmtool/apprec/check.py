@@ -8,6 +8,9 @@ list its ``S`` names (8221, or a message-specific list such as 8222/8223), and i
 (``OriginalMsgId/MsgType`` APPREC: no receipt is sent for a receipt). Given the original message, it must also name it
 (``OriginalMsgId``: MsgId, type and GenDate), swap its parties (the receipt's sender is among the original's receiver
 levels, its receiver among the original's sender levels, by HER-id), and the original must not be an AppRec.
+
+:func:`consistent` is the rule's cheap test without the original (true only when the rule would find nothing), which
+:func:`dmtool.validate` asks before it reads the whole receipt.
 """
 
 from __future__ import annotations
