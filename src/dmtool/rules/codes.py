@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator, Sequence
-from typing import Final, cast
+from typing import Final
 
 from lxml import etree
 
@@ -77,49 +77,33 @@ def apprec_judged(root: etree._Element, version: str, layers: frozenset[str]) ->
     """What is wrong with the coded values of the AppRec ``root`` of ``version`` (``1.0`` or ``1.1``), but for those
     ``APPREC-CONSISTENT`` judges (:data:`_APPREC_OWN`).
 
-    Each coded element is judged on its own local name and its parent's (the table's AppRec entries are no longer
-    than two names; ``tests/test_apprec_fast.py`` makes sure), looked up from their tags; the verdicts on the tags
-    and values of the last coded elements judged are remembered, as :func:`judge`'s are, so that a receipt's usual
-    codes cost a lookup each.
+    :func:`judge`'s verdicts, found in one walk of the tree (cheaper than an XPath's setting up), each coded element
+    judged on its own local name and its parent's: the table's AppRec entries are no longer than two names
+    (``tests/test_apprec_fast.py`` makes sure), so that the rest of its path changes nothing.
     """
     part = f"apprec-{version}"
+    known = tree._LOCAL_NAMES  # as tree.index reads them: a lookup, the call only to learn a new tag
     found: list[tuple[Judged, etree._Element]] = []
-    for element in root.iter(etree.Element):  # _CODED's elements, in the same order, without an XPath's setting up
-        value = element.get("V")
-        if value is None:
+    for element in root.iter(etree.Element):
+        code = element.get("V")
+        if code is None:
             continue
-        parent = element.getparent()
-        above = None if parent is None else cast("str", parent.tag)  # elements' tags are strings
-        tag, system, display = cast("str", element.tag), element.get("S"), element.get("DN")
-        chars = len(tag) + len(above or "") + len(value) + len(system or "") + len(display or "")
-        key = (part, above, tag, layers, value, system, display)
-        verdict = _apprec_remembered(*key) if chars <= _APPREC_CACHED_CHARS else _apprec_verdict(*key)
-        if verdict:
+        parent, tag = element.getparent(), element.tag
+        local = known.get(tag) or tree.local_name(tag)
+        if parent is None:
+            path: tuple[str, ...] = (local,)
+        else:
+            above = parent.tag
+            path = (known.get(above) or tree.local_name(above), local)
+            if path in _APPREC_OWN:
+                continue
+        value, system, display = code.strip(), element.get("S"), element.get("DN")
+        key = (part, path, "APPREC", layers, value, system, display)
+        short = len(value) + len(system or "") + len(display or "") <= _CACHED_CHARS
+        verdict = _remembered(*key) if short else _verdict(*key)
+        if verdict:  # most codes are right: no generator to make for them
             found += ((judged, element) for judged in verdict)
     return found
-
-
-def _apprec_verdict(
-    part: str,
-    parent: str | None,
-    tag: str,
-    layers: frozenset[str],
-    value: str,
-    system: str | None,
-    display: str | None,
-) -> tuple[Judged, ...]:
-    """The findings on one coded element of an AppRec: ``V=value S=system DN=display`` of the element of ``tag`` whose
-    parent's tag is ``parent`` (``None`` for the root); none for those :data:`_APPREC_OWN` names."""
-    path = (tree.local_name(tag),) if parent is None else (tree.local_name(parent), tree.local_name(tag))
-    if path in _APPREC_OWN:
-        return ()
-    return _verdict(part, path, "APPREC", layers, value.strip(), system, display)
-
-
-#: :func:`_apprec_verdict` of the last coded elements judged, for tags and values no longer than
-#: :data:`_APPREC_CACHED_CHARS` together.
-_apprec_remembered: Final = functools.lru_cache(maxsize=4096)(_apprec_verdict)
-_APPREC_CACHED_CHARS: Final = 600
 
 
 def judge(
