@@ -39,17 +39,30 @@ def _xsd_issues(schema_set: str, element: etree._Element) -> list[Issue]:
 
 
 def _apprec_issues(
-    element: etree._Element, version: AppRecVersion, original: Original | None, profile: str
+    element: etree._Element,
+    version: AppRecVersion,
+    original: Original | None,
+    profile: str,
+    *,
+    screened: bool = True,
 ) -> list[Issue]:
     """``APPREC-CONSISTENT``, against ``original`` when it is given, and the receipt's other codes (``CODE-VALUE``,
     ``CODE-FORM``). An AppRec too broken to read is left to the schema's report, but for a timestamp the schema
-    takes and dmtool cannot read (``UNSUPPORTED-MESSAGE``)."""
-    try:
-        receipt = apprec.from_element(element, version)
-    except ParseError as exc:
-        return [issue for issue in exc.issues if issue.rule == "UNSUPPORTED-MESSAGE"]
+    takes and dmtool cannot read (``UNSUPPORTED-MESSAGE``).
+
+    Without ``original``, the receipt is read only when :func:`dmtool.apprec.check.consistent` says the consistency
+    check could find something (most receipts are read only for their coded values); ``screened=False`` always reads
+    it (the plain path: the same issues).
+    """
     layers = families.added_layers("APPREC", profile)
-    issues = [finding.issue(receipt) for finding in apprec_check.consistency(receipt, original, layers)]
+    if screened and original is None and apprec_check.consistent(element, version, layers):
+        issues: list[Issue] = []
+    else:
+        try:
+            receipt = apprec.from_element(element, version)
+        except ParseError as exc:
+            return [issue for issue in exc.issues if issue.rule == "UNSUPPORTED-MESSAGE"]
+        issues = [finding.issue(receipt) for finding in apprec_check.consistency(receipt, original, layers)]
     for judged, at in codes.apprec_judged(element, version, layers):
         rule = rules.get("CODE-VALUE" if judged.error else "CODE-FORM")
         issues.append(Issue(rule.id, rule.severity, judged.message, at.sourceline))

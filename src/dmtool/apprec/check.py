@@ -8,19 +8,27 @@ list its ``S`` names (8221, or a message-specific list such as 8222/8223), and i
 (``OriginalMsgId/MsgType`` APPREC: no receipt is sent for a receipt). Given the original message, it must also name it
 (``OriginalMsgId``: MsgId, type and GenDate), swap its parties (the receipt's sender is among the original's receiver
 levels, its receiver among the original's sender levels, by HER-id), and the original must not be an AppRec.
+
+:func:`consistent` is the rule's cheap test without the original (true only when the rule would find nothing), which
+:func:`dmtool.validate` asks before it reads the whole receipt.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Final, NamedTuple
 
+from lxml import etree
+
+from ..dialog.coded import coded_value
 from ..errors import ParseError
 from ..report import Issue, Severity
 from ..rules.facts import Facts, Original
-from ..standards import coded_fields, codelists
+from ..standards import clock, coded_fields, codelists
+from ..xml import tree
 from ..xml.source import Source, load_source
-from .model import MIG_VERSIONS, AppRec
+from .model import MIG_VERSIONS, AppRec, AppRecVersion
 
 RULE: Final = "APPREC-CONSISTENT"
 #: The root ``MsgType/@V`` of every AppRec (rules.md and the official examples), and the 8279 code no receipt answers.
@@ -109,6 +117,44 @@ def consistency(
                       "Receiver")  # fmt: skip
 
 
+#: What :func:`consistent` reads of the root and of ``OriginalMsgId``: the children :func:`~dmtool.apprec.from_element`
+#: requires or :func:`consistency` looks at without the original, by local name.
+_HEAD: Final = tree.named("MsgType", "MIGversion", "GenDate", "Id", "Status", "Error", "OriginalMsgId", "IssueDate")
+
+
+def consistent(root: etree._Element, version: AppRecVersion, layers: frozenset[str] = frozenset()) -> bool:
+    """Could :func:`consistency` find nothing without the original? ``True`` only when
+    :func:`~dmtool.apprec.from_element` reads the AppRec ``root`` of ``version`` without a ``ParseError`` and
+    ``consistency(receipt, None, layers)`` finds nothing; ``False`` when either might not hold.
+
+    The cheap test of the screened path of :func:`dmtool.validate`: it reads the root's and ``OriginalMsgId``'s
+    children once and not the parties, which only the comparison with the original needs (the plain path reads the
+    whole receipt; ``tests/test_apprec_fast.py`` compares the two).
+    """
+    parts = tree.index(root, _HEAD)
+    original = tree.index(tree.first(parts, "OriginalMsgId"), _HEAD)
+    if "Id" not in parts or "OriginalMsgId" not in parts or "Id" not in original:
+        return False
+    for found in (tree.first(parts, "GenDate"), tree.first(original, "IssueDate")):
+        if found is None or clock.parse_timestamp(tree.text(found) or "") is None:
+            return False
+    if tree.code(tree.first(parts, "MsgType")) != APPREC or tree.code(tree.first(original, "MsgType")) == APPREC:
+        return False
+    mig_version = (tree.text(tree.first(parts, "MIGversion")) or "").strip()
+    if mig_version and mig_version != MIG_VERSIONS[version]:
+        return False
+    status, errors = tree.code(tree.first(parts, "Status")), parts.get("Error", ())
+    if status not in codelists.get("8258").codes or (status == "1" and errors) or (status in ("2", "3") and not errors):
+        return False
+    lists = _error_lists(version, layers)
+    for error in errors:
+        value = coded_value(error)
+        if next(_error_code(value.code, value.system, lists), None) is not None:
+            return False
+    return True
+
+
+@functools.cache
 def _error_lists(version: str, layers: frozenset[str]) -> tuple[str, ...]:
     """The error lists an AppRec ``Error`` takes under ``layers``, by the field table
     (:mod:`dmtool.standards.coded_fields`): 8221, 8222, 8223, and 8124 under the nav layer."""

@@ -79,23 +79,21 @@ def _envelope(facts: Facts) -> Iterator[etree._Element]:
 
 def apprec_judged(root: etree._Element, version: str, layers: frozenset[str]) -> list[tuple[Judged, etree._Element]]:
     """What is wrong with the coded values of the AppRec ``root`` of ``version`` (``1.0`` or ``1.1``), but for those
-    ``APPREC-CONSISTENT`` judges (:data:`_APPREC_OWN`)."""
-    coded = []
-    for element in root.iter(etree.Element):
-        if element.get("V") is None:
-            continue
-        parent = element.getparent()  # the last two names of its path, read without the rest of it
-        if parent is None or (tree.name(parent), tree.name(element)) not in _APPREC_OWN:
-            coded.append(element)
-    return list(judge(coded, f"apprec-{version}", "APPREC", layers))
+    ``APPREC-CONSISTENT`` judges (:data:`_APPREC_OWN`): :func:`judge`'s verdicts, found in one walk of the tree."""
+    return list(judge(root.iter(etree.Element), f"apprec-{version}", "APPREC", layers, passed_over=_APPREC_OWN))
 
 
 def judge(
-    elements: Iterable[etree._Element], part: str, message_type: str, layers: frozenset[str]
+    elements: Iterable[etree._Element],
+    part: str,
+    message_type: str,
+    layers: frozenset[str],
+    passed_over: frozenset[tuple[str, str]] = frozenset(),
 ) -> Iterator[tuple[Judged, etree._Element]]:
     """Each finding on the coded ones of ``elements`` (those with a ``V``; the others are passed over) of ``part`` (a
     schema of :data:`dmtool.standards.coded_fields.SCHEMAS`) in a message of ``message_type`` judged by the rule
-    ``layers``, with the element it is about.
+    ``layers``, with the element it is about. An element whose parent's and own local names are in ``passed_over``
+    is not judged.
 
     An element is known by the local names of its path as far up as the table's entries for its name reach
     (:data:`_PATH_LEVELS`: two names for most, one for a name no entry ends in): no entry can tell apart two elements
@@ -112,9 +110,13 @@ def judge(
         name = local_name(element.tag)
         path: tuple[str, ...] = (name,)
         levels = levels_of(name, 1)
-        parent = element.getparent() if levels > 1 else None
+        parent = element.getparent() if levels > 1 or passed_over else None
         if parent is not None:
-            path = (local_name(parent.tag), name)
+            above = local_name(parent.tag)
+            if (above, name) in passed_over:
+                continue
+            if levels > 1:
+                path = (above, name)
             if levels > 2 and (grandparent := parent.getparent()) is not None:
                 path = (local_name(grandparent.tag), *path)
         if len(value) + len(system or "") + len(display or "") <= _CACHED_CHARS:
