@@ -146,6 +146,32 @@ def _plan(cls: type, names: tuple[str, ...], version: DialogVersion) -> _Plan:
     )
 
 
+def _coded(tag: str, value: CV, where: str) -> str:
+    """The empty element ``tag`` with the attributes of ``value``; :class:`BuildError` at ``where`` for a system that
+    is no OID or a character XML cannot carry."""
+    code, system, display, original = value.code, value.system, value.display, value.original_text
+    if system is not None and not _is_oid(system):
+        raise BuildError(f"{where}.system", f"{system!r} is not an OID (digits separated by dots)")
+    if _ATTR_SPECIALS.search("".join((code or "", system or "", display or "", original or ""))) is None:
+        out = f"<{tag}"  # nothing to escape in any of them: one search, not one per attribute
+        if code is not None:
+            out += f' V="{code}"'
+        if system is not None:
+            out += f' S="{system}"'
+        if display is not None:
+            out += f' DN="{display}"'
+        if original is not None:
+            out += f' OT="{original}"'
+        return out + "/>"
+    attributes = (
+        _attribute("V", code, where, "code")
+        + _attribute("S", system, where, "system")
+        + _attribute("DN", display, where, "display")
+        + _attribute("OT", original, where, "original_text")
+    )
+    return f"<{tag}{attributes}/>"
+
+
 class _Writer:
     """Writes one message as XML text in ``parts``; ``body_ns`` is the namespace of the Dialogmelding version being
     written.
@@ -168,43 +194,22 @@ class _Writer:
 
     # -- leaves ---------------------------------------------------------------------------------------------------
 
-    def text(self, tag: str, value: str | None, where: str) -> None:
-        if value is None:
-            return
-        if not value:  # marked, for to_element to give it the empty text a parser does not make of <X></X>
-            self.parts.append(f"<{tag}><!----></{tag}>")
+    def content(self, value: str, where: str) -> str:
+        """``value`` as the content of an element: escaped, or for an empty value an empty comment, which marks it for
+        :func:`to_element` to give it the empty text a parser does not make of ``<X></X>``."""
+        if not value:
             self.empty_text = True
-            return
+            return "<!---->"
         if _TEXT_SPECIALS.search(value) is not None:
-            value = _escaped(value, where, _TEXT_REFERENCES)
-        self.parts.append(f"<{tag}>{value}</{tag}>")
+            return _escaped(value, where, _TEXT_REFERENCES)
+        return value
+
+    def text(self, tag: str, value: str | None, where: str) -> None:
+        if value is not None:
+            self.parts.append(f"<{tag}>{self.content(value, where)}</{tag}>")
 
     def cs(self, tag: str, value: CS, where: str) -> None:
         attributes = _attribute("V", value.code, where, "code") + _attribute("DN", value.display, where, "display")
-        self.parts.append(f"<{tag}{attributes}/>")
-
-    def cv(self, tag: str, value: CV, where: str) -> None:
-        code, system, display, original = value.code, value.system, value.display, value.original_text
-        if system is not None and not _is_oid(system):
-            raise BuildError(f"{where}.system", f"{system!r} is not an OID (digits separated by dots)")
-        if _ATTR_SPECIALS.search("".join((code or "", system or "", display or "", original or ""))) is None:
-            out = f"<{tag}"  # nothing to escape in any of them: one search, not one per attribute
-            if code is not None:
-                out += f' V="{code}"'
-            if system is not None:
-                out += f' S="{system}"'
-            if display is not None:
-                out += f' DN="{display}"'
-            if original is not None:
-                out += f' OT="{original}"'
-            self.parts.append(out + "/>")
-            return
-        attributes = (
-            _attribute("V", code, where, "code")
-            + _attribute("S", system, where, "system")
-            + _attribute("DN", display, where, "display")
-            + _attribute("OT", original, where, "original_text")
-        )
         self.parts.append(f"<{tag}{attributes}/>")
 
     def fields(self, plan: _Plan, owner: object, where: str) -> None:
@@ -223,7 +228,7 @@ class _Writer:
                     f"(dialog_version='{since}', --dialog-version {since})",
                 )
             if isinstance(value, CV):
-                self.cv(tag, value, at)
+                self.parts.append(_coded(tag, value, at))
             elif isinstance(value, CS):
                 self.cs(tag, value, at)
             elif isinstance(value, dt.date):
@@ -236,10 +241,9 @@ class _Writer:
         field) tuples; their children with ``prefix``."""
         for number, type_code, code_list, field in idents:
             at = f"{where}.{field}"
-            self.parts.append(f"<{parent}Ident>")
-            self.text(f"{prefix}Id", number, at)
-            self.cv(f"{prefix}TypeId", self.type_id(code_list, type_code), at)
-            self.parts.append(f"</{parent}Ident>")
+            shown = "" if number is None else f"<{prefix}Id>{self.content(number, at)}</{prefix}Id>"
+            type_id = _coded(f"{prefix}TypeId", self.type_id(code_list, type_code), at)
+            self.parts.append(f"<{parent}Ident>{shown}{type_id}</{parent}Ident>")
 
     @staticmethod
     @functools.lru_cache(maxsize=256)
@@ -319,7 +323,7 @@ class _Writer:
         tag = _FORESPORSEL["journal_info"].element
         for index, info in enumerate(body.journal_info):
             if info is not None:
-                self.cv(tag, info, f"{where}.journal_info[{index}]")
+                self.parts.append(_coded(tag, info, f"{where}.journal_info[{index}]"))
         self.fields(_plan(Foresporsel, _FORESPORSEL_TAIL, self.version), body, where)
         self.roles(body.roles, where)
         self.parts.append("</Foresporsel>")
