@@ -82,7 +82,7 @@ _OWN_IDENTIFIERS: Final = {
     )
     for cls in (Organisation, HealthcareProfessional)
 }
-#: The fields written of each class, in the order of the schema (each group before what the writer writes itself).
+#: The fields :meth:`_Writer.fields` writes of each class, in the schema's order (its method writes the rest).
 _PROFESSIONAL_FIELDS: Final = ("category", "role_to_patient", "family_name", "middle_name", "given_name")
 _PATIENT_FIELDS: Final = ("family_name", "middle_name", "given_name", "date_of_birth", "sex")
 _FORESPORSEL_HEAD: Final = ("type", "subject", "question", "purpose", "reason", "urgency", "from_date", "to_date")
@@ -172,6 +172,16 @@ def _coded(tag: str, value: CV, where: str) -> str:
     return f"<{tag}{attributes}/>"
 
 
+@functools.lru_cache(maxsize=256)  # a message has a few identifier types, again and again
+def _type_id(tag: str, code_list: str, code: str) -> str | None:
+    """The ``TypeId`` element ``tag`` of an identifier of type ``code`` from ``code_list``; ``None`` when its code or
+    display holds a character to escape or one XML cannot carry, which :func:`_coded` writes or reports where it is."""
+    value = _Writer.type_id(code_list, code)
+    if _ATTR_SPECIALS.search(f"{code or ''}{value.display or ''}") is not None:
+        return None
+    return _coded(tag, value, "")
+
+
 class _Writer:
     """Writes one message as XML text in ``parts``; ``body_ns`` is the namespace of the Dialogmelding version being
     written.
@@ -232,9 +242,9 @@ class _Writer:
             elif isinstance(value, CS):
                 self.cs(tag, value, at)
             elif isinstance(value, dt.date):
-                self.text(tag, value.isoformat(), tag)
+                self.parts.append(f"<{tag}>{self.content(value.isoformat(), tag)}</{tag}>")
             else:
-                self.text(tag, value, at)
+                self.parts.append(f"<{tag}>{self.content(value, at)}</{tag}>")
 
     def idents(self, parent: str, prefix: str, idents: Iterable[tuple[str, str, str, str]], where: str) -> None:
         """Write ``Ident`` elements (with the prefix ``parent``, their parent's) from (id, type code, code list,
@@ -242,7 +252,8 @@ class _Writer:
         for number, type_code, code_list, field in idents:
             at = f"{where}.{field}"
             shown = "" if number is None else f"<{prefix}Id>{self.content(number, at)}</{prefix}Id>"
-            type_id = _coded(f"{prefix}TypeId", self.type_id(code_list, type_code), at)
+            tag = f"{prefix}TypeId"
+            type_id = _type_id(tag, code_list, type_code) or _coded(tag, self.type_id(code_list, type_code), at)
             self.parts.append(f"<{parent}Ident>{shown}{type_id}</{parent}Ident>")
 
     @staticmethod
