@@ -177,9 +177,11 @@ def _type_id(tag: str, code_list: str, code: str) -> str | None:
     """The ``TypeId`` element ``tag`` of an identifier of type ``code`` from ``code_list``; ``None`` when its code or
     display holds a character to escape or one XML cannot carry, which :func:`_coded` writes or reports where it is."""
     value = _Writer.type_id(code_list, code)
-    if _ATTR_SPECIALS.search(f"{code or ''}{value.display or ''}") is not None:
+    if (value.system is not None and not _is_oid(value.system)) or _ATTR_SPECIALS.search(
+        f"{code or ''}{value.display or ''}"
+    ) is not None:
         return None
-    return _coded(tag, value, "")
+    return _coded(tag, value, "")  # which can raise no error, and so name no place
 
 
 class _Writer:
@@ -199,7 +201,7 @@ class _Writer:
         self.version = version
         self.body_ns = DIALOG_NAMESPACES[version]
         self.parts: list[str] = []
-        #: Whether an element was written with empty text, marked by an empty comment (see :meth:`text`).
+        #: Whether an element was written with empty text, marked by an empty comment (see :meth:`content`).
         self.empty_text = False
 
     # -- leaves ---------------------------------------------------------------------------------------------------
@@ -270,10 +272,11 @@ class _Writer:
     # -- parties --------------------------------------------------------------------------------------------------
 
     @staticmethod
-    def _identifiers(owner: Organisation | HealthcareProfessional) -> list[tuple[str, str, str, str]]:
-        """The identifiers of ``owner`` as :meth:`idents` takes them: the ones with a field of their own (``her_id``,
-        ...: their type and list declared on the model), then ``ids``."""
-        cls = type(owner)
+    def _identifiers(
+        owner: Organisation | HealthcareProfessional, cls: type[Organisation | HealthcareProfessional]
+    ) -> list[tuple[str, str, str, str]]:
+        """The identifiers of ``owner`` (a ``cls``) as :meth:`idents` takes them: the ones with a field of their own
+        (``her_id``, ...: their type and list declared on the model), then ``ids``."""
         own = [
             (number, ident_type, code_list, name)
             for name, ident_type, code_list in _OWN_IDENTIFIERS[cls]
@@ -288,7 +291,7 @@ class _Writer:
     def organisation(self, org: Organisation, where: str) -> None:
         self.parts.append("<Organisation>")
         self.fields(_plan(Organisation, ("name",), self.version), org, where)
-        listed = self._identifiers(org)
+        listed = self._identifiers(org, Organisation)
         if not listed:
             raise BuildError(where, "an organisation needs an identifier: her_id, org_number or ids")
         self.idents("", "", listed, where)
@@ -303,7 +306,7 @@ class _Writer:
         ``prefix`` (fk1 in a body)."""
         self.parts.append("<HealthcareProfessional>")
         self.fields(_plan(HealthcareProfessional, _PROFESSIONAL_FIELDS, self.version), person, where)
-        listed = self._identifiers(person)
+        listed = self._identifiers(person, HealthcareProfessional)
         if ident_required and not listed:
             raise BuildError(where, "a health professional in the envelope needs an identifier: hpr, her_id or ids")
         self.idents("", prefix, listed, where)
