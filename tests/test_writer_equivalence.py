@@ -32,7 +32,7 @@ def test_the_corpus_holds_every_kind_and_outcome() -> None:
     assert {version for _, version in kinds} == {"1.0", "1.1"}
     lax = Counter(record["lax"].get("error", "bytes") for record in records)
     strict = Counter(record["strict"].get("error", "bytes") for record in records)
-    assert lax["bytes"] >= 500 and lax["BuildError"] >= 100
+    assert lax["bytes"] >= 450 and lax["BuildError"] >= 200
     assert strict["bytes"] >= 200 and strict["RuleError"] >= 200
     errors = {record["lax"]["text"].partition(":")[0] for record in records if "text" in record["lax"]}
     assert len(errors) >= 20, errors  # many fields and kinds of error, not one over and over

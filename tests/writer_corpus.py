@@ -89,7 +89,8 @@ def outcome(model: Message, version: str | None, strict: bool) -> dict[str, Any]
 
 # -- writing the corpus -------------------------------------------------------------------------------------------
 
-_ODD_TEXTS = ("", " ", "a\x01b", "\ud800", "\ufffe", "<&>\"'\r\n\t]]>", "x\r\ny", "æøå \U0001f600", "\t", "&amp;")
+_BAD_TEXTS = ("a\x01b", "\ud800", "\ufffe")  # what XML cannot carry
+_ODD_TEXTS = ("", " ", *_BAD_TEXTS, "<&>\"'\r\n\t]]>", "x\r\ny", "æøå \U0001f600", "\t", "&amp;")
 
 
 def _paths(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
@@ -115,11 +116,15 @@ def _paths(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
     return found
 
 
-def _random_edit(rng: random.Random, model: Message) -> tuple[str, Any] | None:
+def _random_edit(
+    rng: random.Random, model: Message, under: str = "", texts: tuple[str, ...] = _ODD_TEXTS
+) -> tuple[str, Any] | None:
+    """An odd value for a random field of ``model`` (of ``texts`` for a string), one below ``under`` when it has
+    any."""
     paths = _paths(model)
-    path, current = rng.choice(paths)
+    path, current = rng.choice([item for item in paths if item[0].startswith(under)] or paths)
     if isinstance(current, str) or (current is None and rng.random() < 0.5):
-        return path, rng.choice(_ODD_TEXTS)
+        return path, rng.choice(texts)
     if isinstance(current, tuple):
         return path, []
     if dataclasses.is_dataclass(current) or current is None:
@@ -189,8 +194,12 @@ def _record(rng: random.Random, model: Message) -> dict[str, Any] | None:
             edit = _random_edit(rng, model_of(record))
             if edit is not None:
                 record["edits"].append(list(edit))
-    elif roll < 0.5:
-        record["edits"].append(list(rng.choice(_TARGETED)))
+    elif roll < 0.65:  # one of the writer's own errors, mostly with another beside it or anywhere: which comes first
+        target = rng.choice(_TARGETED)
+        record["edits"].append(list(target))
+        if rng.random() < 0.7:
+            under = target[0].rpartition(".")[0] if rng.random() < 0.7 else ""
+            record["edits"].append(list(_random_edit(rng, model, under, _BAD_TEXTS) or ("msg_id", "\x01")))
     if rng.random() < 0.1:
         record["dialog_version"] = rng.choice(DIALOG_VERSIONS)
     try:
