@@ -154,8 +154,6 @@ _TARGETED = (  # edits that reach the writer's own errors
 
 
 def _models(rng: random.Random) -> list[tuple[Message, str]]:
-    from hypothesis import HealthCheck, given, settings
-
     from dmtool.testing import fixtures
     from dmtool.testing import strategies as dms
 
@@ -173,12 +171,7 @@ def _models(rng: random.Random) -> list[tuple[Message, str]]:
             except DmtoolError:
                 continue
 
-    @settings(max_examples=240, suppress_health_check=list(HealthCheck), deadline=None, database=None)
-    @given(dms.messages())
-    def drawn(message: Message) -> None:
-        found.append((message, "strategies.messages"))
-
-    drawn()
+    found.extend((fixtures.draw(dms.messages(), 22, index), "strategies.messages") for index in range(240))
     rng.shuffle(found)
     return found
 
