@@ -25,6 +25,8 @@ from ..standards import versions
 
 #: The key of the binding in a field's metadata.
 KEY: Final = "dmtool.xml"
+#: The Dialogmelding versions, oldest first: what ``since`` may name and :meth:`FieldInfo.in_version` compares.
+_DIALOG_VERSIONS: Final = versions.numbers("dialog")
 
 
 @dataclass(frozen=True)
@@ -49,8 +51,7 @@ class FieldInfo:
 
     def in_version(self, version: str) -> bool:
         """True when Dialogmelding ``version`` has this field."""
-        numbers = versions.numbers("dialog")
-        return self.since is None or numbers.index(version) >= numbers.index(self.since)
+        return self.since is None or _DIALOG_VERSIONS.index(version) >= _DIALOG_VERSIONS.index(self.since)
 
 
 def xml(
@@ -67,8 +68,8 @@ def xml(
 
     Raises :class:`ValueError` for a ``since`` that is no Dialogmelding version, so a typo fails at import.
     """
-    if since is not None and since not in versions.numbers("dialog"):
-        known = ", ".join(versions.numbers("dialog"))
+    if since is not None and since not in _DIALOG_VERSIONS:
+        known = ", ".join(_DIALOG_VERSIONS)
         raise ValueError(f"since must be a Dialogmelding version ({known}), not {since!r}")
     lists = MappingProxyType(dict(kind_lists or {}))
     return MappingProxyType(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Final, cast
 
 from lxml import etree
@@ -22,7 +22,7 @@ from ..standards import clock, codelists, versions
 from ..standards import namespaces as ns
 from ..xml import parsing, xsd
 from . import fields
-from .fields import FieldInfo, declared
+from .fields import declared
 from .model import (
     CS,
     CV,
@@ -43,22 +43,51 @@ from .model import (
 
 MIG_VERSION: Final = versions.mig_versions("msghead")["1.2"]
 DIALOG_NAMESPACES: Final = cast("dict[DialogVersion, str]", versions.namespaces("dialog"))
-#: The characters XML 1.0 can carry (a character class's contents), and those it cannot, even escaped.
-_XML_CHARS: Final = "\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff"
-_NOT_XML_CHAR: Final = re.compile(f"[^{_XML_CHARS}]")
+#: The characters XML 1.0 can carry, as ranges of code points; and a pattern for those it cannot, even escaped.
+_XML_CHARS: Final = ((0x9, 0xA), (0xD, 0xD), (0x20, 0xD7FF), (0xE000, 0xFFFD), (0x10000, 0x10FFFF))
+
+
+def _char_class(ranges: tuple[tuple[int, int], ...], without: str = "") -> str:
+    """The contents of a character class holding the code points of ``ranges`` but the characters of ``without``."""
+    kept: list[tuple[int, int]] = []
+    for low, high in ranges:
+        for code in sorted(ord(char) for char in without if low <= ord(char) <= high):
+            if low < code:
+                kept.append((low, code - 1))
+            low = code + 1
+        if low <= high:
+            kept.append((low, high))
+    return "".join(re.escape(chr(low)) + (f"-{re.escape(chr(high))}" if high > low else "") for low, high in kept)
+
+
+_NOT_XML_CHAR: Final = re.compile(f"[^{_char_class(_XML_CHARS)}]")
 _OID: Final = re.compile(r"\d+(?:\.\d+)*")  # the schemas' oid pattern
 #: The binding of each model class the writer writes, declared on the model (:mod:`dmtool.dialog.fields`).
-_ORGANISATION: Final = declared(Organisation)
-_PROFESSIONAL: Final = declared(HealthcareProfessional)
-_PATIENT: Final = declared(Patient)
-_PERSON: Final = declared(Person)
 _ROLE: Final = declared(Role)
-_CONVERSATION: Final = declared(ConversationRef)
 _FORESPORSEL: Final = declared(Foresporsel)
 _NOTAT: Final = declared(Notat)
 _MESSAGE: Final = declared(Message)
 _KIND_LIST: Final = fields.code_list(Message, "kind")
 _ACK_LIST: Final = fields.code_list(Message, "ack")
+_PATIENT_ID_LIST: Final = fields.code_list(Patient, "id_type")
+_PERSON_ID_LIST: Final = fields.code_list(Person, "ids")
+_IDS_LISTS: Final = {cls: fields.code_list(cls, "ids") for cls in (Organisation, HealthcareProfessional)}
+#: The identifiers of each party class with a field of their own (``her_id``, ...): (field, type, code list), as the
+#: model declares them.
+_OWN_IDENTIFIERS: Final = {
+    cls: tuple(
+        (name, info.ident_type, info.code_list)
+        for name, info in declared(cls).items()
+        if info.ident_type is not None and info.code_list is not None
+    )
+    for cls in (Organisation, HealthcareProfessional)
+}
+#: The fields :meth:`_Writer.fields` writes of each class, in the schema's order (its method writes the rest).
+_PROFESSIONAL_FIELDS: Final = ("category", "role_to_patient", "family_name", "middle_name", "given_name")
+_PATIENT_FIELDS: Final = ("family_name", "middle_name", "given_name", "date_of_birth", "sex")
+_FORESPORSEL_HEAD: Final = ("type", "subject", "question", "purpose", "reason", "urgency", "from_date", "to_date")
+_FORESPORSEL_TAIL: Final = ("coded_info", "doc_id")
+_NOTAT_FIELDS: Final = ("topic", "title", "text", "remark", "doc_id", "date")
 
 
 def _display(code_list: str, code: str) -> str | None:
@@ -67,9 +96,10 @@ def _display(code_list: str, code: str) -> str | None:
 
 def _escaper(specials: str) -> tuple[re.Pattern[str], dict[str, str]]:
     """What :class:`_Writer` looks for in a value: a character XML cannot carry or one of ``specials``, which are
-    written as references; and those references."""
+    written as references; and those references. One negated class, not an alternation of two: the regular
+    expression engine scans for a class in one loop, and tries each branch of an alternation at every position."""
     references = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#9;"}
-    return re.compile(f"[^{_XML_CHARS}]|[{re.escape(specials)}]"), {char: references[char] for char in specials}
+    return re.compile(f"[^{_char_class(_XML_CHARS, specials)}]"), {char: references[char] for char in specials}
 
 
 #: In text, ``&``, ``<``, ``>`` and a carriage return (which a parser would make a line feed) become references; in
@@ -103,78 +133,130 @@ def _attribute(name: str, value: str | None, where: str, field: str) -> str:
     return f' {name}="{value}"'
 
 
+#: What :meth:`_Writer.fields` writes of a model class: (field, element, the version that has it when the version being
+#: written does not, else ``None``) for each field, in order.
+_Plan = tuple[tuple[str, str, str | None], ...]
+
+
+@functools.cache  # a few classes, lists of fields and versions: read from the binding once, not per field and message
+def _plan(cls: type, names: tuple[str, ...], version: DialogVersion) -> _Plan:
+    bound = declared(cls)
+    return tuple(
+        (name, bound[name].element, None if bound[name].in_version(version) else bound[name].since) for name in names
+    )
+
+
+def _coded(tag: str, value: CV, where: str) -> str:
+    """The empty element ``tag`` with the attributes of ``value``; :class:`BuildError` at ``where`` for a system that
+    is no OID or a character XML cannot carry."""
+    code, system, display, original = value.code, value.system, value.display, value.original_text
+    if system is not None and not _is_oid(system):
+        raise BuildError(f"{where}.system", f"{system!r} is not an OID (digits separated by dots)")
+    if _ATTR_SPECIALS.search("".join((code or "", system or "", display or "", original or ""))) is None:
+        out = f"<{tag}"  # nothing to escape in any of them: one search, not one per attribute
+        if code is not None:
+            out += f' V="{code}"'
+        if system is not None:
+            out += f' S="{system}"'
+        if display is not None:
+            out += f' DN="{display}"'
+        if original is not None:
+            out += f' OT="{original}"'
+        return out + "/>"
+    attributes = (
+        _attribute("V", code, where, "code")
+        + _attribute("S", system, where, "system")
+        + _attribute("DN", display, where, "display")
+        + _attribute("OT", original, where, "original_text")
+    )
+    return f"<{tag}{attributes}/>"
+
+
+@functools.lru_cache(maxsize=256)  # a message has a few identifier types, again and again
+def _type_id(tag: str, code_list: str, code: str) -> str | None:
+    """The ``TypeId`` element ``tag`` of an identifier of type ``code`` from ``code_list``; ``None`` when its code or
+    display holds a character to escape or one XML cannot carry, which :func:`_coded` writes or reports where it is."""
+    value = _Writer.type_id(code_list, code)
+    if (value.system is not None and not _is_oid(value.system)) or _ATTR_SPECIALS.search(
+        f"{code or ''}{value.display or ''}"
+    ) is not None:
+        return None
+    return _coded(tag, value, "")  # which can raise no error, and so name no place
+
+
 class _Writer:
     """Writes one message as XML text in ``parts``; ``body_ns`` is the namespace of the Dialogmelding version being
     written.
 
     Text is cheaper to write than a tree is to build element by element: :func:`to_element` parses it in one call.
     Elements are written with the prefix their namespace has in the output: none for MsgHead and the Dialogmelding
-    (each is the default namespace where it stands), ``fk1:`` for the shared components.
+    (each is the default namespace where it stands), ``fk1:`` for the shared components; a method takes the prefix
+    (``""`` or ``"fk1:"``) of the elements it writes, or a tag with its prefix. Fields are written from a
+    :data:`_Plan` of their class, read from the binding once per version.
     """
+
+    __slots__ = ("body_ns", "empty_text", "parts", "version")
 
     def __init__(self, version: DialogVersion) -> None:
         self.version = version
         self.body_ns = DIALOG_NAMESPACES[version]
         self.parts: list[str] = []
-        #: Whether an element was written with empty text, marked by an empty comment (see :meth:`text`).
+        #: Whether an element was written with empty text, marked by an empty comment (see :meth:`content`).
         self.empty_text = False
 
     # -- leaves ---------------------------------------------------------------------------------------------------
 
-    def open(self, namespace: str, local: str) -> str:
-        """Write the start tag of a container element; return the end tag for :meth:`close`."""
-        tag = f"fk1:{local}" if namespace == ns.FK1 else local
-        self.parts.append(f"<{tag}>")
-        return f"</{tag}>"
-
-    def close(self, end: str) -> None:
-        self.parts.append(end)
-
-    def leaf(self, namespace: str, local: str, attributes: str) -> None:
-        self.parts.append(f"<fk1:{local}{attributes}/>" if namespace == ns.FK1 else f"<{local}{attributes}/>")
-
-    def text(self, namespace: str, local: str, value: str | None, where: str) -> None:
-        if value is None:
-            return
-        tag = f"fk1:{local}" if namespace == ns.FK1 else local
-        if not value:  # marked, for to_element to give it the empty text a parser does not make of <X></X>
-            self.parts.append(f"<{tag}><!----></{tag}>")
+    def content(self, value: str, where: str) -> str:
+        """``value`` as the content of an element: escaped, or for an empty value an empty comment, which marks it for
+        :func:`to_element` to give it the empty text a parser does not make of ``<X></X>``."""
+        if not value:
             self.empty_text = True
-            return
+            return "<!---->"
         if _TEXT_SPECIALS.search(value) is not None:
-            value = _escaped(value, where, _TEXT_REFERENCES)
-        self.parts.append(f"<{tag}>{value}</{tag}>")
+            return _escaped(value, where, _TEXT_REFERENCES)
+        return value
 
-    def date(self, namespace: str, local: str, value: dt.date | None) -> None:
+    def text(self, tag: str, value: str | None, where: str) -> None:
         if value is not None:
-            self.text(namespace, local, value.isoformat(), local)
+            self.parts.append(f"<{tag}>{self.content(value, where)}</{tag}>")
 
-    def cs(self, namespace: str, local: str, value: CS | None, where: str) -> None:
-        if value is not None:
-            attributes = _attribute("V", value.code, where, "code") + _attribute("DN", value.display, where, "display")
-            self.leaf(namespace, local, attributes)
+    def cs(self, tag: str, value: CS, where: str) -> None:
+        attributes = _attribute("V", value.code, where, "code") + _attribute("DN", value.display, where, "display")
+        self.parts.append(f"<{tag}{attributes}/>")
 
-    def cv(self, namespace: str, local: str, value: CV | None, where: str) -> None:
-        if value is None:
-            return
-        if value.system is not None and not _is_oid(value.system):
-            raise BuildError(f"{where}.system", f"{value.system!r} is not an OID (digits separated by dots)")
-        attributes = (
-            _attribute("V", value.code, where, "code")
-            + _attribute("S", value.system, where, "system")
-            + _attribute("DN", value.display, where, "display")
-            + _attribute("OT", value.original_text, where, "original_text")
-        )
-        self.leaf(namespace, local, attributes)
+    def fields(self, plan: _Plan, owner: object, where: str) -> None:
+        """Write the fields of ``plan`` of ``owner`` that are set (a text, a date or a coded value), each as the
+        element the model declares for it; :class:`BuildError` at ``where.field`` for one the version being written
+        does not have."""
+        for name, tag, since in plan:
+            value = getattr(owner, name)
+            if value is None:
+                continue
+            at = f"{where}.{name}"
+            if since is not None:
+                raise BuildError(
+                    at,
+                    f"only Dialogmelding {since} has this field: build version {since} "
+                    f"(dialog_version='{since}', --dialog-version {since})",
+                )
+            if isinstance(value, CV):
+                self.parts.append(_coded(tag, value, at))
+            elif isinstance(value, CS):
+                self.cs(tag, value, at)
+            elif isinstance(value, dt.date):
+                self.parts.append(f"<{tag}>{self.content(value.isoformat(), tag)}</{tag}>")
+            else:
+                self.parts.append(f"<{tag}>{self.content(value, at)}</{tag}>")
 
-    def idents(self, parent_ns: str, namespace: str, idents: Iterable[tuple[str, str, str, str]], where: str) -> None:
-        """Write ``Ident`` elements (in ``parent_ns``, their parent's namespace) from (id, type code, code list,
-        field) tuples; their children go in ``namespace``."""
+    def idents(self, parent: str, prefix: str, idents: Iterable[tuple[str, str, str, str]], where: str) -> None:
+        """Write ``Ident`` elements (with the prefix ``parent``, their parent's) from (id, type code, code list,
+        field) tuples; their children with ``prefix``."""
         for number, type_code, code_list, field in idents:
-            end = self.open(parent_ns, "Ident")
-            self.text(namespace, "Id", number, f"{where}.{field}")
-            self.cv(namespace, "TypeId", self.type_id(code_list, type_code), f"{where}.{field}")
-            self.close(end)
+            at = f"{where}.{field}"
+            shown = "" if number is None else f"<{prefix}Id>{self.content(number, at)}</{prefix}Id>"
+            tag = f"{prefix}TypeId"
+            type_id = _type_id(tag, code_list, type_code) or _coded(tag, self.type_id(code_list, type_code), at)
+            self.parts.append(f"<{parent}Ident>{shown}{type_id}</{parent}Ident>")
 
     @staticmethod
     @functools.lru_cache(maxsize=256)
@@ -182,147 +264,115 @@ class _Writer:
         listed = codelists.get(code_list)
         return CV(code, listed.oid, listed.codes.get(code))
 
-    def telecom(self, parent_ns: str, namespace: str, urls: tuple[str, ...], where: str) -> None:
+    def telecom(self, parent: str, prefix: str, urls: tuple[str, ...], where: str) -> None:
         for index, url in enumerate(urls):
-            end = self.open(parent_ns, "TeleCom")
-            self.leaf(namespace, "TeleAddress", _attribute("V", url, where, f"telecom[{index}]"))
-            self.close(end)
+            address = _attribute("V", url, where, f"telecom[{index}]")
+            self.parts.append(f"<{parent}TeleCom><{prefix}TeleAddress{address}/></{parent}TeleCom>")
 
     # -- parties --------------------------------------------------------------------------------------------------
 
     @staticmethod
-    def _identifiers(owner: Organisation | HealthcareProfessional) -> list[tuple[str, str, str, str]]:
-        """The identifiers of ``owner`` as :meth:`idents` takes them: the ones with a field of their own (``her_id``,
-        ...: their type and list declared on the model), then ``ids``."""
-        bound = declared(type(owner))
+    def _identifiers(
+        owner: Organisation | HealthcareProfessional, cls: type[Organisation | HealthcareProfessional]
+    ) -> list[tuple[str, str, str, str]]:
+        """The identifiers of ``owner`` (a ``cls``) as :meth:`idents` takes them: the ones with a field of their own
+        (``her_id``, ...: their type and list declared on the model), then ``ids``."""
         own = [
-            (number, info.ident_type, info.code_list, name)
-            for name, info in bound.items()
-            if info.ident_type is not None and info.code_list is not None and (number := getattr(owner, name))
-            is not None
+            (number, ident_type, code_list, name)
+            for name, ident_type, code_list in _OWN_IDENTIFIERS[cls]
+            if (number := getattr(owner, name)) is not None
         ]
-        return own + _Writer._other_ids(owner.ids, fields.code_list(type(owner), "ids"))
+        return own + _Writer._other_ids(owner.ids, _IDS_LISTS[cls])
 
     @staticmethod
     def _other_ids(ids: tuple[Ident, ...], code_list: str) -> list[tuple[str, str, str, str]]:
         return [(ident.id, ident.type, code_list, f"ids[{index}]") for index, ident in enumerate(ids)]
 
     def organisation(self, org: Organisation, where: str) -> None:
-        end = self.open(ns.MSGHEAD, "Organisation")
-        self.put(ns.MSGHEAD, _ORGANISATION, org, "name", where)
-        listed = self._identifiers(org)
+        self.parts.append("<Organisation>")
+        self.fields(_plan(Organisation, ("name",), self.version), org, where)
+        listed = self._identifiers(org, Organisation)
         if not listed:
             raise BuildError(where, "an organisation needs an identifier: her_id, org_number or ids")
-        self.idents(ns.MSGHEAD, ns.MSGHEAD, listed, where)
+        self.idents("", "", listed, where)
         if org.unit is not None:
             self.organisation(org.unit, f"{where}.unit")
         if org.professional is not None:
-            self.professional(ns.MSGHEAD, ns.MSGHEAD, org.professional, f"{where}.professional", True)
-        self.close(end)
+            self.professional("", org.professional, f"{where}.professional", True)
+        self.parts.append("</Organisation>")
 
-    def professional(
-        self, namespace: str, child_ns: str, person: HealthcareProfessional, where: str, ident_required: bool
-    ) -> None:
-        """``HealthcareProfessional`` in ``namespace``; its Ident/TeleCom children in ``child_ns`` (fk1 in a body)."""
-        end = self.open(namespace, "HealthcareProfessional")
-        for name in ("category", "role_to_patient", "family_name", "middle_name", "given_name"):
-            self.put(namespace, _PROFESSIONAL, person, name, where)
-        listed = self._identifiers(person)
+    def professional(self, prefix: str, person: HealthcareProfessional, where: str, ident_required: bool) -> None:
+        """``HealthcareProfessional`` in the default namespace where it stands; its Ident/TeleCom children with
+        ``prefix`` (fk1 in a body)."""
+        self.parts.append("<HealthcareProfessional>")
+        self.fields(_plan(HealthcareProfessional, _PROFESSIONAL_FIELDS, self.version), person, where)
+        listed = self._identifiers(person, HealthcareProfessional)
         if ident_required and not listed:
             raise BuildError(where, "a health professional in the envelope needs an identifier: hpr, her_id or ids")
-        self.idents(namespace, child_ns, listed, where)
-        self.telecom(namespace, child_ns, person.telecom, where)
-        self.close(end)
+        self.idents("", prefix, listed, where)
+        self.telecom("", prefix, person.telecom, where)
+        self.parts.append("</HealthcareProfessional>")
 
     def patient(self, patient: Patient) -> None:
         where = "patient"
-        end = self.open(ns.MSGHEAD, _MESSAGE["patient"].element)
-        for name in ("family_name", "middle_name", "given_name", "date_of_birth", "sex"):
-            self.put(ns.MSGHEAD, _PATIENT, patient, name, where)
+        tag = _MESSAGE["patient"].element
+        self.parts.append(f"<{tag}>")
+        self.fields(_plan(Patient, _PATIENT_FIELDS, self.version), patient, where)
         if patient.id is not None:
             if patient.id_type is None:
                 raise BuildError(f"{where}.id_type", "the patient's id needs its type (FNR or DNR, code list 8116)")
-            id_list = fields.code_list(Patient, "id_type")
-            self.idents(ns.MSGHEAD, ns.MSGHEAD, [(patient.id, patient.id_type, id_list, "id")], where)
+            self.idents("", "", [(patient.id, patient.id_type, _PATIENT_ID_LIST, "id")], where)
         elif patient.id_type is not None:
             raise BuildError(f"{where}.id", f"id_type is {patient.id_type!r} but there is no id")
-        self.telecom(ns.MSGHEAD, ns.MSGHEAD, patient.telecom, where)
-        self.close(end)
+        self.telecom("", "", patient.telecom, where)
+        self.parts.append(f"</{tag}>")
 
     # -- body -----------------------------------------------------------------------------------------------------
 
-    def put(self, namespace: str, bound: Mapping[str, FieldInfo], owner: object, name: str, where: str) -> None:
-        """Write the field ``name`` of ``owner`` (a text, a date or a coded value; ``bound`` is its class's binding)
-        as the element the model declares for it; :class:`BuildError` at ``where.name`` when it is set and the
-        version being written does not have it."""
-        field = bound[name]
-        value = getattr(owner, name)
-        at = f"{where}.{name}"
-        if value is None:
-            return
-        if not field.in_version(self.version):
-            raise BuildError(
-                at,
-                f"only Dialogmelding {field.since} has this field: build version {field.since} "
-                f"(dialog_version='{field.since}', --dialog-version {field.since})",
-            )
-        if isinstance(value, CV):
-            self.cv(namespace, field.element, value, at)
-        elif isinstance(value, CS):
-            self.cs(namespace, field.element, value, at)
-        elif isinstance(value, dt.date):
-            self.date(namespace, field.element, value)
-        else:
-            self.text(namespace, field.element, value, at)
-
     def foresporsel(self, body: Foresporsel, where: str) -> None:
-        d, f = self.body_ns, _FORESPORSEL
-        end = self.open(d, "Foresporsel")
-        for name in ("type", "subject", "question", "purpose", "reason", "urgency", "from_date", "to_date"):
-            self.put(d, f, body, name, where)
+        self.parts.append("<Foresporsel>")
+        self.fields(_plan(Foresporsel, _FORESPORSEL_HEAD, self.version), body, where)
         if len(body.journal_info) > 1 and self.version == "1.0":
             raise BuildError(f"{where}.journal_info", "Dialogmelding 1.0 allows one TypeJournalinfo; 1.1 allows more")
+        tag = _FORESPORSEL["journal_info"].element
         for index, info in enumerate(body.journal_info):
-            self.cv(d, f["journal_info"].element, info, f"{where}.journal_info[{index}]")
-        for name in ("coded_info", "doc_id"):
-            self.put(d, f, body, name, where)
+            if info is not None:
+                self.parts.append(_coded(tag, info, f"{where}.journal_info[{index}]"))
+        self.fields(_plan(Foresporsel, _FORESPORSEL_TAIL, self.version), body, where)
         self.roles(body.roles, where)
-        self.close(end)
+        self.parts.append("</Foresporsel>")
 
     def notat(self, body: Notat, where: str) -> None:
-        d, f = self.body_ns, _NOTAT
-        end = self.open(d, "Notat")
-        for name in ("topic", "title", "text", "remark", "doc_id", "date"):
-            self.put(d, f, body, name, where)
+        self.parts.append("<Notat>")
+        self.fields(_plan(Notat, _NOTAT_FIELDS, self.version), body, where)
         if body.quoted is not None:
             self.foresporsel(body.quoted, f"{where}.quoted")
         self.roles(body.roles, where)
-        self.close(end)
+        self.parts.append("</Notat>")
 
     def roles(self, roles: tuple[Role, ...], where: str) -> None:
-        d = self.body_ns
+        tag = _NOTAT["roles"].element
+        plan = _plan(Role, ("role", "role_to_patient"), self.version)
         for index, role in enumerate(roles):
             at = f"{where}.roles[{index}]"
-            end = self.open(d, _NOTAT["roles"].element)
-            self.put(d, _ROLE, role, "role", at)
-            self.put(d, _ROLE, role, "role_to_patient", at)
+            self.parts.append(f"<{tag}>")
+            self.fields(plan, role, at)
             if role.professional is not None and role.person is not None:
                 raise BuildError(at, "a role holds a professional or a person, not both")
             if role.professional is not None:
-                self.professional(d, ns.FK1, role.professional, f"{at}.professional", False)
+                self.professional("fk1:", role.professional, f"{at}.professional", False)
             elif role.person is not None:
                 self.person(role.person, f"{at}.person")
             elif self.version == "1.0":
                 raise BuildError(at, "in Dialogmelding 1.0 a role needs a professional or a person")
-            self.close(end)
+            self.parts.append(f"</{tag}>")
 
     def person(self, person: Person, where: str) -> None:
-        d = self.body_ns
-        end = self.open(d, _ROLE["person"].element)
-        for name in ("given_name", "middle_name", "family_name"):
-            self.put(d, _PERSON, person, name, where)
-        self.idents(d, ns.FK1, self._other_ids(person.ids, fields.code_list(Person, "ids")), where)
-        self.close(end)
+        tag = _ROLE["person"].element
+        self.parts.append(f"<{tag}>")
+        self.fields(_plan(Person, ("given_name", "middle_name", "family_name"), self.version), person, where)
+        self.idents("", "fk1:", self._other_ids(person.ids, _PERSON_ID_LIST), where)
+        self.parts.append(f"</{tag}>")
 
     # -- whole message --------------------------------------------------------------------------------------------
 
@@ -334,36 +384,36 @@ class _Writer:
                 "DIALOG_HELSEFAGLIG is Dialogmelding 1.1 only: "
                 "build version 1.1 (dialog_version='1.1', --dialog-version 1.1)",
             )
-        m = ns.MSGHEAD
-        self.parts.append(f'<MsgHead xmlns="{m}">')
-        info = self.open(m, "MsgInfo")
-        self.cs(m, _MESSAGE["kind"].element, CS(message.kind, _display(_KIND_LIST, message.kind)), "kind")
-        self.text(m, "MIGversion", MIG_VERSION, "version")
-        self.text(m, _MESSAGE["gen_date"].element, clock.format_timestamp(message.gen_date, "gen_date"), "gen_date")
-        self.text(m, _MESSAGE["msg_id"].element, message.msg_id, "msg_id")
+        parts = self.parts
+        parts.append(f'<MsgHead xmlns="{ns.MSGHEAD}"><MsgInfo>')
+        self.cs(_MESSAGE["kind"].element, CS(message.kind, _display(_KIND_LIST, message.kind)), "kind")
+        self.text("MIGversion", MIG_VERSION, "version")
+        self.text(_MESSAGE["gen_date"].element, clock.format_timestamp(message.gen_date, "gen_date"), "gen_date")
+        self.text(_MESSAGE["msg_id"].element, message.msg_id, "msg_id")
         if message.ack is not None:
-            self.cs(m, _MESSAGE["ack"].element, CS(message.ack, _display(_ACK_LIST, message.ack)), "ack")
+            self.cs(_MESSAGE["ack"].element, CS(message.ack, _display(_ACK_LIST, message.ack)), "ack")
         if message.conversation is not None:
-            ref = self.open(m, _MESSAGE["conversation"].element)
-            for name in ("parent", "conversation"):
-                self.put(m, _CONVERSATION, message.conversation, name, "conversation")
-            self.close(ref)
+            tag = _MESSAGE["conversation"].element
+            parts.append(f"<{tag}>")
+            self.fields(_plan(ConversationRef, ("parent", "conversation"), self.version), message.conversation,
+                        "conversation")  # fmt: skip
+            parts.append(f"</{tag}>")
         for role in ("sender", "receiver"):
-            end = self.open(m, _MESSAGE[role].element)
+            tag = _MESSAGE[role].element
+            parts.append(f"<{tag}>")
             self.organisation(getattr(message, role), role)
-            self.close(end)
+            parts.append(f"</{tag}>")
         if message.patient is not None:
             self.patient(message.patient)
-        self.close(info)
-        self.parts.append("<Document><RefDoc>")
-        self.cs(m, "MsgType", CS("XML", _display("8114", "XML")), "document")
-        self.parts.append(f'<Content><Dialogmelding xmlns="{self.body_ns}" xmlns:fk1="{ns.FK1}">')
+        parts.append("</MsgInfo><Document><RefDoc>")
+        self.cs("MsgType", CS("XML", _display("8114", "XML")), "document")
+        parts.append(f'<Content><Dialogmelding xmlns="{self.body_ns}" xmlns:fk1="{ns.FK1}">')
         if isinstance(message.body, Foresporsel):
             self.foresporsel(message.body, "body")
         else:
             self.notat(message.body, "body")
-        self.parts.append("</Dialogmelding></Content></RefDoc></Document></MsgHead>")
-        return "".join(self.parts).encode()
+        parts.append("</Dialogmelding></Content></RefDoc></Document></MsgHead>")
+        return "".join(parts).encode()
 
 
 def to_element(message: Message, dialog_version: DialogVersion | None = None) -> etree._Element:
