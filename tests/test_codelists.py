@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
 import pytest
@@ -156,3 +157,25 @@ def test_a_list_the_table_names_without_a_name_is_refused_clearly(tmp_path):
     table.write_text('{"fields": [{"lists": ["8121"]}]}', encoding="utf-8")
     with pytest.raises(ValueError, match="list 8121: add its name"):
         make_codelists.transcribe(REFERENCE / "codelists", table)
+
+
+#: The regular expressions the OID checks replaced (the oracle): the schemas' pattern, and a dotted OID.
+_SCHEMA_OID_PATTERN = re.compile(r"\d+(?:\.\d+)*")
+_DOTTED_OID_PATTERN = re.compile(r"(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))+")
+#: Digits of several scripts (Nd), digits that are not decimal (superscript, circled: No), dots and others.
+_OID_ALPHABET = "0123456789.\u0663\u06f4\u0967\uff11\U0001d7d7\u00b2\u2460x -\n"
+
+
+@given(st.text(alphabet=_OID_ALPHABET, max_size=30) | st.from_regex(r"[0-9]{1,3}(\.[0-9]{1,3}){0,5}", fullmatch=True))
+def test_oid_checks_answer_as_the_regular_expressions(text: str) -> None:
+    """``is_schema_oid`` and ``is_dotted_oid`` are linear rewrites of two regular expressions: the same answers."""
+    assert codelists.is_schema_oid(text) == (_SCHEMA_OID_PATTERN.fullmatch(text) is not None)
+    assert codelists.is_dotted_oid(text) == (_DOTTED_OID_PATTERN.fullmatch(text) is not None)
+
+
+def test_oid_checks_take_a_20_mb_oid() -> None:
+    """A 20 MB OID is read by string methods a few times over, not by a backtracking engine: both checks answer, and
+    a leading zero at its very end is found."""
+    text = ".".join(["12345"] * 3_500_000)
+    assert codelists.is_schema_oid(text) and codelists.is_dotted_oid(text)
+    assert not codelists.is_dotted_oid(text + ".01")

@@ -61,7 +61,6 @@ def _char_class(ranges: tuple[tuple[int, int], ...], without: str = "") -> str:
 
 
 _NOT_XML_CHAR: Final = re.compile(f"[^{_char_class(_XML_CHARS)}]")
-_OID: Final = re.compile(r"\d+(?:\.\d+)*")  # the schemas' oid pattern
 #: The binding of each model class the writer writes, declared on the model (:mod:`dmtool.dialog.fields`).
 _ROLE: Final = declared(Role)
 _FORESPORSEL: Final = declared(Foresporsel)
@@ -110,7 +109,7 @@ _ATTR_SPECIALS, _ATTR_REFERENCES = _escaper('&<>"\r\n\t')
 
 @functools.lru_cache(maxsize=256)  # a message names a few code lists, again and again
 def _is_oid(system: str) -> bool:
-    return _OID.fullmatch(system) is not None
+    return codelists.is_schema_oid(system)
 
 
 def _escaped(value: str, where: str, references: dict[str, str]) -> str:

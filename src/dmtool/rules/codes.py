@@ -12,7 +12,6 @@ element's list, so that a made-up code gets one rule id: this one.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterable, Iterator
 from typing import Final
 
@@ -25,8 +24,6 @@ from . import families
 from .base import Finding
 from .facts import Facts
 
-#: What the schemas take for an ``S`` (Unicode digits, as XSD's ``\d``): an ``S`` they refuse is left to ``XSD``.
-_SCHEMA_OID: Final = re.compile(r"\d+(?:\.\d+)*")
 #: For each local name the table's entries end in, how many local names of an element's path they need: the length of
 #: the longest (3 for ``TypeId``: ``Organisation/Ident/TypeId``; the table has none longer). An element of another
 #: name needs its own name only.
@@ -139,7 +136,7 @@ def _verdict(
     """The findings on one coded value: ``V=value S=system DN=display`` of the element at ``path`` in ``part``."""
     if system is not None:
         system = system.strip()  # an xs:token
-        if not _SCHEMA_OID.fullmatch(system):
+        if not codelists.is_schema_oid(system):
             return ()  # not an OID even by the schema's pattern: XSD says so
     entry = coded_fields.field(part, path, message_type, layers)
     if entry is None:
@@ -166,7 +163,7 @@ def is_taken(part: str, path: tuple[str, ...], message_type: str, value: str, sy
     """True when ``CODE-VALUE`` and the schema take the coded value ``V=value S=system`` for the element at ``path``
     (local names, outermost first) in ``part`` of a message of ``message_type``: what a reply asks of a code it
     copies from the message it answers."""
-    if system is not None and not _SCHEMA_OID.fullmatch(system.strip()):
+    if system is not None and not codelists.is_schema_oid(system.strip()):
         return False
     layers = families.added_layers(message_type)
     return not any(judged.error for judged in _verdict(part, path, message_type, layers, value, system, None))

@@ -78,15 +78,32 @@ def is_known(list_id: str, code: str) -> bool:
         return False
 
 
-_DOTTED_OID: Final = re.compile(r"(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))+")
+#: A part of an OID after the first that has a leading zero.
+_LEADING_ZERO: Final = re.compile(r"\.0[0-9]")
+
+
+def is_schema_oid(text: str) -> bool:
+    """True when ``text`` matches the schemas' pattern for an OID, ``\\d+(\\.\\d+)*``: numbers of decimal digits (of any
+    script, as XSD's ``\\d``) joined by single dots; what the schema refuses is left to ``XSD``.
+
+    Worked out with string methods rather than that regular expression, which took 0.3 s on a 20 MB attribute.
+    """
+    return bool(text) and text[0] != "." and text[-1] != "." and ".." not in text and text.replace(".", "").isdecimal()
 
 
 def is_dotted_oid(text: str) -> bool:
     """True when ``text`` is an OID: two or more numbers without leading zeros, joined by dots (``2.16.578``).
 
-    A bare list number such as ``"8324"`` is not an OID; neither is anything with spaces or other characters.
+    A bare list number such as ``"8324"`` is not an OID; neither is anything with spaces or other characters. Linear in
+    the text, with string methods and a search for a literal start.
     """
-    return _DOTTED_OID.fullmatch(text) is not None
+    return (
+        "." in text
+        and text.isascii()
+        and is_schema_oid(text)
+        and not (text[0] == "0" and text[1] != ".")
+        and _LEADING_ZERO.search(text) is None
+    )
 
 
 def list_number(oid: str) -> str | None:
