@@ -107,11 +107,6 @@ _TEXT_SPECIALS, _TEXT_REFERENCES = _escaper("&<>\r")
 _ATTR_SPECIALS, _ATTR_REFERENCES = _escaper('&<>"\r\n\t')
 
 
-@functools.lru_cache(maxsize=256)  # a message names a few code lists, again and again
-def _is_oid(system: str) -> bool:
-    return codelists.is_schema_oid(system)
-
-
 def _escaped(value: str, where: str, references: dict[str, str]) -> str:
     """``value`` with the characters of ``references`` written as their references; :class:`BuildError` naming
     ``where`` for a character XML cannot carry."""
@@ -149,7 +144,7 @@ def _coded(tag: str, value: CV, where: str) -> str:
     """The empty element ``tag`` with the attributes of ``value``; :class:`BuildError` at ``where`` for a system that
     is no OID or a character XML cannot carry."""
     code, system, display, original = value.code, value.system, value.display, value.original_text
-    if system is not None and not _is_oid(system):
+    if system is not None and not codelists.is_schema_oid(system):
         raise BuildError(f"{where}.system", f"{system!r} is not an OID (digits separated by dots)")
     if _ATTR_SPECIALS.search("".join((code or "", system or "", display or "", original or ""))) is None:
         out = f"<{tag}"  # nothing to escape in any of them: one search, not one per attribute
@@ -176,7 +171,7 @@ def _type_id(tag: str, code_list: str, code: str) -> str | None:
     """The ``TypeId`` element ``tag`` of an identifier of type ``code`` from ``code_list``; ``None`` when its code or
     display holds a character to escape or one XML cannot carry, which :func:`_coded` writes or reports where it is."""
     value = _Writer.type_id(code_list, code)
-    if (value.system is not None and not _is_oid(value.system)) or _ATTR_SPECIALS.search(
+    if (value.system is not None and not codelists.is_schema_oid(value.system)) or _ATTR_SPECIALS.search(
         f"{code or ''}{value.display or ''}"
     ) is not None:
         return None
