@@ -188,14 +188,31 @@ def test_the_rewritten_checks_answer_as_the_oracle_on_examples(text):
 # -- linear work -----------------------------------------------------------------------------------------------------
 
 
+def works_in_turns(check: Callable[[Any], object], *given: Any) -> list[float]:
+    """The least CPU time of nine runs of ``check`` on each of ``given``, run in turns (one of each, then again), so
+    that a slow spell of a shared machine falls on all of them alike rather than on the runs of one: for a ratio."""
+    best = [float("inf")] * len(given)
+    gc.disable()
+    try:
+        for _ in range(9):
+            for index, each in enumerate(given):
+                start = time.process_time()
+                check(each)
+                best[index] = min(best[index], time.process_time() - start)
+    finally:
+        gc.enable()
+    return best
+
+
 def work(check: Callable[[Any], object], given: Any) -> float:
-    """The least CPU time of five runs of ``check(given)`` (two, when they take a tenth of a second), without the
+    """The least CPU time of nine runs of ``check(given)`` (two, when they take a tenth of a second), without the
     garbage collector: in the suite's process, with all it holds, a collection can take longer than the check, and
-    on a loaded machine a run of a few milliseconds can take three times as long."""
+    on a loaded machine a run of a few milliseconds can take three times as long (the least of five runs of a 15 ms
+    validation still ranged from 14 to 22 ms, and once made a comparison with a 3 x margin fail)."""
     best = float("inf")
     gc.disable()
     try:
-        for run in range(5):
+        for run in range(9):
             start = time.process_time()
             check(given)
             best = min(best, time.process_time() - start)
@@ -324,7 +341,8 @@ def test_a_note_of_data_uri_segments_validates_as_fast_as_plain_text():
     size = 1 << 20
     plain = with_note(("Pasienten skrives ut fredag; hjemmesykepleien ringer. " * (size // 54)).encode())
     segments = with_note(escaped(adversarial.FAMILIES["data-segments"](size)))
-    assert work(dmtool.validate, segments) <= 3 * work(dmtool.validate, plain)
+    segments_work, plain_work = works_in_turns(dmtool.validate, segments, plain)
+    assert segments_work <= 3 * plain_work
     linear, said = grows_linearly(dmtool.validate, lambda size: with_note(b"data:a/b;" * (size // 9)), 74_000)
     assert linear, said
 
