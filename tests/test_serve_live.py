@@ -44,6 +44,16 @@ def test_curl_gets_what_validate_format_json_prints():
                               ).content == named  # fmt: skip
 
 
+def _failed(answers: list[httpx.Response | BaseException]) -> list[str]:
+    """What each request that was not answered 200 got, for the assertion's message: the status and the start of the
+    body, or the error."""
+    return [
+        f"{answer.status_code}: {answer.text[:300]}" if isinstance(answer, httpx.Response) else f"{answer!r}"
+        for answer in answers
+        if not isinstance(answer, httpx.Response) or answer.status_code != 200
+    ]
+
+
 async def _load(url: str, count: int, bodies: list[bytes]) -> list[httpx.Response | BaseException]:
     gate = asyncio.Semaphore(AT_ONCE)
     limits = httpx.Limits(max_connections=AT_ONCE, max_keepalive_connections=AT_ONCE)
@@ -64,13 +74,12 @@ def test_a_thousand_concurrent_validations_end_without_error_and_memory_stays_fl
     expected = [examine_each(body, "-")[0][0].to_dict() for body in bodies]
     with served() as (url, process):
         warm = asyncio.run(_load(url, WARM_UP, bodies))
-        assert all(isinstance(answer, httpx.Response) and answer.status_code == 200 for answer in warm)
+        assert _failed(warm) == []
         before = rss_kib(process.pid)
         answers = asyncio.run(_load(url, REQUESTS, bodies))
         after = rss_kib(process.pid)
         assert process.poll() is None
-    errors = [answer for answer in answers if not isinstance(answer, httpx.Response) or answer.status_code != 200]
-    assert errors == []
+    assert _failed(answers) == []
     for number, answer in enumerate(answers):
         assert isinstance(answer, httpx.Response)
         assert answer.json() == expected[number % len(bodies)]
